@@ -1,0 +1,450 @@
+// RunConfig: every knob of a run, as one declarative property table (after
+// tensorflow/playground's state.ts). The table is the single source for
+// defaults, hard limits, validation messages, the UI's hover help, which knobs
+// may change mid-run, and (later) the URL codec. A config is plain JSON data.
+
+import { VOCAB_SIZE } from './tokenizer';
+
+export type TaskFamily = 'add' | 'sub' | 'mul' | 'mixed';
+export type Positions = 'rope' | 'learned';
+export type RouterKind = 'softmax' | 'sigmoid';
+export type Balance = 'aux' | 'auxFree' | 'none';
+export type FfnKind = 'swiglu' | 'gelu';
+export type LossType = 'grpo' | 'dapo' | 'dr_grpo' | 'bnpo';
+export type ScaleRewards = 'group' | 'batch' | 'none';
+export type LrSchedule = 'constant' | 'cosine';
+
+export interface RunConfig {
+  /** Seeds every random draw of the run: init, corpus, prompts, sampling. */
+  seed: number;
+  task: {
+    family: TaskFamily;
+    /** 1..5; what it means per family is defined in tasks/ (mostly operand digits). */
+    difficulty: number;
+    /** Percent of the problem space reserved (by hash) for held-out evaluation. */
+    heldOutPercent: number;
+  };
+  model: {
+    dModel: number; // C, the residual width
+    nLayers: number; // L
+    nHeads: number; // NH; head size is dModel / nHeads
+    maxSeqLen: number; // T_max, prompt + completion
+    positions: Positions;
+    nShared: number; // always-on shared experts
+    nRouted: number; // E, routed experts
+    topK: number; // k routed experts per token
+    dExpert: number; // H, hidden width of one expert
+    router: RouterKind;
+    balance: Balance;
+    auxAlpha: number; // Switch aux loss weight
+    biasGamma: number; // aux-free bias step
+    ffn: FfnKind;
+    initStd: number;
+  };
+  grpo: {
+    batchPrompts: number; // B prompts per step
+    groupSize: number; // G completions per prompt
+    mu: number; // inner iterations per rollout
+    beta: number; // KL weight; 0 skips the reference forward
+    epsLow: number;
+    epsHigh: number;
+    lossType: LossType;
+    scaleRewards: ScaleRewards;
+    dynamicSampling: boolean;
+    maxCompletionLength: number;
+    formatWeight: number;
+    accuracyWeight: number;
+    overlongShaping: boolean;
+    overlongBuffer: number; // tokens before the limit where the DAPO penalty ramps in
+    overlongPenalty: number; // penalty at the limit
+    lr: number;
+    lrSchedule: LrSchedule;
+    warmupSteps: number;
+    totalSteps: number;
+    weightDecay: number;
+    adamBeta1: number;
+    adamBeta2: number;
+    adamEps: number;
+    gradClip: number;
+    evalEvery: number;
+    heldOutSize: number;
+  };
+  sampling: {
+    temperature: number;
+    topK: number; // 0 = off
+    topP: number; // 1 = off
+  };
+  corpus: {
+    direct: number; // weights of the four trace styles of the base corpus
+    stepwise: number;
+    slip: number;
+    corrected: number;
+    pretrainSteps: number;
+    pretrainLr: number;
+    pretrainBatch: number;
+  };
+}
+
+export type KnobGroup = 'Seed' | 'Task' | 'Model' | 'GRPO' | 'Sampling' | 'Base corpus';
+
+interface KnobBase {
+  /** Dotted path into RunConfig, e.g. 'grpo.beta'. */
+  path: string;
+  group: KnobGroup;
+  /** One line for the UI's hover help. */
+  help: string;
+  /** Safe to change mid-run: applies at the next step without a reset. */
+  live: boolean;
+}
+export interface NumberKnob extends KnobBase {
+  kind: 'int' | 'float';
+  min: number;
+  max: number;
+}
+export interface EnumKnob extends KnobBase {
+  kind: 'enum';
+  options: readonly string[];
+}
+export interface BoolKnob extends KnobBase {
+  kind: 'bool';
+}
+export type Knob = NumberKnob | EnumKnob | BoolKnob;
+
+export const DEFAULT_CONFIG: RunConfig = {
+  seed: 1234,
+  task: { family: 'add', difficulty: 2, heldOutPercent: 10 },
+  model: {
+    dModel: 64,
+    nLayers: 2,
+    nHeads: 4,
+    maxSeqLen: 96,
+    positions: 'rope',
+    nShared: 1,
+    nRouted: 4,
+    topK: 2,
+    dExpert: 64,
+    router: 'softmax',
+    balance: 'auxFree',
+    auxAlpha: 0.01,
+    biasGamma: 0.001,
+    ffn: 'swiglu',
+    initStd: 0.02,
+  },
+  grpo: {
+    batchPrompts: 8,
+    groupSize: 8,
+    mu: 1,
+    beta: 0.001,
+    epsLow: 0.2,
+    epsHigh: 0.2,
+    lossType: 'grpo',
+    scaleRewards: 'group',
+    dynamicSampling: false,
+    maxCompletionLength: 64,
+    formatWeight: 0.1,
+    accuracyWeight: 1,
+    overlongShaping: false,
+    overlongBuffer: 16,
+    overlongPenalty: 1,
+    lr: 1e-4,
+    lrSchedule: 'constant',
+    warmupSteps: 10,
+    totalSteps: 500,
+    weightDecay: 0,
+    adamBeta1: 0.9,
+    adamBeta2: 0.99,
+    adamEps: 1e-8,
+    gradClip: 1,
+    evalEvery: 20,
+    heldOutSize: 64,
+  },
+  sampling: { temperature: 1, topK: 0, topP: 1 },
+  corpus: {
+    direct: 0.3,
+    stepwise: 0.4,
+    slip: 0.15,
+    corrected: 0.15,
+    pretrainSteps: 2000,
+    pretrainLr: 3e-3,
+    pretrainBatch: 32,
+  },
+};
+
+const int = (path: string, group: KnobGroup, min: number, max: number, help: string, live = false): NumberKnob => ({
+  path, group, kind: 'int', min, max, help, live,
+});
+const float = (path: string, group: KnobGroup, min: number, max: number, help: string, live = false): NumberKnob => ({
+  path, group, kind: 'float', min, max, help, live,
+});
+const oneOf = (path: string, group: KnobGroup, options: readonly string[], help: string, live = false): EnumKnob => ({
+  path, group, kind: 'enum', options, help, live,
+});
+const bool = (path: string, group: KnobGroup, help: string, live = false): BoolKnob => ({
+  path, group, kind: 'bool', help, live,
+});
+
+/** Hard limits keep every config small enough to train in a browser tab and to fit WebGPU's default limits. */
+export const KNOBS: readonly Knob[] = [
+  int('seed', 'Seed', 0, 0xffffffff, 'Seeds every random draw: same seed and config, same run.'),
+
+  oneOf('task.family', 'Task', ['add', 'sub', 'mul', 'mixed'], 'Which arithmetic problems the policy is trained on.'),
+  int('task.difficulty', 'Task', 1, 5, 'Problem size: operand digits for add/sub, smaller for mul, terms for mixed.'),
+  float('task.heldOutPercent', 'Task', 1, 50, 'Share of all problems kept out of training for held-out evaluation.'),
+
+  int('model.dModel', 'Model', 8, 256, 'Residual width C of the transformer.'),
+  int('model.nLayers', 'Model', 1, 8, 'Number of transformer blocks.'),
+  int('model.nHeads', 'Model', 1, 16, 'Attention heads; must divide the width, head size must be even for RoPE.'),
+  int('model.maxSeqLen', 'Model', 16, 256, 'Longest prompt + completion the model can see.'),
+  oneOf('model.positions', 'Model', ['rope', 'learned'], 'Rotary position embedding or a learned position table.'),
+  int('model.nShared', 'Model', 0, 4, 'Shared experts every token always uses (DeepSeekMoE).'),
+  int('model.nRouted', 'Model', 1, 32, 'Routed experts E; each token picks top-k of them.'),
+  int('model.topK', 'Model', 1, 8, 'Routed experts each token is sent to.'),
+  int('model.dExpert', 'Model', 4, 512, 'Hidden width of one expert feed-forward.'),
+  oneOf('model.router', 'Model', ['softmax', 'sigmoid'], 'Softmax top-k (Mixtral) or sigmoid top-k renormalised (DeepSeek-V3).'),
+  oneOf('model.balance', 'Model', ['aux', 'auxFree', 'none'], 'Load balancing: Switch aux loss, DeepSeek-V3 bias update, or none.'),
+  float('model.auxAlpha', 'Model', 0, 1, 'Weight of the Switch auxiliary load-balancing loss.'),
+  float('model.biasGamma', 'Model', 0, 0.1, 'Step size of the aux-loss-free routing bias update.'),
+  oneOf('model.ffn', 'Model', ['swiglu', 'gelu'], 'Expert feed-forward: SwiGLU or GELU.'),
+  float('model.initStd', 'Model', 1e-4, 0.5, 'Standard deviation of the initial weights.'),
+
+  int('grpo.batchPrompts', 'GRPO', 1, 64, 'Prompts B per step.'),
+  int('grpo.groupSize', 'GRPO', 2, 64, 'Completions G sampled per prompt; advantages are relative within a group.'),
+  int('grpo.mu', 'GRPO', 1, 8, 'Gradient steps per rollout (μ); >1 makes the ratio and clipping matter.'),
+  float('grpo.beta', 'GRPO', 0, 1, 'KL penalty to the frozen base model (R1: 0.001); 0 skips the reference pass.', true),
+  float('grpo.epsLow', 'GRPO', 0, 0.9, 'Lower clip range: ratio below 1-ε stops pushing down.', true),
+  float('grpo.epsHigh', 'GRPO', 0, 2, 'Upper clip range: ratio above 1+ε stops pushing up (DAPO: 0.28).', true),
+  oneOf('grpo.lossType', 'GRPO', ['grpo', 'dapo', 'dr_grpo', 'bnpo'], 'How token losses are averaged: per sequence, per token, or by a constant.'),
+  oneOf('grpo.scaleRewards', 'GRPO', ['group', 'batch', 'none'], 'Divide advantages by the group std, the batch std, or not at all (Dr. GRPO).'),
+  bool('grpo.dynamicSampling', 'GRPO', 'Drop groups whose rewards are all equal (DAPO): they carry no signal.'),
+  int('grpo.maxCompletionLength', 'GRPO', 4, 240, 'Longest completion sampled; longer ones are truncated.'),
+  float('grpo.formatWeight', 'GRPO', 0, 10, 'Reward weight for the <think>…</think><answer>…</answer> format.', true),
+  float('grpo.accuracyWeight', 'GRPO', 0, 10, 'Reward weight for a correct answer.', true),
+  bool('grpo.overlongShaping', 'GRPO', 'DAPO soft overlong punishment near the length limit.'),
+  int('grpo.overlongBuffer', 'GRPO', 1, 240, 'Tokens before the limit where the overlong penalty starts.'),
+  float('grpo.overlongPenalty', 'GRPO', 0, 10, 'Overlong penalty reached at the length limit.'),
+  float('grpo.lr', 'GRPO', 1e-7, 1e-1, 'AdamW learning rate.', true),
+  oneOf('grpo.lrSchedule', 'GRPO', ['constant', 'cosine'], 'Learning-rate schedule after warmup.'),
+  int('grpo.warmupSteps', 'GRPO', 0, 10000, 'Steps of linear learning-rate warmup.'),
+  int('grpo.totalSteps', 'GRPO', 1, 100000, 'Length of the run (the cosine schedule ends here).'),
+  float('grpo.weightDecay', 'GRPO', 0, 1, 'AdamW decoupled weight decay.', true),
+  float('grpo.adamBeta1', 'GRPO', 0, 0.9999, 'Adam first-moment decay.'),
+  float('grpo.adamBeta2', 'GRPO', 0, 0.99999, 'Adam second-moment decay.'),
+  float('grpo.adamEps', 'GRPO', 1e-12, 1e-3, 'Adam denominator epsilon.'),
+  float('grpo.gradClip', 'GRPO', 0, 100, 'Global gradient-norm clip; 0 turns clipping off.', true),
+  int('grpo.evalEvery', 'GRPO', 1, 10000, 'Held-out evaluation every N steps.'),
+  int('grpo.heldOutSize', 'GRPO', 1, 1024, 'Problems in the fixed held-out evaluation set.'),
+
+  float('sampling.temperature', 'Sampling', 0.05, 4, 'Sampling temperature of the rollout.', true),
+  int('sampling.topK', 'Sampling', 0, 32, 'Sample only among the k most likely tokens; 0 is off.', true),
+  float('sampling.topP', 'Sampling', 0.01, 1, 'Nucleus sampling mass; 1 is off.', true),
+
+  float('corpus.direct', 'Base corpus', 0, 1, 'Share of base-corpus traces that state the answer directly.'),
+  float('corpus.stepwise', 'Base corpus', 0, 1, 'Share of traces that work digit by digit.'),
+  float('corpus.slip', 'Base corpus', 0, 1, 'Share of traces with a slip left uncorrected (wrong answer).'),
+  float('corpus.corrected', 'Base corpus', 0, 1, 'Share of traces with a slip, then <wait> and a correction.'),
+  int('corpus.pretrainSteps', 'Base corpus', 1, 100000, 'Next-token training steps of the base model.'),
+  float('corpus.pretrainLr', 'Base corpus', 1e-6, 1e-1, 'Learning rate of base-model pretraining.'),
+  int('corpus.pretrainBatch', 'Base corpus', 1, 256, 'Sequences per pretraining step.'),
+];
+
+export const KNOB_BY_PATH: ReadonlyMap<string, Knob> = new Map(KNOBS.map((k) => [k.path, k]));
+
+export const PRESET_NAMES = ['R1-Zero', 'Dr. GRPO', 'DAPO'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Each preset overrides the defaults with the choices its paper made. */
+export const PRESET_OVERRIDES: Record<PresetName, DeepPartial<RunConfig>> = {
+  // DeepSeekMath / R1-Zero: per-sequence mean, std-normalised advantages, small KL, symmetric clip.
+  'R1-Zero': {
+    grpo: { lossType: 'grpo', scaleRewards: 'group', beta: 0.001, epsLow: 0.2, epsHigh: 0.2, dynamicSampling: false, overlongShaping: false },
+  },
+  // Dr. GRPO (Liu et al. 2025): no length or std normalisation, which removes the length and difficulty biases; no KL.
+  'Dr. GRPO': {
+    grpo: { lossType: 'dr_grpo', scaleRewards: 'none', beta: 0, epsLow: 0.2, epsHigh: 0.2, dynamicSampling: false, overlongShaping: false },
+  },
+  // DAPO (Yu et al. 2025): clip-higher, token-level loss, dynamic sampling, overlong shaping, no KL.
+  DAPO: {
+    grpo: { lossType: 'dapo', scaleRewards: 'group', beta: 0, epsLow: 0.2, epsHigh: 0.28, dynamicSampling: true, overlongShaping: true },
+  },
+};
+
+export function preset(name: PresetName, base: RunConfig = DEFAULT_CONFIG): RunConfig {
+  const overrides = PRESET_OVERRIDES[name];
+  if (!overrides) throw new Error(`unknown preset ${JSON.stringify(name)}; known: ${PRESET_NAMES.join(', ')}`);
+  return mergeConfig(base, overrides);
+}
+
+/** Which preset a config equals on the knobs presets set, or null for a hand-made mix. */
+export function matchingPreset(config: RunConfig): PresetName | null {
+  for (const name of PRESET_NAMES) {
+    const o = PRESET_OVERRIDES[name].grpo!;
+    if (Object.entries(o).every(([k, v]) => (config.grpo as Record<string, unknown>)[k] === v)) return name;
+  }
+  return null;
+}
+
+export function mergeConfig(base: RunConfig, overrides: DeepPartial<RunConfig>): RunConfig {
+  const out = cloneConfig(base);
+  for (const knob of KNOBS) {
+    const v = getPath(overrides, knob.path);
+    if (v !== undefined) setPath(out, knob.path, v);
+  }
+  return out;
+}
+
+export function cloneConfig(c: RunConfig): RunConfig {
+  return JSON.parse(JSON.stringify(c)) as RunConfig;
+}
+
+export function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+export function setPath(obj: object, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let cur = obj as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) cur = cur[key] as Record<string, unknown>;
+  cur[keys[keys.length - 1]!] = value;
+}
+
+export interface ConfigError {
+  /** Dotted path of the offending field (the first one named, for cross-field rules). */
+  path: string;
+  value: unknown;
+  message: string;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly errors: ConfigError[]) {
+    super(`invalid RunConfig:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  try {
+    const s = JSON.stringify(v);
+    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/** Checks one value against its knob; returns the error message or null. */
+export function checkKnob(knob: Knob, value: unknown): string | null {
+  const where = `${knob.path} = ${show(value)}`;
+  switch (knob.kind) {
+    case 'int':
+    case 'float': {
+      const range = `[${knob.min}, ${knob.max}]`;
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        return `${where}: must be ${knob.kind === 'int' ? 'an integer' : 'a finite number'} in ${range}`;
+      }
+      if (knob.kind === 'int' && !Number.isInteger(value)) return `${where}: must be an integer in ${range}`;
+      if (value < knob.min || value > knob.max) return `${where}: out of range, allowed ${range}`;
+      return null;
+    }
+    case 'enum':
+      return typeof value === 'string' && knob.options.includes(value)
+        ? null
+        : `${where}: must be one of ${knob.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    case 'bool':
+      return typeof value === 'boolean' ? null : `${where}: must be true or false`;
+  }
+}
+
+/** Rules that involve more than one knob. Each names every field involved. */
+function crossFieldErrors(c: RunConfig): ConfigError[] {
+  const errs: ConfigError[] = [];
+  const m = c.model;
+  const g = c.grpo;
+  const err = (path: string, value: unknown, message: string) => errs.push({ path, value, message: `${path} = ${show(value)}: ${message}` });
+  if (m.dModel % m.nHeads !== 0) err('model.nHeads', m.nHeads, `must divide model.dModel (${m.dModel})`);
+  else if (m.positions === 'rope' && (m.dModel / m.nHeads) % 2 !== 0) {
+    err('model.nHeads', m.nHeads, `RoPE needs an even head size, but model.dModel / model.nHeads = ${m.dModel / m.nHeads}`);
+  }
+  if (m.topK > m.nRouted) err('model.topK', m.topK, `must be at most model.nRouted (${m.nRouted})`);
+  if (g.maxCompletionLength + MAX_PROMPT_TOKENS > m.maxSeqLen) {
+    err('grpo.maxCompletionLength', g.maxCompletionLength,
+      `prompt (up to ${MAX_PROMPT_TOKENS} tokens) + completion must fit model.maxSeqLen (${m.maxSeqLen}); allowed at most ${m.maxSeqLen - MAX_PROMPT_TOKENS}`);
+  }
+  if (g.overlongShaping && g.overlongBuffer > g.maxCompletionLength) {
+    err('grpo.overlongBuffer', g.overlongBuffer, `must be at most grpo.maxCompletionLength (${g.maxCompletionLength})`);
+  }
+  if (g.warmupSteps > g.totalSteps) err('grpo.warmupSteps', g.warmupSteps, `must be at most grpo.totalSteps (${g.totalSteps})`);
+  if (g.formatWeight + g.accuracyWeight <= 0) err('grpo.accuracyWeight', g.accuracyWeight, 'grpo.formatWeight + grpo.accuracyWeight must be > 0');
+  const mix = c.corpus.direct + c.corpus.stepwise + c.corpus.slip + c.corpus.corrected;
+  if (!(mix > 0)) err('corpus.direct', c.corpus.direct, 'the corpus style weights (direct, stepwise, slip, corrected) must not all be 0');
+  const paramCount = estimateParamCount(c);
+  if (paramCount > MAX_PARAMS) {
+    err('model.dModel', m.dModel, `the model would have ${paramCount} parameters; at most ${MAX_PARAMS} are allowed (reduce dModel, nLayers, nRouted or dExpert)`);
+  }
+  return errs;
+}
+
+/** Longest prompt any task can produce, '<bos>' included; tasks/ asserts its prompts fit. */
+export const MAX_PROMPT_TOKENS = 24;
+/** Cap on parameters so that weights, grads and two Adam moments stay far below 128 MiB per binding. */
+export const MAX_PARAMS = 8_000_000;
+
+/** Parameter count, mirroring model/'s tensor table (a test keeps the two equal). */
+export function estimateParamCount(c: RunConfig): number {
+  const m = c.model;
+  const V = VOCAB_SIZE;
+  const C = m.dModel;
+  const H = m.dExpert;
+  const expert = m.ffn === 'swiglu' ? 3 * C * H : 2 * C * H;
+  const perLayer = C /* attn norm */ + 4 * C * C /* qkv + proj */ + C /* ffn norm */ + C * m.nRouted /* router */ + (m.nShared + m.nRouted) * expert;
+  const pos = m.positions === 'learned' ? m.maxSeqLen * C : 0;
+  return V * C + pos + m.nLayers * perLayer + C /* final norm */;
+}
+
+
+export interface ValidationResult {
+  config: RunConfig;
+  errors: ConfigError[];
+}
+
+/**
+ * Reads any JSON-ish value as a RunConfig: unknown fields are ignored, missing
+ * ones take their defaults, and every bad value is reported (and replaced by
+ * its default in `config`, so callers can show the errors and still run).
+ */
+export function validateConfig(input: unknown, base: RunConfig = DEFAULT_CONFIG): ValidationResult {
+  const config = cloneConfig(base);
+  const errors: ConfigError[] = [];
+  if (input !== undefined && (input === null || typeof input !== 'object' || Array.isArray(input))) {
+    errors.push({ path: '', value: input, message: `RunConfig must be an object, got ${show(input)}` });
+    return { config, errors };
+  }
+  for (const knob of KNOBS) {
+    const v = getPath(input, knob.path);
+    if (v === undefined) continue;
+    const msg = checkKnob(knob, v);
+    if (msg) errors.push({ path: knob.path, value: v, message: msg });
+    else setPath(config, knob.path, v);
+  }
+  if (errors.length === 0) errors.push(...crossFieldErrors(config));
+  return { config, errors };
+}
+
+/** Like validateConfig, but throws ConfigValidationError listing every problem. */
+export function parseConfig(input: unknown, base: RunConfig = DEFAULT_CONFIG): RunConfig {
+  const { config, errors } = validateConfig(input, base);
+  if (errors.length > 0) throw new ConfigValidationError(errors);
+  return config;
+}
+
+/** Knobs whose change needs a reset (everything but the live ones). */
+export function changedKnobs(a: RunConfig, b: RunConfig): Knob[] {
+  return KNOBS.filter((k) => getPath(a, k.path) !== getPath(b, k.path));
+}
