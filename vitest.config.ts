@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { chromiumPath, chromiumArgs } from './scripts/chromium';
+import { chromiumPath, chromiumArgs } from './scripts/chromium.ts';
 
 // Two projects: plain Node for pure logic (x.test.ts), and a real headless
 // Chromium with WebGPU for anything that touches the GPU (x.browser.test.ts).

@@ -147,7 +147,10 @@ describe('Rng helpers', () => {
   it('categorical follows the weights and rejects bad ones', () => {
     const r = new Rng(13, 2);
     const counts = [0, 0, 0];
-    for (let i = 0; i < 30_000; i++) counts[r.categorical([1, 0, 3])]++;
+    for (let i = 0; i < 30_000; i++) {
+      const c = r.categorical([1, 0, 3]);
+      counts[c] = counts[c]! + 1;
+    }
     expect(counts[1]).toBe(0);
     expect(counts[2]! / counts[0]!).toBeGreaterThan(2.7);
     expect(counts[2]! / counts[0]!).toBeLessThan(3.3);
