@@ -1,0 +1,86 @@
+// The base model's pretraining corpus: train-split problems with a trace in
+// one of four styles, mixed by RunConfig.corpus weights, and the packing of
+// examples into next-token batches.
+//
+// Example i owns the counters [i*256, (i+1)*256) of STREAM.corpus: one draw for
+// the style, then the problem (held-out draws rejected), then the slip choice.
+//
+// Dimension letters: B = batch rows, T = sequence length of inputs/targets.
+
+import type { RunConfig } from '../core/config';
+import { Rng, STREAM } from '../core/rng';
+import { encode, TOK } from '../core/tokenizer';
+import { checkTask, type Problem } from './problems';
+import { DRAWS_PER_ITEM, drawTrainProblem } from './split';
+import { TRACE_STYLES, traceFor, type TraceStyle } from './traces';
+
+export interface CorpusExample {
+  problem: Problem;
+  style: TraceStyle;
+  prompt: string;
+  completion: string;
+  /** prompt + completion */
+  text: string;
+}
+
+/** The style weights in TRACE_STYLES order; throws naming the corpus fields when unusable. */
+export function styleWeights(corpus: RunConfig['corpus']): number[] {
+  const w = TRACE_STYLES.map((s) => corpus[s]);
+  TRACE_STYLES.forEach((s, k) => {
+    const v = w[k]!;
+    if (!Number.isFinite(v) || v < 0) throw new Error(`corpus.${s} = ${v}: must be a finite number >= 0`);
+  });
+  if (!(w.reduce((a, b) => a + b, 0) > 0)) {
+    throw new Error('corpus.direct, corpus.stepwise, corpus.slip, corpus.corrected: the style weights must not all be 0');
+  }
+  return w;
+}
+
+/** Example i of the corpus (train split only): a pure function of (cfg.seed, cfg.task, cfg.corpus weights, i). */
+export function corpusExample(cfg: RunConfig, i: number): CorpusExample {
+  checkTask(cfg.task);
+  const rng = new Rng(cfg.seed, STREAM.corpus, i * DRAWS_PER_ITEM);
+  const style = TRACE_STYLES[rng.categorical(styleWeights(cfg.corpus))]!;
+  const problem = drawTrainProblem(cfg.task, rng);
+  const completion = traceFor(problem, style, rng);
+  return { problem, style, prompt: problem.prompt, completion, text: problem.prompt + completion };
+}
+
+export interface PretrainBatch {
+  inputs: Int32Array; // (B,T) token ids, <pad> after the example
+  targets: Int32Array; // (B,T) inputs shifted left by one, <pad> after the example
+  mask: Float32Array; // (B,T) 1 where the target is a completion token, else 0
+}
+
+/**
+ * Rows are corpus examples step*batch .. step*batch+batch-1, one per row.
+ * The loss counts only completion tokens: the prompt is given at GRPO time,
+ * so its targets (and the padding's) get mask 0. An example longer than T+1
+ * tokens throws: it would be silently cut otherwise.
+ */
+export function makePretrainBatch(cfg: RunConfig, step: number, batch: number, T: number): PretrainBatch {
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`makePretrainBatch: batch = ${batch}: must be an integer >= 1`);
+  if (!Number.isInteger(T) || T < 1) throw new Error(`makePretrainBatch: T = ${T}: must be an integer >= 1`);
+  const inputs = new Int32Array(batch * T).fill(TOK.pad);
+  const targets = new Int32Array(batch * T).fill(TOK.pad);
+  const mask = new Float32Array(batch * T);
+  for (let b = 0; b < batch; b++) {
+    const ex = corpusExample(cfg, step * batch + b);
+    const tokens = encode(ex.text); // (n,)
+    const promptLen = encode(ex.prompt).length;
+    if (tokens.length > T + 1) {
+      throw new Error(
+        `makePretrainBatch: example ${step * batch + b} (${ex.style}, ${ex.problem.expr}) has ${tokens.length} tokens, ` +
+          `more than T+1 = ${T + 1}; raise model.maxSeqLen or lower task.difficulty`,
+      );
+    }
+    for (let t = 0; t < T; t++) {
+      if (t < tokens.length) inputs[b * T + t] = tokens[t]!;
+      if (t + 1 < tokens.length) {
+        targets[b * T + t] = tokens[t + 1]!;
+        mask[b * T + t] = t + 1 >= promptLen ? 1 : 0;
+      }
+    }
+  }
+  return { inputs, targets, mask };
+}
