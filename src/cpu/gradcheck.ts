@@ -14,6 +14,8 @@ export interface GradcheckResult {
   maxRel: number;
   /** Entries checked. */
   checked: number;
+  /** Entries skipped because `valid` said a perturbation changed a discrete choice. */
+  skipped: number;
 }
 
 export interface GradcheckOptions {
@@ -22,6 +24,12 @@ export interface GradcheckOptions {
   maxChecks?: number;
   /** Skip entries for which this returns true (e.g. a perturbation that flips a top-k choice). */
   skip?: (i: number) => boolean;
+  /**
+   * Called right after each perturbed loss(); false drops the entry. For
+   * piecewise functions: a perturbation that flips a top-k choice jumps
+   * between pieces, so its difference quotient measures no derivative.
+   */
+  valid?: () => boolean;
 }
 
 /**
@@ -40,14 +48,21 @@ export function gradcheck(
   let maxAbs = 0;
   let maxRel = 0;
   let checked = 0;
+  let skipped = 0;
   for (let i = 0; i < x.length; i += stride) {
     if (opts.skip?.(i)) continue;
     const x0 = x[i]!;
     x[i] = x0 + h;
     const fp = loss();
+    let ok = opts.valid ? opts.valid() : true;
     x[i] = x0 - h;
     const fm = loss();
+    if (opts.valid && !opts.valid()) ok = false;
     x[i] = x0;
+    if (!ok) {
+      skipped++;
+      continue;
+    }
     const numeric = (fp - fm) / (2 * h);
     const a = analytic[i]!;
     const abs = Math.abs(a - numeric);
@@ -55,7 +70,7 @@ export function gradcheck(
     maxRel = Math.max(maxRel, abs / (Math.max(Math.abs(a), Math.abs(numeric)) + 1e-6));
     checked++;
   }
-  return { maxAbs, maxRel, checked };
+  return { maxAbs, maxRel, checked, skipped };
 }
 
 /** n seeded normals times scale, in float64: test inputs and random output weightings. */

@@ -1,0 +1,113 @@
+// The Ops interface: everything the model driver (model.ts) asks of a
+// backend. The CPU reference (cpu/backend.ts) and the WebGPU backend both
+// implement it; the driver never touches memory directly.
+//
+// F is a handle to a float tensor, I to an int32 tensor. A handle is a flat
+// array of elements; views alias a range of another handle's storage.
+// Shapes below use the letters of model.ts's glossary (N = B*T rows).
+//
+// Conventions every implementation must keep (they are what the CPU twin does):
+// - forward ops WRITE their outputs; backward ops ACCUMULATE (+=) into every
+//   gradient they take, except moeBackward's dGates, which it writes.
+// - each op's exact math is documented beside its CPU function in src/cpu/
+//   (same base name: rmsnormForward lives in cpu/rmsnorm.ts, and so on);
+//   the GPU kernels are checked against those functions.
+// - ops may be enqueued asynchronously; only read / readInt synchronise.
+
+import type { FfnKind, RouterKind } from '../core/config';
+import type { AdamwHyper } from '../cpu/adamw';
+
+export type { AdamwHyper };
+
+/** The MoE block's per-forward cache; h3 is null for GELU experts. */
+export interface MoeCacheOf<F> {
+  h1: F; // (N,S+k,H)
+  h3: F | null; // (N,S+k,H)
+  act: F; // (N,S+k,H)
+  y: F; // (N,S+k,C)
+}
+
+export interface MoeDimsOf {
+  N: number;
+  C: number;
+  H: number;
+  E: number;
+  S: number;
+  k: number;
+  ffn: FfnKind;
+}
+
+export interface Ops<F, I> {
+  readonly name: string;
+
+  // --- memory -------------------------------------------------------------
+  /** A new zero-filled float tensor of n elements. */
+  alloc(n: number): F;
+  /** A new zero-filled int32 tensor of n elements. */
+  allocInt(n: number): I;
+  /** Elements [offset, offset+length) of buf, sharing its storage. */
+  view(buf: F, offset: number, length: number): F;
+  viewInt(buf: I, offset: number, length: number): I;
+  /** Sets every element of buf to 0. */
+  zero(buf: F): void;
+  /** dst[i] = src[i] for i < n. */
+  copy(dst: F, src: F, n: number): void;
+  /** Uploads host values into dst (src.length <= dst's length). */
+  write(dst: F, src: ArrayLike<number>): void;
+  writeInt(dst: I, src: ArrayLike<number>): void;
+  /** Downloads buf (after all enqueued work). */
+  read(buf: F): Promise<Float32Array | Float64Array>;
+  readInt(buf: I): Promise<Int32Array>;
+
+  // --- dense ops ----------------------------------------------------------
+  /** out (B,T,C) = wte[inp] + wpe[t]; inp (B,T); wte (V,C); wpe (T_max,C) or null. */
+  encoderForward(out: F, inp: I, wte: F, wpe: F | null, B: number, T: number, C: number): void;
+  encoderBackward(dWte: F, dWpe: F | null, dOut: F, inp: I, B: number, T: number, C: number): void;
+  /** out (N,C) = inp / rms(inp) * weight (C); rstd (N) cache; eps 1e-5. */
+  rmsnormForward(out: F, rstd: F, inp: F, weight: F, N: number, C: number): void;
+  rmsnormBackward(dInp: F, dWeight: F, dOut: F, inp: F, weight: F, rstd: F, N: number, C: number): void;
+  /** out (N,OC) = inp (N,C) @ weight (OC,C)^T + bias (OC). */
+  matmulForward(out: F, inp: F, weight: F, bias: F | null, N: number, C: number, OC: number): void;
+  matmulBackward(dInp: F, dWeight: F, dBias: F | null, dOut: F, inp: F, weight: F, N: number, C: number, OC: number): void;
+  /** Rotate-half RoPE on the q and k parts of (B,T,3C); v copied. */
+  ropeForward(out: F, inp: F, B: number, T: number, C: number, NH: number): void;
+  ropeBackward(dInp: F, dOut: F, B: number, T: number, C: number, NH: number): void;
+  /** Causal attention: out (B,T,C) from qkv (B,T,3C); att (B,NH,T,T) softmax cache. */
+  attentionForward(out: F, att: F, inp: F, B: number, T: number, C: number, NH: number): void;
+  attentionBackward(dInp: F, dOut: F, inp: F, att: F, B: number, T: number, C: number, NH: number): void;
+  /** out (n) = inp1 + inp2. */
+  residualForward(out: F, inp1: F, inp2: F, n: number): void;
+  residualBackward(dInp1: F, dInp2: F, dOut: F, n: number): void;
+  /** logp (N) = log softmax(logits (N,V) / temperature)[targets]; probs (N,V) cache; target < 0: logp 0. */
+  logprobForward(logp: F, probs: F, logits: F, targets: I, N: number, V: number, temperature: number): void;
+  logprobBackward(dLogits: F, dLogp: F, probs: F, targets: I, N: number, V: number, temperature: number): void;
+  /** ent (N) = -sum p log p over probs (N,V). */
+  entropyForward(ent: F, probs: F, N: number, V: number): void;
+
+  // --- mixture of experts ---------------------------------------------------
+  /** scores (N,E), topIdx (N,k), gates (N,k) from inp (N,C), wRouter (E,C), bias (E) (selection only). */
+  routerForward(scores: F, topIdx: I, gates: F, inp: F, wRouter: F, bias: F, N: number, C: number, E: number, k: number, kind: RouterKind): void;
+  /** dScoresExtra (N,E) or null: extra gradient on the scores (the aux loss). */
+  routerBackward(dInp: F, dWRouter: F, dGates: F, dScoresExtra: F | null, scores: F, topIdx: I, gates: F, inp: F, wRouter: F, N: number, C: number, E: number, k: number, kind: RouterKind): void;
+  /** out (N,C); w1, w3 (S+E,H,C), w3 null for GELU; w2 (S+E,C,H). */
+  moeForward(out: F, cache: MoeCacheOf<F>, inp: F, topIdx: I, gates: F, w1: F, w3: F | null, w2: F, d: MoeDimsOf): void;
+  /** dGates (N,k) is written, everything else accumulated. */
+  moeBackward(dInp: F, dW1: F, dW3: F | null, dW2: F, dGates: F, dOut: F, cache: MoeCacheOf<F>, inp: F, topIdx: I, gates: F, w1: F, w3: F | null, w2: F, d: MoeDimsOf): void;
+  /** loss (1) = alpha * E * sum_i f_i P_i (Switch). */
+  switchAuxLossForward(loss: F, scores: F, topIdx: I, N: number, E: number, k: number, alpha: number): void;
+  switchAuxLossBackward(dScores: F, scores: F, topIdx: I, N: number, E: number, k: number, alpha: number, dLoss: number): void;
+  /** load (E) = how many of the N*k choices picked each expert. */
+  expertLoad(load: F, topIdx: I, N: number, E: number, k: number): void;
+  /** bias (E) += gamma * sign(mean(load) - load). */
+  auxFreeBiasUpdate(bias: F, load: F, E: number, gamma: number): void;
+
+  // --- optimizer ----------------------------------------------------------
+  /** norm (1) = L2 norm of grads (n). */
+  gradNorm(norm: F, grads: F, n: number): void;
+  /**
+   * AdamW on n parameters with gradient scale min(1, h.gradClip / norm[0])
+   * (1 when gradClip is 0). h.weightDecay is this range's decay (the driver
+   * passes 0 for tensors without decay).
+   */
+  adamwUpdate(params: F, grads: F, m: F, v: F, norm: F, n: number, h: AdamwHyper): void;
+}
