@@ -69,10 +69,18 @@ export interface Ops<F, I> {
   /** out (N,OC) = inp (N,C) @ weight (OC,C)^T + bias (OC). */
   matmulForward(out: F, inp: F, weight: F, bias: F | null, N: number, C: number, OC: number): void;
   matmulBackward(dInp: F, dWeight: F, dBias: F | null, dOut: F, inp: F, weight: F, N: number, C: number, OC: number): void;
-  /** Rotate-half RoPE on the q and k parts of (B,T,3C); v copied. */
+  /**
+   * Rotate-half RoPE on the q and k parts of (B,T,3C); v copied. In each head,
+   * channel i < HS/2 pairs with i + HS/2, angle = t * 10000^(-2i/HS), t the
+   * position in the sequence: out_i = x_i cos - x_{i+HS/2} sin, out_{i+HS/2} = x_{i+HS/2} cos + x_i sin.
+   */
   ropeForward(out: F, inp: F, B: number, T: number, C: number, NH: number): void;
   ropeBackward(dInp: F, dOut: F, B: number, T: number, C: number, NH: number): void;
-  /** Causal attention: out (B,T,C) from qkv (B,T,3C); att (B,NH,T,T) softmax cache. */
+  /**
+   * Causal attention: out (B,T,C) from qkv (B,T,3C) rows [q | k | v], head h at
+   * channels h*HS.. of each; scores q.k / sqrt(HS); att (B,NH,T,T) is the
+   * softmax cache with exact zeros above the diagonal.
+   */
   attentionForward(out: F, att: F, inp: F, B: number, T: number, C: number, NH: number): void;
   attentionBackward(dInp: F, dOut: F, inp: F, att: F, B: number, T: number, C: number, NH: number): void;
   /** out (n) = inp1 + inp2. */
@@ -105,9 +113,10 @@ export interface Ops<F, I> {
   /** norm (1) = L2 norm of grads (n). */
   gradNorm(norm: F, grads: F, n: number): void;
   /**
-   * AdamW on n parameters with gradient scale min(1, h.gradClip / norm[0])
-   * (1 when gradClip is 0). h.weightDecay is this range's decay (the driver
-   * passes 0 for tensors without decay).
+   * AdamW on n parameters: g = grads * s, s = min(1, h.gradClip / norm[0])
+   * (1 when gradClip is 0); m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+   * p -= lr * (m/(1-b1^step) / (sqrt(v/(1-b2^step)) + eps) + weightDecay * p).
+   * h.weightDecay is this range's decay (the driver passes 0 for tensors without decay).
    */
   adamwUpdate(params: F, grads: F, m: F, v: F, norm: F, n: number, h: AdamwHyper): void;
 }
