@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, MAX_PROMPT_TOKENS } from '../core/config';
+import { Rng } from '../core/rng';
+import { encode } from '../core/tokenizer';
+import { completionLengths, LONGEST_COMPLETION_TOKENS, longestCompletionTokens, longestPromptTokens, measureLongest } from './lengths';
+import { drawProblem, FAMILIES, problemAt } from './problems';
+import { TRACE_STYLES } from './traces';
+
+describe('longest lengths', () => {
+  it('prompts: exact, and within MAX_PROMPT_TOKENS', () => {
+    expect(longestPromptTokens('add', 2)).toBe(encode('<bos>99+99=').length);
+    expect(longestPromptTokens('mul', 4)).toBe(encode('<bos>999*99=').length);
+    expect(longestPromptTokens('mixed', 5)).toBe(encode('<bos>(9+9)*9-9+9=').length);
+    const rng = new Rng(2, 2);
+    for (const f of FAMILIES) {
+      for (let d = 1; d <= 5; d++) {
+        expect(longestPromptTokens(f, d)).toBeLessThanOrEqual(MAX_PROMPT_TOKENS);
+        for (let k = 0; k < 200; k++) expect(encode(drawProblem(f, d, rng).prompt).length).toBeLessThanOrEqual(longestPromptTokens(f, d));
+      }
+    }
+  });
+
+  it('completions of one problem, counted by hand', () => {
+    // <think> 7+5=12 ; 4+8+1=13 ; 47+85=132 </think> <answer> 132 </answer> <eos>: 1+6+1+8+1+9+1+1+3+1+1
+    expect(completionLengths(problemAt('add', 2, 47 + 100 * 85))).toMatchObject({ direct: 17, stepwise: 33 });
+  });
+
+  it('the table for add d=2 is the exact maximum over the whole space', () => {
+    expect(measureLongest('add', 2)).toEqual(LONGEST_COMPLETION_TOKENS.add[1]);
+  });
+
+  it('no sampled problem exceeds the table', () => {
+    const rng = new Rng(77, 1);
+    for (const f of FAMILIES) {
+      for (let d = 1; d <= 5; d++) {
+        for (let k = 0; k < 60; k++) {
+          const l = completionLengths(drawProblem(f, d, rng));
+          for (const s of TRACE_STYLES) expect(l[s], `${f} d=${d} ${s}`).toBeLessThanOrEqual(longestCompletionTokens(f, d, s));
+        }
+      }
+    }
+  });
+
+  it('the default config fits grpo.maxCompletionLength and model.maxSeqLen in every style', () => {
+    const { family, difficulty } = DEFAULT_CONFIG.task;
+    for (const s of TRACE_STYLES) expect(longestCompletionTokens(family, difficulty, s)).toBeLessThanOrEqual(DEFAULT_CONFIG.grpo.maxCompletionLength);
+    expect(longestCompletionTokens(family, difficulty)).toBe(59);
+    expect(longestPromptTokens(family, difficulty) + longestCompletionTokens(family, difficulty)).toBeLessThanOrEqual(DEFAULT_CONFIG.model.maxSeqLen);
+    expect(() => longestCompletionTokens('add', 6)).toThrow('task.difficulty = 6');
+  });
+});
