@@ -9,7 +9,7 @@ import { createCpuOps } from '../cpu/backend';
 import { gradcheck, randn } from '../cpu/gradcheck';
 import { moeCacheSize } from '../cpu/moe';
 import type { FloatArray } from '../cpu/types';
-import { backward, createActivations, createModel, forward, zeroGrads } from './model';
+import { activationsIntSize, activationsSize, backward, createActivations, createModel, forward, zeroGrads } from './model';
 import type { Ops } from './ops';
 import { initParams } from './params';
 
@@ -97,6 +97,44 @@ describe('activations', () => {
     for (const h of acts.a.entropy) {
       expect(h).toBeGreaterThanOrEqual(0);
       expect(h).toBeLessThanOrEqual(Math.log(VOCAB_SIZE) + 1e-12);
+    }
+  });
+
+  it('starts every activation view on a 64-element boundary, without overlaps (WebGPU binding rule)', () => {
+    for (const positions of ['rope', 'learned'] as const) {
+      const { model, acts } = setup({ model: { positions } });
+      const N = B * T; // 10: nothing here is a multiple of 64
+      const floats: FloatArray[] = [];
+      const walk = (x: unknown) => {
+        if (x instanceof Float64Array || x instanceof Float32Array) floats.push(x);
+        else if (x && typeof x === 'object') for (const v of Object.values(x)) walk(v);
+      };
+      walk(acts.a);
+      const spans = (views: ArrayLike<number>[], buf: { buffer: ArrayBufferLike }, bytes: number) => {
+        const seen = new Set<number>();
+        const out = views
+          .filter((v) => (seen.has((v as Float64Array).byteOffset) ? false : (seen.add((v as Float64Array).byteOffset), true)))
+          .map((v) => {
+            const a = v as Float64Array;
+            expect(a.buffer).toBe(buf.buffer);
+            return [a.byteOffset / bytes, a.byteOffset / bytes + a.length] as const;
+          })
+          .sort((x, y) => x[0] - y[0]);
+        for (const [s0] of out) expect(s0 % 64).toBe(0);
+        for (let i = 1; i < out.length; i++) expect(out[i]![0]).toBeGreaterThanOrEqual(out[i - 1]![1]);
+        return out;
+      };
+      const fs = spans(floats, acts.aBuf as Float64Array, 8);
+      // learned positions: qkvr is qkv itself, one view fewer per layer
+      expect(acts.a.layers[0]!.qkvr === acts.a.layers[0]!.qkv).toBe(positions === 'learned');
+      expect((acts.aBuf as Float64Array).length).toBe(activationsSize(model.dims, model.cfg, B, T));
+      expect(fs[fs.length - 1]![1]).toBeLessThanOrEqual((acts.aBuf as Float64Array).length);
+      expect((acts.aBuf as Float64Array).length).toBeLessThanOrEqual(fs[fs.length - 1]![1] + 64);
+      // tokens at 0, targets at 64, topIdx of layer l at 128 + 64 l (N*k = 20 < 64)
+      const is = spans([acts.tokens, acts.targets, ...acts.topIdx], acts.tokens, 4);
+      expect(is.map((x) => x[0])).toEqual([0, 64, 128, 192]);
+      expect(activationsIntSize(model.dims, B, T)).toBe(256);
+      expect(acts.topIdx[1]!.length).toBe(N * 2);
     }
   });
 

@@ -21,7 +21,7 @@
 import type { RunConfig } from '../core/config';
 import { VOCAB_SIZE } from '../core/tokenizer';
 import type { MoeCacheOf, MoeDimsOf, Ops } from './ops';
-import { buildParamTable, type ParamTable } from './params';
+import { alignUp, buildParamTable, type ParamTable } from './params';
 
 export interface ModelDims {
   V: number; C: number; L: number; NH: number; HS: number;
@@ -65,7 +65,7 @@ export interface Model<F> {
   cfg: RunConfig;
   dims: ModelDims;
   table: ParamTable;
-  /** Flat buffers, all (table.total) with the table's layout. */
+  /** Flat buffers, all (table.total) with the table's layout (gaps between tensors stay zero). */
   params: F; grads: F; m: F; v: F;
   p: ParamViews<F>;
   g: ParamViews<F>;
@@ -122,8 +122,10 @@ export function createModel<F, I>(ops: Ops<F, I>, cfg: RunConfig): Model<F> {
 
 // ---------------------------------------------------------------------------
 // Activations: every buffer forward writes and backward reads, carved once per
-// (B,T) from one flat float buffer (plus one int buffer for topIdx). The
-// gradient activations reuse the same layout in a second buffer.
+// (B,T) from one flat float buffer (plus one int buffer for tokens, targets
+// and topIdx). The gradient activations reuse the same layout in a second
+// buffer. Every view starts on a PARAM_ALIGN boundary, for WebGPU's rule that
+// writable bindings of one buffer in one dispatch must not overlap (params.ts).
 
 export interface LayerActs<F> {
   ln1: F; // (N,C)
@@ -192,17 +194,29 @@ function layoutActs<X>(take: (n: number) => X, d: ModelDims, cfg: RunConfig, B: 
   };
 }
 
+/** Elements of the float activation buffer (each of aBuf, dBuf) for (B,T), alignment gaps included. */
+export function activationsSize(d: ModelDims, cfg: RunConfig, B: number, T: number): number {
+  let total = 0;
+  layoutActs((n) => (total = alignUp(total + n), n), d, cfg, B, T);
+  return total;
+}
+
+/** Elements of the int activation buffer: tokens (N), targets (N), topIdx (L,N,k), each view aligned. */
+export function activationsIntSize(d: ModelDims, B: number, T: number): number {
+  const N = B * T;
+  return 2 * alignUp(N) + d.L * alignUp(N * d.k);
+}
+
 export function createActivations<F, I>(ops: Ops<F, I>, model: Model<F>, B: number, T: number): Activations<F, I> {
   const d = model.dims;
   if (!(T >= 1 && T <= d.Tmax)) throw new RangeError(`createActivations: T = ${T} must be in [1, maxSeqLen = ${d.Tmax}]`);
   if (!(B >= 1)) throw new RangeError(`createActivations: B = ${B} must be >= 1`);
-  let total = 0;
-  layoutActs((n) => (total += n, n), d, model.cfg, B, T);
+  const total = activationsSize(model.dims, model.cfg, B, T);
   const carve = (buf: F) => {
     let off = 0;
     const take = (n: number) => {
       const v = ops.view(buf, off, n);
-      off += n;
+      off = alignUp(off + n);
       return v;
     };
     return layoutActs(take, d, model.cfg, B, T);
@@ -210,11 +224,13 @@ export function createActivations<F, I>(ops: Ops<F, I>, model: Model<F>, B: numb
   const N = B * T;
   const aBuf = ops.alloc(total);
   const dBuf = ops.alloc(total);
-  const ints = ops.allocInt(2 * N + d.L * N * d.k);
+  const nN = alignUp(N);
+  const nTop = alignUp(N * d.k);
+  const ints = ops.allocInt(activationsIntSize(model.dims, B, T));
   const topIdx: I[] = [];
-  for (let l = 0; l < d.L; l++) topIdx.push(ops.viewInt(ints, 2 * N + l * N * d.k, N * d.k));
+  for (let l = 0; l < d.L; l++) topIdx.push(ops.viewInt(ints, 2 * nN + l * nTop, N * d.k));
   return {
-    B, T, N, tokens: ops.viewInt(ints, 0, N), targets: ops.viewInt(ints, N, N), topIdx,
+    B, T, N, tokens: ops.viewInt(ints, 0, N), targets: ops.viewInt(ints, nN, N), topIdx,
     a: carve(aBuf), d: carve(dBuf), aBuf, dBuf, temperature: 1,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, estimateParamCount, mergeConfig, type DeepPartial, type RunConfig } from '../core/config';
 import { VOCAB_SIZE } from '../core/tokenizer';
-import { buildParamTable, findTensor, initParams } from './params';
+import { buildParamTable, findTensor, initParams, PARAM_ALIGN } from './params';
 
 const variants: DeepPartial<RunConfig>[] = [
   {},
@@ -12,18 +12,22 @@ const variants: DeepPartial<RunConfig>[] = [
 
 describe('parameter table', () => {
   for (const v of variants) {
-    it(`total equals estimateParamCount for ${JSON.stringify(v)}`, () => {
+    it(`count equals estimateParamCount, tensors packed at ${PARAM_ALIGN}-element boundaries, for ${JSON.stringify(v)}`, () => {
       const cfg = mergeConfig(DEFAULT_CONFIG, v);
       const table = buildParamTable(cfg);
-      expect(table.total).toBe(estimateParamCount(cfg));
-      // contiguous, in order, sizes = product of shapes
+      expect(table.count).toBe(estimateParamCount(cfg));
+      // in order, each at the first aligned offset after the previous one; sizes = product of shapes
       let off = 0;
+      let count = 0;
       for (const t of table.tensors) {
-        expect(t.offset).toBe(off);
+        expect(t.offset).toBe(Math.ceil(off / 64) * 64);
         expect(t.size).toBe(t.shape.reduce((a, b) => a * b, 1));
-        off += t.size;
+        off = t.offset + t.size;
+        count += t.size;
       }
-      expect(off).toBe(table.total);
+      expect(count).toBe(table.count);
+      expect(table.total).toBe(Math.ceil(off / 64) * 64);
+      expect(table.total - table.count).toBeLessThan(64 * table.tensors.length);
     });
   }
 
@@ -38,12 +42,36 @@ describe('parameter table', () => {
     expect(findTensor(table, 'wte').shape).toEqual([VOCAB_SIZE, 64]);
     expect(findTensor(table, 'l1.w2').shape).toEqual([5, 64, 64]);
     // 25*64 + 2 * (64 + 4*64*64 + 64 + 4*64 + 5*3*64*64) + 64
-    expect(table.total).toBe(VOCAB_SIZE * 64 + 2 * (64 + 16384 + 64 + 256 + 61440) + 64);
+    expect(table.count).toBe(VOCAB_SIZE * 64 + 2 * (64 + 16384 + 64 + 256 + 61440) + 64);
+    // with C = 64 every size is already a multiple of 64: no gaps
+    expect(table.total).toBe(table.count);
+    expect(findTensor(table, 'l0.ln1').offset).toBe(VOCAB_SIZE * 64);
+    expect(PARAM_ALIGN).toBe(64);
     expect(findTensor(table, 'l0.ln1').decay).toBe(false);
     expect(findTensor(table, 'lnf').decay).toBe(false);
     expect(findTensor(table, 'wte').decay).toBe(true);
     expect(findTensor(table, 'l0.w1').decay).toBe(true);
     expect(() => findTensor(table, 'wpe')).toThrow(/known: wte/);
+  });
+
+  it('pads small tensors to 64 elements and leaves the gaps zero', () => {
+    // C=8, L=1, E=1, S=2, H=4, learned positions (maxSeqLen 40), swiglu:
+    // wte 25*8=200 -> next at 256; wpe 40*8=320 -> 576; ln1 8 -> 640; wqkv 24*8=192 -> 832;
+    // wproj 64 -> 896; ln2 8 -> 960; wRouter 8 -> 1024; w1 3*4*8=96 at 1024 -> 1152; w3 96 -> 1280;
+    // w2 96 at 1280 -> 1408; lnf 8 at 1408, end 1416 -> total 1472.
+    const cfg = mergeConfig(DEFAULT_CONFIG, variants[3]!);
+    const table = buildParamTable(cfg);
+    expect(table.tensors.map((t) => [t.name, t.offset])).toEqual([
+      ['wte', 0], ['wpe', 256], ['l0.ln1', 576], ['l0.wqkv', 640], ['l0.wproj', 832], ['l0.ln2', 896],
+      ['l0.wRouter', 960], ['l0.w1', 1024], ['l0.w3', 1152], ['l0.w2', 1280], ['lnf', 1408],
+    ]);
+    expect(table.total).toBe(1472);
+    expect(table.count).toBe(200 + 320 + 8 + 192 + 64 + 8 + 8 + 96 + 96 + 96 + 8);
+    const p = initParams(cfg, table);
+    expect(p.length).toBe(1472);
+    for (let i = 200; i < 256; i++) expect(p[i]).toBe(0);
+    for (let i = 1416; i < 1472; i++) expect(p[i]).toBe(0);
+    expect(p[1408]).toBe(1); // lnf starts where the table says
   });
 
   it('initialises by seed: ones for norms, initStd normals, residual outputs scaled by 1/sqrt(2L)', () => {

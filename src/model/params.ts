@@ -23,6 +23,14 @@
 // gains, whose decay would pull them toward 0 instead of their natural 1.
 // The routing bias of aux-loss-free balancing is NOT a parameter: it is not
 // trained by gradients, so it lives in a separate buffer (see model.ts).
+//
+// Alignment: every tensor starts on a PARAM_ALIGN-element boundary. WebGPU
+// binds a view at its offset rounded down to the device's storage alignment
+// (up to 256 bytes) and forbids two writable bindings of one buffer that
+// overlap, so adjacent tensors meeting in one dispatch (AdamW on w1 beside w3,
+// say) must not share a 256-byte block. The gaps hold zeros in params, grads
+// and moments alike: they add nothing to the gradient norm and AdamW never
+// touches them. `count` is the real parameter count, `total` the padded size.
 
 import { Rng, STREAM } from '../core/rng';
 import type { RunConfig } from '../core/config';
@@ -39,21 +47,34 @@ export interface ParamTensor {
   init: InitKind;
 }
 
+/** Elements (256 bytes); equals gpu/runtime.ts TENSOR_ALIGN (a browser test checks), model/ may not import gpu/. */
+export const PARAM_ALIGN = 64;
+
+/** n rounded up to a multiple of PARAM_ALIGN. */
+export function alignUp(n: number): number {
+  return Math.ceil(n / PARAM_ALIGN) * PARAM_ALIGN;
+}
+
 export interface ParamTable {
   tensors: ParamTensor[];
+  /** Real parameters: the sum of the tensors' sizes. */
+  count: number;
+  /** Elements of a flat buffer holding the table: count plus alignment gaps, a multiple of PARAM_ALIGN. */
   total: number;
 }
 
-/** The tensor table of a config's model; offsets are in order of the list above. */
+/** The tensor table of a config's model; offsets (multiples of PARAM_ALIGN) in order of the list above. */
 export function buildParamTable(cfg: RunConfig): ParamTable {
   const m = cfg.model;
   const V = VOCAB_SIZE, C = m.dModel, H = m.dExpert, E = m.nRouted, X = m.nShared + m.nRouted;
   const tensors: ParamTensor[] = [];
   let offset = 0;
+  let count = 0;
   const add = (name: string, shape: number[], init: InitKind) => {
     const size = shape.reduce((a, b) => a * b, 1);
     tensors.push({ name, shape, offset, size, decay: shape.length >= 2, init });
-    offset += size;
+    offset = alignUp(offset + size);
+    count += size;
   };
   add('wte', [V, C], 'normal');
   if (m.positions === 'learned') add('wpe', [m.maxSeqLen, C], 'normal');
@@ -68,7 +89,7 @@ export function buildParamTable(cfg: RunConfig): ParamTable {
     add(`l${l}.w2`, [X, C, H], 'residualOut');
   }
   add('lnf', [C], 'ones');
-  return { tensors, total: offset };
+  return { tensors, count, total: offset };
 }
 
 /** The tensor called name; throws with the known names when absent. */
@@ -84,6 +105,7 @@ export function findTensor(table: ParamTable, name: string): ParamTensor {
  * projections (wproj, w2) scaled by 1/sqrt(2L) as in GPT-2, so the residual
  * stream's variance does not grow with depth (each layer adds two branches).
  * Norm gains draw nothing, so the other tensors' values do not depend on them.
+ * Alignment gaps are left as they are (zero in a fresh buffer).
  */
 export function initParams(cfg: RunConfig, table: ParamTable = buildParamTable(cfg), out?: Float32Array | Float64Array): Float32Array | Float64Array {
   const params = out ?? new Float64Array(table.total);
