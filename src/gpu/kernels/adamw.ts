@@ -1,0 +1,48 @@
+// Wrappers for the optimizer kernels (twin: cpu/adamw.ts): gradNorm as a
+// two-pass fixed-order reduction and the elementwise AdamW update. The norm
+// stays on the GPU in a (1) tensor; adamwUpdate derives the clip scale from it.
+import type { AdamwHyper } from '../../cpu/adamw';
+import { f32, grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import partialCode from './adamw_grad_norm_partial.wgsl?raw';
+import finalCode from './adamw_grad_norm_final.wgsl?raw';
+import updateCode from './adamw_update.wgsl?raw';
+
+const WG = 256;
+const ITEMS = 8; // elements per thread in pass 1: CHUNK = 2048 per workgroup
+const CHUNK = WG * ITEMS;
+
+// One partials buffer per runtime, grown on demand. Reusing it across calls in
+// one submit is safe: dispatches in a pass see each other's writes in order.
+const partials = new WeakMap<GpuRuntime, GpuTensor>();
+
+function partialBuffer(rt: GpuRuntime, count: number): GpuTensor {
+  let t = partials.get(rt);
+  if (!t || t.length < count) {
+    t = rt.alloc(Math.max(count, 1024), 'f32', 'gradNorm partials');
+    partials.set(rt, t);
+  }
+  return t;
+}
+
+/** norm (1) = sqrt(sum grads (n)^2); two dispatches, deterministic. */
+export function gradNorm(rt: GpuRuntime, norm: GpuTensor, grads: GpuTensor, n: number): void {
+  const count = Math.max(1, Math.ceil(n / CHUNK)); // P partial sums
+  const partial = partialBuffer(rt, count); // (P)
+  const k1 = rt.kernel({ name: 'adamw_grad_norm_partial', code: partialCode, tensors: 2, constants: { WG, ITEMS } });
+  const k2 = rt.kernel({ name: 'adamw_grad_norm_final', code: finalCode, tensors: 2, constants: { WG } });
+  rt.dispatch(k1, [partial, grads], [n], grid(count));
+  rt.dispatch(k2, [norm, partial], [count], [1]);
+}
+
+/**
+ * params, grads, m, v (n); norm (1) from gradNorm. g = grads * min(1, gradClip / norm)
+ * (1 when gradClip is 0), then AdamW exactly as cpu/adamw.ts adamwUpdate.
+ */
+export function adamwUpdate(rt: GpuRuntime, params: GpuTensor, grads: GpuTensor, m: GpuTensor, v: GpuTensor, norm: GpuTensor, n: number, h: AdamwHyper): void {
+  if (!(h.step >= 1)) throw new RangeError(`adamwUpdate: step is 1-based, got ${h.step}`);
+  const c1 = 1 - Math.pow(h.beta1, h.step);
+  const c2 = 1 - Math.pow(h.beta2, h.step);
+  const k = rt.kernel({ name: 'adamw_update', code: updateCode, tensors: 5, constants: { WG } });
+  const scalars = [h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.gradClip, 1 - h.beta1, 1 - h.beta2, c1, c2].map(f32);
+  rt.dispatch(k, [params, grads, m, v, norm], [n, ...scalars], grid(Math.ceil(n / WG)));
+}
