@@ -16,6 +16,10 @@ describe('completion format', () => {
     expect(segmentCandidate('7+5')).toBeNull();
     expect(segmentCandidate('7+5=')).toBeNull();
     expect(parseInteger('-38')).toBe(-38);
+    expect(parseInteger('0')).toBe(0);
+    // Non-canonical forms are not answers: no leading zeros, no negative zero, no sign alone.
+    for (const bad of ['0132', '-0', '00', '-', '+5', '', '1-2']) expect(parseInteger(bad), bad).toBeNull();
+    expect(parseCompletion('<think>47+85=132</think><answer>0132</answer><eos>').answer).toBeNull();
     expect(parseInteger('1234567890123456')).toBeNull(); // 16 digits: not exact in f64 everywhere
   });
 

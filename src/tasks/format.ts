@@ -30,9 +30,12 @@ export interface ParsedCompletion {
   terminated: boolean;
 }
 
-const INT_RE = /^-?\d+$/;
+// Canonical integers only: no leading zeros, no "-0". The corpus never writes
+// them, and accepting "0132" as 132 would let a policy be rewarded for an
+// answer in a form the task never uses.
+const INT_RE = /^(0|-?[1-9]\d*)$/;
 
-/** Parses a signed decimal integer; null unless the whole string is one (at most 15 digits, exact in f64). */
+/** Parses a canonical signed decimal integer; null unless the whole string is one (at most 15 digits, exact in f64). */
 export function parseInteger(s: string): number | null {
   if (!INT_RE.test(s) || s.replace('-', '').length > 15) return null;
   return Number(s);

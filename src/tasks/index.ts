@@ -18,4 +18,4 @@ export {
 export { expressionHash, heldOutSet, isHeldOut, sampleTrainProblem, drawTrainProblem } from './split';
 export { TRACE_STYLES, solve, traceFor, traceWithSlip, wrongSlips, type Slip, type Solution, type TraceStyle } from './traces';
 export { corpusExample, makePretrainBatch, styleWeights, type CorpusExample, type PretrainBatch } from './corpus';
-export { LONGEST_COMPLETION_TOKENS, longestCompletionTokens, longestPromptTokens, type StyleLengths } from './lengths';
+export { LONGEST_COMPLETION_TOKENS, longestCompletionTokens, longestPromptTokens, taskLengthErrors, type StyleLengths } from './lengths';

@@ -49,3 +49,23 @@ describe('longest lengths', () => {
     expect(() => longestCompletionTokens('add', 6)).toThrow('task.difficulty = 6');
   });
 });
+
+describe('taskLengthErrors', () => {
+  it('accepts the default config and names maxSeqLen when the corpus cannot fit', async () => {
+    const { mergeConfig } = await import('../core/config');
+    const { taskLengthErrors } = await import('./lengths');
+    expect(taskLengthErrors(DEFAULT_CONFIG)).toEqual([]);
+    // add at difficulty 5: corrected traces reach 134 completion tokens after a 13-token prompt "<bos>99999+99999=".
+    const big = mergeConfig(DEFAULT_CONFIG, { task: { difficulty: 5 } });
+    const errs = taskLengthErrors(big);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]!.path).toBe('model.maxSeqLen');
+    expect(errs[0]!.message).toBe(
+      'model.maxSeqLen = 96: task add at difficulty 5 has base-corpus examples of up to 13 prompt + 134 completion tokens; ' +
+        'allowed at least 147 (or lower task.difficulty)',
+    );
+    // Without the long corrected style the stepwise traces (72) fit: 13 + 72 = 85 <= 96.
+    expect(taskLengthErrors(mergeConfig(big, { corpus: { corrected: 0 } }))).toEqual([]);
+    expect(taskLengthErrors(mergeConfig(big, { model: { maxSeqLen: 147 } }))).toEqual([]);
+  });
+});

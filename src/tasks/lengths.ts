@@ -9,7 +9,7 @@
 // operator and parenthesis pattern) and 100k seeded random problems, every
 // slip of each. makePretrainBatch still throws on anything longer than its T.
 
-import type { TaskFamily } from '../core/config';
+import type { ConfigError, RunConfig, TaskFamily } from '../core/config';
 import { encode } from '../core/tokenizer';
 import { checkFamilyDifficulty, drawProblem, problemAt, problemFromComponents, problemRadices, spaceSize, type Problem } from './problems';
 import { Rng } from '../core/rng';
@@ -116,4 +116,28 @@ export function measureLongest(family: TaskFamily, difficulty: number, samples =
   const rng = new Rng(seed, 0x7a5c);
   for (let k = 0; k < samples; k++) take(drawProblem(family, difficulty, rng));
   return best;
+}
+
+/**
+ * Config errors for a task whose base-corpus examples cannot fit the model's
+ * context: the longest prompt plus the longest completion of every style with
+ * a nonzero corpus weight must fit model.maxSeqLen (pretraining rows are one
+ * example each). core/config.ts cannot check this (core imports nothing from
+ * tasks/), so whoever validates a whole run adds these to validateConfig's.
+ */
+export function taskLengthErrors(cfg: RunConfig): ConfigError[] {
+  const { family, difficulty } = cfg.task;
+  const styles = TRACE_STYLES.filter((s) => cfg.corpus[s] > 0);
+  if (styles.length === 0) return [];
+  const longest = Math.max(...styles.map((s) => longestCompletionTokens(family, difficulty, s)));
+  const prompt = longestPromptTokens(family, difficulty);
+  if (prompt + longest <= cfg.model.maxSeqLen) return [];
+  const value = cfg.model.maxSeqLen;
+  return [{
+    path: 'model.maxSeqLen',
+    value,
+    message:
+      `model.maxSeqLen = ${value}: task ${family} at difficulty ${difficulty} has base-corpus examples of up to ` +
+      `${prompt} prompt + ${longest} completion tokens; allowed at least ${prompt + longest} (or lower task.difficulty)`,
+  }];
 }
