@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { randn } from '../../cpu/gradcheck';
+import { matmulBackward as cpuMatmulBackward, matmulForward as cpuMatmulForward } from '../../cpu/matmul';
+import type { GpuRuntime, GpuTensor } from '../runtime';
+import { assertClose, testRuntime } from '../testing';
+import { matmulBackward, matmulForward } from './matmul';
+
+// Shapes (N, C, OC): a single element, sizes below one 64x64 tile and K below
+// one 16-deep k-step, one past a tile edge in every direction, and whole tiles.
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [7, 13, 5],
+  [65, 33, 70],
+  [128, 64, 192],
+];
+
+// f32 sums of K products of unit normals against the CPU twin's float64 sums:
+// the rounding error grows like sqrt(K) * |partial sums| * 2^-24, about 1e-5
+// at K = 192, so atol 2e-5 (with rtol 1e-4 for the large entries) leaves room
+// without hiding an indexing bug (those give O(1) differences).
+const ATOL = 2e-5;
+const RTOL = 1e-4;
+
+const f32 = (n: number, seed: number, scale = 1): Float32Array => Float32Array.from(randn(n, seed, scale));
+
+/**
+ * Uploads data into a view that starts `pad` elements into its own buffer, so
+ * the kernels' element remainders (o_* params) are exercised when pad is not a
+ * multiple of the storage-offset alignment.
+ */
+function upload(rt: GpuRuntime, data: Float32Array, pad: number): GpuTensor {
+  const t = rt.view(rt.alloc(pad + data.length + 5), pad, data.length);
+  rt.write(t, data);
+  return t;
+}
+
+describe('matmul kernels vs cpu/matmul.ts', () => {
+  it('forward, with and without bias, at tile-edge shapes and unaligned views', async () => {
+    const rt = await testRuntime();
+    for (const [N, C, OC] of SHAPES) {
+      const inp = f32(N * C, 1);
+      const weight = f32(OC * C, 2);
+      const bias = f32(OC, 3);
+      for (const withBias of [true, false]) {
+        const pad = withBias ? 3 : 0;
+        const out = upload(rt, f32(N * OC, 4), pad + 2); // stale values: forward must overwrite them
+        matmulForward(rt, out, upload(rt, inp, pad), upload(rt, weight, pad + 1), withBias ? upload(rt, bias, pad + 5) : null, N, C, OC);
+        const ref = new Float32Array(N * OC);
+        cpuMatmulForward(ref, inp, weight, withBias ? bias : null, N, C, OC);
+        assertClose(`matmulForward (N,C,OC)=(${N},${C},${OC}) bias=${withBias}`, await rt.read(out), ref, ATOL, RTOL);
+      }
+    }
+    expect(rt.errors).toEqual([]);
+  });
+
+  it('backward accumulates dInp, dWeight, dBias onto non-zero gradients', async () => {
+    const rt = await testRuntime();
+    for (const [N, C, OC] of SHAPES) {
+      for (const withBias of [true, false]) {
+        const seed = 10 * N + (withBias ? 1 : 0);
+        const inp = f32(N * C, seed + 1);
+        const weight = f32(OC * C, seed + 2);
+        const dOut = f32(N * OC, seed + 3);
+        const dInp = f32(N * C, seed + 4);
+        const dWeight = f32(OC * C, seed + 5);
+        const dBias = f32(OC, seed + 6);
+        const pad = withBias ? 7 : 0;
+        const gInp = upload(rt, dInp, pad);
+        const gWeight = upload(rt, dWeight, pad + 1);
+        const gBias = upload(rt, dBias, pad + 2);
+        matmulBackward(rt, gInp, gWeight, withBias ? gBias : null, upload(rt, dOut, pad + 3), upload(rt, inp, pad + 4), upload(rt, weight, pad + 5), N, C, OC);
+        const before = Float32Array.from(dBias);
+        cpuMatmulBackward(dInp, dWeight, withBias ? dBias : null, dOut, inp, weight, N, C, OC);
+        const label = `(N,C,OC)=(${N},${C},${OC}) bias=${withBias}`;
+        assertClose(`matmulBackward dInp ${label}`, await rt.read(gInp), dInp, ATOL, RTOL);
+        assertClose(`matmulBackward dWeight ${label}`, await rt.read(gWeight), dWeight, ATOL, RTOL);
+        // Without a bias the dBias buffer must be left exactly as it was.
+        assertClose(`matmulBackward dBias ${label}`, await rt.read(gBias), withBias ? dBias : before, withBias ? ATOL : 0, withBias ? RTOL : 0);
+      }
+    }
+    expect(rt.errors).toEqual([]);
+  });
+
+  it('matches a hand-computed 2x3 @ (2x3)^T + bias and its gradients', async () => {
+    const rt = await testRuntime();
+    // inp (2,3), weight (2,3), bias (2): out = [[1*1+2*0+3*(-1)+10, 1*2+2*1+3*0+20], [4-6+10, 8+5+20]]
+    const out = rt.alloc(4);
+    const inp = upload(rt, Float32Array.from([1, 2, 3, 4, 5, 6]), 0);
+    const weight = upload(rt, Float32Array.from([1, 0, -1, 2, 1, 0]), 0);
+    matmulForward(rt, out, inp, weight, upload(rt, Float32Array.from([10, 20]), 0), 2, 3, 2);
+    expect([...(await rt.read(out))]).toEqual([8, 24, 8, 33]);
+    // dOut = [[1, 0], [0, 1]]: dInp = dOut @ weight = weight rows; dWeight = dOut^T @ inp = inp rows; dBias = [1, 1].
+    const dInp = upload(rt, Float32Array.from([1, 1, 1, 1, 1, 1]), 0);
+    const dWeight = rt.alloc(6);
+    const dBias = upload(rt, Float32Array.from([0.5, -0.5]), 0);
+    matmulBackward(rt, dInp, dWeight, dBias, upload(rt, Float32Array.from([1, 0, 0, 1]), 0), inp, weight, 2, 3, 2);
+    expect([...(await rt.read(dInp))]).toEqual([2, 1, 0, 3, 2, 1]);
+    expect([...(await rt.read(dWeight))]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([...(await rt.read(dBias))]).toEqual([1.5, 0.5]);
+  });
+
+  it('is deterministic: the same backward twice gives the same bits', async () => {
+    const rt = await testRuntime();
+    const [N, C, OC] = [130, 20, 9];
+    const dOut = upload(rt, f32(N * OC, 41), 0);
+    const inp = upload(rt, f32(N * C, 42), 0);
+    const weight = upload(rt, f32(OC * C, 43), 0);
+    const runs: Float32Array[] = [];
+    for (let r = 0; r < 2; r++) {
+      const dInp = rt.alloc(N * C);
+      const dWeight = rt.alloc(OC * C);
+      const dBias = rt.alloc(OC);
+      rt.zero(dInp);
+      rt.zero(dWeight);
+      rt.zero(dBias);
+      matmulBackward(rt, dInp, dWeight, dBias, dOut, inp, weight, N, C, OC);
+      runs.push(Float32Array.from([...(await rt.read(dInp)), ...(await rt.read(dWeight)), ...(await rt.read(dBias))]));
+    }
+    expect(new Uint32Array(runs[1]!.buffer)).toEqual(new Uint32Array(runs[0]!.buffer));
+  });
+
+  it('rejects tensors too small for the shape', async () => {
+    const rt = await testRuntime();
+    const t = (n: number) => rt.alloc(n);
+    expect(() => matmulForward(rt, t(5), t(6), t(6), null, 2, 3, 3)).toThrow(/matmulForward: out holds 5 elements, needs 6/);
+    expect(() => matmulBackward(rt, t(6), t(6), t(1), t(4), t(6), t(6), 2, 3, 2)).toThrow(/matmulBackward: dBias holds 1 elements, needs 2/);
+  });
+
+  it('prints forward GFLOP/s at three shapes (not asserted)', async () => {
+    const rt = await testRuntime();
+    const shapes: [string, number, number, number][] = [
+      ['square 256x256x256', 256, 256, 256],
+      ['training-like N=512 C=64 OC=192', 512, 64, 192],
+      ['rollout-like N=64 C=64 OC=192', 64, 64, 192],
+    ];
+    for (const [label, N, C, OC] of shapes) {
+      const out = rt.alloc(N * OC);
+      const inp = upload(rt, f32(N * C, 1), 0);
+      const weight = upload(rt, f32(OC * C, 2), 0);
+      const bias = upload(rt, f32(OC, 3), 0);
+      matmulForward(rt, out, inp, weight, bias, N, C, OC); // warmup: pipeline compile and first bind group
+      await rt.sync();
+      const reps = 5;
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) matmulForward(rt, out, inp, weight, bias, N, C, OC);
+      await rt.sync();
+      const ms = (performance.now() - t0) / reps;
+      console.log(`matmulForward ${label}: ${ms.toFixed(2)} ms, ${((2 * N * C * OC) / ms / 1e6).toFixed(3)} GFLOP/s`);
+    }
+    expect(rt.errors).toEqual([]);
+  });
+});
