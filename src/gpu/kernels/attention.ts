@@ -1,0 +1,64 @@
+// Wrappers for attention_forward.wgsl and attention_backward_{row,col}.wgsl
+// (twin: cpu/attention.ts). Dimensions: B batch, T time, C channels, NH heads, HS = C/NH.
+import { f32, grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import forwardCode from './attention_forward.wgsl?raw';
+import backwardRowCode from './attention_backward_row.wgsl?raw';
+import backwardColCode from './attention_backward_col.wgsl?raw';
+
+const WG = 64;
+/** The kernels keep one row of T scores in workgroup memory; core/config.ts caps maxSeqLen at 256. */
+export const ATTENTION_TMAX = 256;
+
+function checkDims(fn: string, T: number, C: number, NH: number): number {
+  const HS = C / NH;
+  if (!Number.isInteger(HS) || HS < 1) throw new RangeError(`${fn}: C/NH = ${C}/${NH} is not a whole head size`);
+  if (T > ATTENTION_TMAX) throw new RangeError(`${fn}: T = ${T} exceeds the kernel's ${ATTENTION_TMAX} positions`);
+  return HS;
+}
+
+// Backward's row sums D (B,NH,T), passed from the row pass to the column pass.
+// Scratch per runtime, grown (never shrunk); reuse across calls is safe because
+// dispatches run in order and each call's column pass reads before the next row pass writes.
+const scratch = new WeakMap<GpuRuntime, GpuTensor>();
+
+function dsumScratch(rt: GpuRuntime, n: number): GpuTensor {
+  const hit = scratch.get(rt);
+  if (hit && hit.length >= n) return rt.view(hit, 0, n);
+  const t = rt.alloc(Math.max(n, 4096), 'f32', 'attention dsum scratch');
+  scratch.set(rt, t);
+  return rt.view(t, 0, n);
+}
+
+/**
+ * out is (B,T,C); att is (B,NH,T,T) cache of the softmax weights (entries
+ * t2 > t written 0); inp is (B,T,3C). Scores are scaled by 1/sqrt(HS).
+ */
+export function attentionForward(rt: GpuRuntime, out: GpuTensor, att: GpuTensor, inp: GpuTensor, B: number, T: number, C: number, NH: number): void {
+  const HS = checkDims('attentionForward', T, C, NH);
+  const rows = B * NH * T;
+  const k = rt.kernel({ name: 'attention_forward', code: forwardCode, tensors: 3, constants: { WG } });
+  rt.dispatch(k, [out, att, inp], [rows, T, C, NH, f32(1 / Math.sqrt(HS))], grid(rows));
+}
+
+/** Accumulates dInp (B,T,3C); dOut is (B,T,C); inp and att are forward's. */
+export function attentionBackward(
+  rt: GpuRuntime,
+  dInp: GpuTensor,
+  dOut: GpuTensor,
+  inp: GpuTensor,
+  att: GpuTensor,
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
+): void {
+  const HS = checkDims('attentionBackward', T, C, NH);
+  const rows = B * NH * T;
+  if (rows === 0) return;
+  const dsum = dsumScratch(rt, rows); // (B,NH,T)
+  const params = [rows, T, C, NH, f32(1 / Math.sqrt(HS))];
+  const kr = rt.kernel({ name: 'attention_backward_row', code: backwardRowCode, tensors: 5, constants: { WG } });
+  rt.dispatch(kr, [dInp, dOut, inp, att, dsum], params, grid(rows));
+  const kc = rt.kernel({ name: 'attention_backward_col', code: backwardColCode, tensors: 5, constants: { WG } });
+  rt.dispatch(kc, [dInp, dOut, inp, att, dsum], params, grid(rows));
+}
