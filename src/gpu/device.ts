@@ -1,6 +1,11 @@
-// WebGPU availability and the adapter's identity. The full device acquisition
-// (limits requested from the RunConfig, device.lost events) grows here in the
-// engine issue; for now it answers "is there WebGPU, and on what?".
+// WebGPU availability, the adapter's identity, and device acquisition: the
+// limits a RunConfig needs (limits.ts) are checked against the adapter BEFORE
+// anything is allocated, then requested; device loss and uncaptured errors
+// reach subscribers as GpuError events.
+
+import type { RunConfig } from '../core/config';
+import { checkLimits, deviceRequest, requiredLimits, type LimitNeed } from './limits';
+import { GpuError, GpuRuntime } from './runtime';
 
 export interface AdapterReport {
   vendor: string;
@@ -63,4 +68,61 @@ export async function probeWebGPU(): Promise<WebGPUProbe> {
   const r = await requestAdapter();
   if ('reason' in r) return { available: false, reason: r.reason };
   return { available: true, adapter: describeAdapter(r.adapter) };
+}
+
+export interface AcquireOptions {
+  /** An adapter already obtained (else requestAdapter()). */
+  adapter?: GPUAdapter;
+  /** Ask for 'timestamp-query' when the adapter has it (for profiler.ts). */
+  profile?: boolean;
+}
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  runtime: GpuRuntime;
+  adapter: AdapterReport;
+  /** What the config needed, as checked. */
+  needs: LimitNeed[];
+  /** Whether the device has 'timestamp-query' (only when asked for and offered). */
+  timestamps: boolean;
+  /** Calls fn for every later uncaptured error and for device loss; returns the unsubscribe function. */
+  subscribe(fn: (e: GpuError) => void): () => void;
+}
+
+/**
+ * A device with the limits cfg needs. Throws a GpuError of kind 'limits'
+ * naming every limit the adapter falls short of (needed and allowed values)
+ * before requesting the device, so nothing is allocated on failure.
+ */
+export async function acquireDevice(cfg: RunConfig, opts: AcquireOptions = {}): Promise<AcquiredDevice> {
+  let adapter = opts.adapter;
+  if (!adapter) {
+    const r = await requestAdapter();
+    if ('reason' in r) throw new Error(`WebGPU unavailable: ${r.reason}`);
+    adapter = r.adapter;
+  }
+  const report = describeAdapter(adapter);
+  const needs = requiredLimits(cfg);
+  const short = checkLimits(needs, report.limits);
+  if (short.length > 0) {
+    throw new GpuError(`this GPU (${adapterLabel(report)}) cannot run this config:\n  ${short.join('\n  ')}`, 'limits');
+  }
+  const timestamps = Boolean(opts.profile) && adapter.features.has('timestamp-query');
+  const device = await adapter.requestDevice({
+    label: 'grpo-playground',
+    requiredLimits: deviceRequest(needs),
+    requiredFeatures: timestamps ? ['timestamp-query'] : [],
+  });
+  const runtime = new GpuRuntime(device);
+  const listeners = new Set<(e: GpuError) => void>();
+  runtime.onError = (e) => {
+    for (const fn of listeners) fn(e);
+  };
+  return {
+    device, runtime, adapter: report, needs, timestamps,
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
+  };
 }
