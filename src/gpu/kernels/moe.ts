@@ -1,0 +1,98 @@
+// Wrappers for the MoE expert-block kernels (twin: cpu/moe.ts), the dense
+// per-slot path: every token's S+k slots are computed where the cache keeps
+// them, (N,S+k,H) and (N,S+k,C), so the model carves the same cache for both
+// backends. Weight gradients use one owner thread per weight element that scans
+// all N tokens in order (deterministic, no atomics); that scan costs N*k per
+// element, fine for the small E this path serves. No grouped (expert-sorted)
+// path yet: larger E runs here too, correctly but with that extra scan.
+import type { MoeDims } from '../../cpu/moe';
+import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import hiddenCode from './moe_forward_hidden.wgsl?raw';
+import downCode from './moe_forward_down.wgsl?raw';
+import gatesCode from './moe_backward_gates.wgsl?raw';
+import dHiddenCode from './moe_backward_hidden.wgsl?raw';
+import dInpCode from './moe_backward_inp.wgsl?raw';
+import dW13Code from './moe_backward_w13.wgsl?raw';
+import dW2Code from './moe_backward_w2.wgsl?raw';
+
+const WG = 64;
+
+export interface GpuMoeCache {
+  h1: GpuTensor; // (N,S+k,H)
+  h3: GpuTensor | null; // (N,S+k,H), swiglu only
+  act: GpuTensor; // (N,S+k,H)
+  y: GpuTensor; // (N,S+k,C)
+}
+
+function check(who: string, w3: GpuTensor | null, h3: GpuTensor | null, d: MoeDims): void {
+  const swiglu = d.ffn === 'swiglu';
+  if (swiglu !== (w3 !== null) || swiglu !== (h3 !== null)) {
+    throw new Error(`${who}: w3 and cache.h3 must be given for swiglu and null for gelu (ffn=${d.ffn})`);
+  }
+}
+
+// One (2,N,S+k,H) dh scratch per runtime, grown on demand; dispatches in one
+// pass see each other's writes in order, so consecutive calls may share it.
+const scratch = new WeakMap<GpuRuntime, GpuTensor>();
+
+function dhBuffer(rt: GpuRuntime, n: number): GpuTensor {
+  let t = scratch.get(rt);
+  if (!t || t.length < n) {
+    t = rt.alloc(Math.max(n, 1024), 'f32', 'moe dh');
+    scratch.set(rt, t);
+  }
+  return rt.view(t, 0, n);
+}
+
+// The runtime binds every null tensor to ONE dummy buffer, and its aliasing
+// check then rejects a dispatch with two nulls (moe_forward_hidden for GELU has
+// h3 and w3), so the second one gets this small tensor of its own.
+const placeholders = new WeakMap<GpuRuntime, GpuTensor>();
+
+function placeholder(rt: GpuRuntime): GpuTensor {
+  let t = placeholders.get(rt);
+  if (!t) {
+    t = rt.alloc(4, 'f32', 'moe unused binding');
+    placeholders.set(rt, t);
+  }
+  return t;
+}
+
+/** out (N,C) and the cache from inp (N,C), topIdx (N,k) int, gates (N,k), w1/w3 (S+E,H,C), w2 (S+E,C,H). */
+export function moeForward(
+  rt: GpuRuntime, out: GpuTensor, cache: GpuMoeCache, inp: GpuTensor, topIdx: GpuTensor, gates: GpuTensor,
+  w1: GpuTensor, w3: GpuTensor | null, w2: GpuTensor, d: MoeDims,
+): void {
+  const { N, C, H, S, k } = d;
+  check('moeForward', w3, cache.h3, d);
+  const K = S + k;
+  const kh = rt.kernel({ name: 'moe_forward_hidden', code: hiddenCode, tensors: 7, constants: { WG } });
+  const kd = rt.kernel({ name: 'moe_forward_down', code: downCode, tensors: 6, constants: { WG } });
+  const swiglu = w3 ? 1 : 0;
+  rt.dispatch(kh, [cache.h1, cache.h3, cache.act, inp, topIdx, w1, w3 ?? placeholder(rt)], [N, C, H, S, k, swiglu], grid(Math.ceil((N * K * H) / WG)));
+  rt.dispatch(kd, [out, cache.y, cache.act, topIdx, gates, w2], [N, C, H, S, k], grid(Math.ceil((N * C) / WG)));
+}
+
+/** dGates (N,k) is WRITTEN; dInp (N,C), dW1/dW3 (S+E,H,C), dW2 (S+E,C,H) accumulate. */
+export function moeBackward(
+  rt: GpuRuntime, dInp: GpuTensor, dW1: GpuTensor, dW3: GpuTensor | null, dW2: GpuTensor, dGates: GpuTensor, dOut: GpuTensor,
+  cache: GpuMoeCache, inp: GpuTensor, topIdx: GpuTensor, gates: GpuTensor,
+  w1: GpuTensor, w3: GpuTensor | null, w2: GpuTensor, d: MoeDims,
+): void {
+  const { N, C, H, E, S, k } = d;
+  check('moeBackward', w3, cache.h3, d);
+  if ((dW3 === null) !== (w3 === null)) throw new Error('moeBackward: dW3 must be given exactly when w3 is');
+  const K = S + k;
+  const swiglu = w3 ? 1 : 0;
+  const dh = dhBuffer(rt, 2 * N * K * H); // (2,N,S+k,H) dh1 then dh3
+  const kg = rt.kernel({ name: 'moe_backward_gates', code: gatesCode, tensors: 3, constants: { WG } });
+  const kh = rt.kernel({ name: 'moe_backward_hidden', code: dHiddenCode, tensors: 7, constants: { WG } });
+  const ki = rt.kernel({ name: 'moe_backward_inp', code: dInpCode, tensors: 5, constants: { WG } });
+  const k13 = rt.kernel({ name: 'moe_backward_w13', code: dW13Code, tensors: 5, constants: { WG } });
+  const k2 = rt.kernel({ name: 'moe_backward_w2', code: dW2Code, tensors: 5, constants: { WG } });
+  rt.dispatch(kg, [dGates, dOut, cache.y], [N, C, S, k], grid(Math.ceil((N * k) / WG)));
+  rt.dispatch(kh, [dh, dOut, topIdx, gates, w2, cache.h1, cache.h3], [N, C, H, S, k, swiglu], grid(Math.ceil((N * K * H) / WG)));
+  rt.dispatch(ki, [dInp, dh, topIdx, w1, w3], [N, C, H, S, k, swiglu], grid(Math.ceil((N * C) / WG)));
+  rt.dispatch(k13, [dW1, dW3, dh, inp, topIdx], [N, C, H, E, S, k, swiglu], grid(Math.ceil(((S + E) * H * C) / WG)));
+  rt.dispatch(k2, [dW2, dOut, cache.act, topIdx, gates], [N, C, H, E, S, k], grid(Math.ceil(((S + E) * C * H) / WG)));
+}
