@@ -70,3 +70,27 @@ describe('limits a RunConfig needs', () => {
     expect(req.minStorageBufferOffsetAlignment).toBe(256);
   });
 });
+
+describe('acquireDevice', () => {
+  it('throws a limits error naming the limit and both values BEFORE requesting a device', async () => {
+    const { acquireDevice } = await import('./device');
+    let requested = 0;
+    const fakeAdapter = {
+      info: { vendor: 'acme', architecture: 'tiny', device: '', description: '' },
+      features: new Set<string>(),
+      limits: { ...DEFAULT_LIMITS, maxBufferSize: 1 << 20, maxStorageBufferBindingSize: 1 << 20 },
+      requestDevice: () => {
+        requested++;
+        throw new Error('must not be reached');
+      },
+    } as unknown as GPUAdapter;
+    const err = await acquireDevice(DEFAULT_CONFIG, { adapter: fakeAdapter }).catch((e: unknown) => e as Error & { kind?: string });
+    expect(err).toBeInstanceOf(Error);
+    expect(err.kind).toBe('limits');
+    const f = runFootprint(DEFAULT_CONFIG);
+    expect(err.message).toContain('acme tiny');
+    expect(err.message).toContain(`maxBufferSize: this config needs ${f.largestBuffer}`);
+    expect(err.message).toContain(`maxStorageBufferBindingSize: this config needs ${f.largestBinding} (the largest tensor one kernel binds), the device allows 1048576`);
+    expect(requested).toBe(0);
+  });
+});
