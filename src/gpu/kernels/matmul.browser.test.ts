@@ -99,6 +99,39 @@ describe('matmul kernels vs cpu/matmul.ts', () => {
     expect([...(await rt.read(dBias))]).toEqual([1.5, 0.5]);
   });
 
+  it('works on 64-aligned views of shared arenas, as the model binds params and grads', async () => {
+    const rt = await testRuntime();
+    const [N, C, OC] = [9, 20, 11];
+    const inp = f32(N * C, 51);
+    const weight = f32(OC * C, 52);
+    const bias = f32(OC, 53);
+    const dOut = f32(N * OC, 54);
+    // params arena: weight at 0, bias at 256 (OC*C = 220 rounded up to 64s); acts arena: inp, out, dOut, dInp.
+    const params = rt.alloc(256 + 64);
+    const grads = rt.alloc(256 + 64);
+    const acts = rt.alloc(4 * 192);
+    const [w, b] = [rt.view(params, 0, OC * C), rt.view(params, 256, OC)];
+    const [gw, gb] = [rt.view(grads, 0, OC * C), rt.view(grads, 256, OC)];
+    const [x, out, gOut, gInp] = [0, 1, 2, 3].map((i) => rt.view(acts, 192 * i, i === 0 || i === 3 ? N * C : N * OC)) as [GpuTensor, GpuTensor, GpuTensor, GpuTensor];
+    rt.write(w, weight);
+    rt.write(b, bias);
+    rt.write(x, inp);
+    rt.write(gOut, dOut);
+    rt.zero(grads);
+    rt.zero(gInp);
+    matmulForward(rt, out, x, w, b, N, C, OC);
+    matmulBackward(rt, gInp, gw, gb, gOut, x, w, N, C, OC);
+    const ref = new Float32Array(N * OC);
+    cpuMatmulForward(ref, inp, weight, bias, N, C, OC);
+    const [dInp, dWeight, dBias] = [new Float32Array(N * C), new Float32Array(OC * C), new Float32Array(OC)];
+    cpuMatmulBackward(dInp, dWeight, dBias, dOut, inp, weight, N, C, OC);
+    assertClose('arena forward', await rt.read(out), ref, ATOL, RTOL);
+    assertClose('arena dInp', await rt.read(gInp), dInp, ATOL, RTOL);
+    assertClose('arena dWeight', await rt.read(gw), dWeight, ATOL, RTOL);
+    assertClose('arena dBias', await rt.read(gb), dBias, ATOL, RTOL);
+    expect(rt.errors).toEqual([]);
+  });
+
   it('is deterministic: the same backward twice gives the same bits', async () => {
     const rt = await testRuntime();
     const [N, C, OC] = [130, 20, 9];
