@@ -99,6 +99,23 @@ describe('attention kernels (WebGPU) against cpu/attention.ts', () => {
     assertClose('attentionBackward twice', got, dInp, ATOL, RTOL);
   });
 
+  it('backward is deterministic: the same inputs give the same bits twice', async () => {
+    const rt = await testRuntime();
+    const [B, T, C, NH] = [2, 70, 16, 2];
+    const h = cpuRun(B, T, C, NH, 91);
+    const g = { dInp: rt.alloc(h.inp.length), dOut: rt.alloc(h.out.length), inp: rt.alloc(h.inp.length), att: rt.alloc(h.att.length) };
+    rt.write(g.dOut, randn(h.out.length, 92));
+    rt.write(g.inp, h.inp);
+    rt.write(g.att, h.att);
+    const runs: Float32Array[] = [];
+    for (let r = 0; r < 2; r++) {
+      rt.zero(g.dInp);
+      attentionBackward(rt, g.dInp, g.dOut, g.inp, g.att, B, T, C, NH);
+      runs.push((await rt.read(g.dInp)) as Float32Array);
+    }
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('refuses T beyond the workgroup row buffer', async () => {
     const rt = await testRuntime();
     expect(() => attentionForward(rt, rt.alloc(257 * 4), rt.alloc(257 * 257), rt.alloc(257 * 12), 1, 257, 4, 1)).toThrow(/T = 257 exceeds/);
