@@ -84,7 +84,10 @@ describe('acquireDevice', () => {
         throw new Error('must not be reached');
       },
     } as unknown as GPUAdapter;
-    const err = await acquireDevice(DEFAULT_CONFIG, { adapter: fakeAdapter }).catch((e: unknown) => e as Error & { kind?: string });
+    const err = await acquireDevice(DEFAULT_CONFIG, { adapter: fakeAdapter }).then(
+      () => new Error('acquired') as Error & { kind?: string },
+      (e: unknown) => e as Error & { kind?: string },
+    );
     expect(err).toBeInstanceOf(Error);
     expect(err.kind).toBe('limits');
     const f = runFootprint(DEFAULT_CONFIG);
