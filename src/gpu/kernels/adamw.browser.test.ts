@@ -20,6 +20,21 @@ describe('adamw kernels vs cpu/adamw.ts', () => {
       assertClose(`gradNorm n=${n}`, [got], [ref], 0, 1e-5);
       expect(again).toBe(got); // fixed-order reduction: same bits
     }
+    // two norms enqueued before one submit share the partials scratch; each must keep its own value
+    const ga = rt.alloc(5000);
+    const gb = rt.alloc(3);
+    const na = rt.alloc(1);
+    const nb = rt.alloc(1);
+    const ha = Float32Array.from(randn(5000, 77));
+    rt.write(ga, ha);
+    rt.write(gb, [1, 2, 2]);
+    const before = rt.counters.submits;
+    gradNorm(rt, na, ga, 5000);
+    gradNorm(rt, nb, gb, 3);
+    const ra = await rt.read(na);
+    expect(rt.counters.submits - before).toBe(1);
+    assertClose('gradNorm a (shared scratch)', ra, [cpuGradNorm(ha, 5000)], 0, 1e-5);
+    expect((await rt.read(nb))[0]).toBe(3);
     // a known value: 3-4-5 (catches a missing sqrt or a half-summed tail)
     const t = rt.alloc(2);
     const nrm = rt.alloc(1);
