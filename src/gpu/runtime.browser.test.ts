@@ -75,6 +75,24 @@ describe('GpuRuntime', () => {
     expect(rt.errors).toEqual([]);
   });
 
+  it('accepts several null tensors in one dispatch', async () => {
+    const rt = await testRuntime();
+    const k = rt.kernel({
+      name: 'nulls_test',
+      code: `struct Params { o0: u32, o1: u32, o2: u32, n: u32 }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<storage, read_write> a: array<f32>;
+@group(0) @binding(3) var<storage, read_write> b: array<f32>;
+@compute @workgroup_size(1) fn main() { out[p.o0] = f32(p.n); }`,
+      tensors: 3,
+    });
+    const out = rt.alloc(1);
+    rt.dispatch(k, [out, null, null], [7], [1]);
+    expect([...(await rt.read(out))]).toEqual([7]);
+    expect(rt.errors).toEqual([]);
+  });
+
   it('grid splits large workgroup counts', () => {
     expect(grid(10)).toEqual([10, 1]);
     const [x, y] = grid(200_000);

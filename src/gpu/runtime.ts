@@ -96,7 +96,8 @@ export class GpuRuntime {
   private ringUsed = 0;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  private readonly dummy: GPUBuffer;
+  /** One small buffer per binding slot stands in for null tensors: a shared one would alias. */
+  private readonly dummies: GPUBuffer[] = [];
 
   constructor(readonly device: GPUDevice) {
     this.storageAlign = device.limits.minStorageBufferOffsetAlignment;
@@ -105,7 +106,6 @@ export class GpuRuntime {
       size: this.ringData.byteLength,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    this.dummy = device.createBuffer({ label: 'null tensor', size: 16, usage: GPUBufferUsage.STORAGE });
     device.addEventListener('uncapturederror', (ev) => {
       const err = (ev as GPUUncapturedErrorEvent).error;
       const kind = err instanceof GPUOutOfMemoryError ? 'out-of-memory' : err instanceof GPUValidationError ? 'validation' : 'internal';
@@ -235,7 +235,8 @@ export class GpuRuntime {
     const ranges: { buffer: GPUBuffer; offset: number; size: number }[] = [];
     tensors.forEach((t, i) => {
       if (!t) {
-        ranges.push({ buffer: this.dummy, offset: 0, size: 16 });
+        this.dummies[i] ??= this.device.createBuffer({ label: `null tensor ${i}`, size: 16, usage: GPUBufferUsage.STORAGE });
+        ranges.push({ buffer: this.dummies[i]!, offset: 0, size: 16 });
         this.ringU32[base + i] = 0;
         return;
       }
