@@ -3,7 +3,7 @@ import { randn } from '../../cpu/gradcheck';
 import { matmulBackward as cpuMatmulBackward, matmulForward as cpuMatmulForward } from '../../cpu/matmul';
 import type { GpuRuntime, GpuTensor } from '../runtime';
 import { assertClose, testRuntime } from '../testing';
-import { matmulBackward, matmulForward } from './matmul';
+import { matmulBackward, matmulForward, matmulSplitK } from './matmul';
 
 // Shapes (N, C, OC): a single element, sizes below one 64x64 tile and K below
 // one 16-deep k-step, one past a tile edge in every direction, and whole tiles.
@@ -134,7 +134,8 @@ describe('matmul kernels vs cpu/matmul.ts', () => {
 
   it('is deterministic: the same backward twice gives the same bits', async () => {
     const rt = await testRuntime();
-    const [N, C, OC] = [130, 20, 9];
+    const [N, C, OC] = [600, 20, 9];
+    expect(matmulSplitK(OC, C, N).splits).toBeGreaterThan(1); // dWeight takes the split-K path
     const dOut = upload(rt, f32(N * OC, 41), 0);
     const inp = upload(rt, f32(N * C, 42), 0);
     const weight = upload(rt, f32(OC * C, 43), 0);
@@ -150,6 +151,34 @@ describe('matmul kernels vs cpu/matmul.ts', () => {
       runs.push(Float32Array.from([...(await rt.read(dInp)), ...(await rt.read(dWeight)), ...(await rt.read(dBias))]));
     }
     expect(new Uint32Array(runs[1]!.buffer)).toEqual(new Uint32Array(runs[0]!.buffer));
+  });
+
+  it('splits a long dWeight sum over chunks of rows, then adds the partials in order', async () => {
+    const rt = await testRuntime();
+    // dWeight is (OC,C) over K = N: one or two output tiles, a long K.
+    expect(matmulSplitK(192, 64, 64 * 96)).toEqual({ splits: 24, kchunk: 256 }); // the default training shape
+    expect(matmulSplitK(1, 1, 1)).toEqual({ splits: 1, kchunk: 16 });
+    expect(matmulSplitK(192, 64, 300)).toEqual({ splits: 1, kchunk: 304 }); // too short to split
+    expect(matmulSplitK(6144, 64, 192).splits).toBe(1); // dInp: many tiles already
+    // (N,C,OC): a last chunk shorter than the others and not a multiple of 16; chunks that tile N exactly.
+    for (const [N, C, OC] of [[600, 13, 70], [1024, 64, 25]] as const) {
+      const { splits, kchunk } = matmulSplitK(OC, C, N);
+      expect(splits).toBeGreaterThan(1);
+      const inp = f32(N * C, N + 1);
+      const weight = f32(OC * C, N + 2);
+      const dOut = f32(N * OC, N + 3);
+      const dInp = f32(N * C, N + 4);
+      const dWeight = f32(OC * C, N + 5);
+      const dBias = f32(OC, N + 6);
+      const [gInp, gWeight, gBias] = [upload(rt, dInp, 0), upload(rt, dWeight, 3), upload(rt, dBias, 0)];
+      matmulBackward(rt, gInp, gWeight, gBias, upload(rt, dOut, 0), upload(rt, inp, 0), upload(rt, weight, 0), N, C, OC);
+      cpuMatmulBackward(dInp, dWeight, dBias, dOut, inp, weight, N, C, OC);
+      const label = `(N,C,OC)=(${N},${C},${OC}) splits=${splits} kchunk=${kchunk}`;
+      assertClose(`split-K dWeight ${label}`, await rt.read(gWeight), dWeight, ATOL, RTOL);
+      assertClose(`split-K dInp ${label}`, await rt.read(gInp), dInp, ATOL, RTOL);
+      assertClose(`split-K dBias ${label}`, await rt.read(gBias), dBias, ATOL, RTOL);
+    }
+    expect(rt.errors).toEqual([]);
   });
 
   it('rejects tensors too small for the shape', async () => {

@@ -2,13 +2,46 @@
 // The linear layer, PyTorch layout: out = inp @ weight^T + bias, with N rows
 // (= B*T), C input channels, OC output channels. All three products are the
 // one tiled kernel with its operands indexed transposed where needed.
-import type { GpuRuntime, GpuTensor } from '../runtime';
-import tiledCode from './matmul_tiled.wgsl?raw';
+import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
 import biasCode from './matmul_backward_bias.wgsl?raw';
+import reduceCode from './matmul_splitk_reduce.wgsl?raw';
+import tiledCode from './matmul_tiled.wgsl?raw';
 
 const TILE = 64; // output rows and columns per workgroup (matmul_tiled.wgsl TM, TN)
+const TILE_K = 16; // matmul_tiled.wgsl TK
 const TILE_WG = 256;
 const BIAS_WG = 64;
+const REDUCE_WG = 256;
+// Split-K: at least this many k per workgroup (so its tile loads and partial
+// write stay small beside its FMAs), and enough splits to reach about this
+// many workgroups.
+const SPLIT_MIN_K = 256;
+const SPLIT_TARGET_GROUPS = 128;
+
+/**
+ * The k-chunk per workgroup for out (M,Nc) over K: K rounded up to TILE_K
+ * (one chunk) unless the output has few tiles and K is long. A pure function
+ * of the shape, so a shape always sums in the same order.
+ */
+export function matmulSplitK(M: number, Nc: number, K: number): { splits: number; kchunk: number } {
+  const tiles = Math.ceil(M / TILE) * Math.ceil(Nc / TILE);
+  const want = Math.min(Math.floor(K / SPLIT_MIN_K), Math.ceil(SPLIT_TARGET_GROUPS / Math.max(1, tiles)));
+  const kchunk = Math.max(TILE_K, Math.ceil(K / Math.max(1, want) / TILE_K) * TILE_K);
+  return { splits: Math.max(1, Math.ceil(K / kchunk)), kchunk };
+}
+
+// Partial tiles of split-K products, (splits, M, Nc); one per runtime, grown on
+// demand. Reuse within a submit is safe: dispatches of a pass run in order.
+const scratch = new WeakMap<GpuRuntime, GpuTensor>();
+
+function scratchFor(rt: GpuRuntime, n: number): GpuTensor {
+  let t = scratch.get(rt);
+  if (!t || t.length < n) {
+    t = rt.alloc(Math.max(n, 2 * (t?.length ?? 0)), 'f32', 'matmul split-k partials');
+    scratch.set(rt, t);
+  }
+  return t;
+}
 
 interface Gemm {
   name: string;
@@ -19,13 +52,24 @@ interface Gemm {
 
 /** out (M,Nc) (=|+=) A @ B (+ bias); see matmul_tiled.wgsl for the layouts. */
 function gemm(rt: GpuRuntime, g: Gemm, out: GpuTensor, a: GpuTensor, b: GpuTensor, bias: GpuTensor | null, M: number, Nc: number, K: number): void {
-  const k = rt.kernel({
-    name: g.name,
-    code: tiledCode,
-    tensors: 4,
-    constants: { WG: TILE_WG, TRANS_A: +g.transA, TRANS_B: +g.transB, ACCUM: +g.accum, BIAS: +(bias !== null) },
-  });
-  rt.dispatch(k, [out, a, b, bias], [M, Nc, K], [Math.ceil(Nc / TILE), Math.ceil(M / TILE)]);
+  const { splits, kchunk } = g.accum && !bias ? matmulSplitK(M, Nc, K) : { splits: 1, kchunk: Math.ceil(K / TILE_K) * TILE_K };
+  const tiled = (name: string, accum: boolean) =>
+    rt.kernel({
+      name,
+      code: tiledCode,
+      tensors: 4,
+      constants: { WG: TILE_WG, TRANS_A: +g.transA, TRANS_B: +g.transB, ACCUM: +accum, BIAS: +(bias !== null) },
+    });
+  const groups: [number, number, number] = [Math.ceil(Nc / TILE), Math.ceil(M / TILE), splits];
+  if (splits === 1) {
+    rt.dispatch(tiled(g.name, g.accum), [out, a, b, bias], [M, Nc, K, kchunk], groups);
+    return;
+  }
+  // partial (splits, M, Nc) written, then out += the partials summed in split order.
+  const partial = scratchFor(rt, splits * M * Nc);
+  rt.dispatch(tiled(`${g.name}_splitk`, false), [partial, a, b, null], [M, Nc, K, kchunk], groups);
+  const reduce = rt.kernel({ name: 'matmul_splitk_reduce', code: reduceCode, tensors: 2, constants: { WG: REDUCE_WG } });
+  rt.dispatch(reduce, [out, partial], [M * Nc, splits], grid(Math.ceil((M * Nc) / REDUCE_WG)));
 }
 
 function need(fn: string, what: string, t: GpuTensor | null, n: number): void {
@@ -64,7 +108,8 @@ export function matmulBackward(
   // forward: out[n,o] = bias[o] + sum_c inp[n,c] * weight[o,c]
   // dInp (N,C) += dOut (N,OC) @ weight (OC,C)
   gemm(rt, { name: 'matmul_backward_inp', transA: false, transB: false, accum: true }, dInp, dOut, weight, null, N, C, OC);
-  // dWeight (OC,C) += [dOut stored (N,OC)]^T @ inp (N,C); each entry one thread's sum over n ascending
+  // dWeight (OC,C) += [dOut stored (N,OC)]^T @ inp (N,C); a fixed-order sum over n
+  // (split over chunks of n when the batch is long, see matmulSplitK)
   gemm(rt, { name: 'matmul_backward_weight', transA: true, transB: false, accum: true }, dWeight, dOut, inp, null, OC, C, N);
   if (dBias) {
     const k = rt.kernel({ name: 'matmul_backward_bias', code: biasCode, tensors: 2, constants: { WG: BIAS_WG } });

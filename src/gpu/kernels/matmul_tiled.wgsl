@@ -6,6 +6,12 @@
 // forward (B = weight (OC,C), TRANS_B), dInp (A = dOut, B = weight) and
 // dWeight (A = dOut stored (N,OC), TRANS_A; B = inp) need no transpose pass.
 //
+// Split-K: workgroup z sums only k in [z*kchunk, (z+1)*kchunk) and writes its
+// partial tile to out + z*M*N (matmul_splitk_reduce.wgsl then adds the
+// partials in z order). dWeight needs it: its K is every row of the batch
+// while its output is a handful of tiles. kchunk is a multiple of TK, so a
+// staged tile never straddles two chunks. Without a split, kchunk >= K.
+//
 // One workgroup of WG = 256 threads owns a 64x64 output tile; thread (tx,ty)
 // of the 16x16 grid owns rows ty + 16i and columns tx + 16j, i,j < 4, so
 // neighbouring threads read neighbouring shared-memory words and write
@@ -21,6 +27,7 @@ struct Params {
   M: u32,
   N: u32,
   K: u32,
+  kchunk: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -66,11 +73,11 @@ fn loadB(k: u32, n: u32) -> f32 {
   return b[p.o_b + k * p.N + n];
 }
 
-fn store(m: u32, n: u32, v: f32) {
+fn store(split: u32, m: u32, n: u32, v: f32) {
   if (m >= p.M || n >= p.N) {
     return;
   }
-  let i = p.o_out + m * p.N + n;
+  let i = p.o_out + split * p.M * p.N + m * p.N + n;
   if (ACCUM) {
     out[i] += v;
   } else {
@@ -100,7 +107,8 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   var acc2 = init;
   var acc3 = init;
 
-  for (var k0 = 0u; k0 < p.K; k0 += TK) {
+  let kEnd = min(p.K, (wid.z + 1u) * p.kchunk);
+  for (var k0 = wid.z * p.kchunk; k0 < kEnd; k0 += TK) {
     // Each tile is 1024 values, 4 per thread; consecutive threads load
     // consecutive addresses of whichever index is contiguous in memory.
     for (var r = 0u; r < 4u; r++) {
@@ -141,9 +149,9 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
 
   for (var j = 0u; j < 4u; j++) {
     let n = n0 + tx + 16u * j;
-    store(m0 + ty, n, acc0[j]);
-    store(m0 + ty + 16u, n, acc1[j]);
-    store(m0 + ty + 32u, n, acc2[j]);
-    store(m0 + ty + 48u, n, acc3[j]);
+    store(wid.z, m0 + ty, n, acc0[j]);
+    store(wid.z, m0 + ty + 16u, n, acc1[j]);
+    store(wid.z, m0 + ty + 32u, n, acc2[j]);
+    store(wid.z, m0 + ty + 48u, n, acc3[j]);
   }
 }
