@@ -1,0 +1,35 @@
+// Wrapper for sample.wgsl (twin: cpu/decode.ts sample): one thread per row.
+import type { SampleDims } from '../../model/decode';
+import { f32, type GpuRuntime, type GpuTensor } from '../runtime';
+import code from './sample.wgsl?raw';
+
+const WG = 64;
+
+function need(what: string, t: GpuTensor, n: number, dtype: GpuTensor['dtype']): void {
+  if (t.length < n) throw new RangeError(`sample: ${what} holds ${t.length} elements, needs ${n}`);
+  if (t.dtype !== dtype) throw new TypeError(`sample: ${what} must be ${dtype}, got ${t.dtype}`);
+}
+
+/**
+ * Fills position d.pos of every row (model/decode.ts DecodeOps.sample).
+ * next, status, plen (nSeq) i32; prompt (nSeq,Tmax) i32; record
+ * (2*nSeq*maxNew + nSeq) f32; logits (rows,V) f32.
+ */
+export function sample(rt: GpuRuntime, next: GpuTensor, record: GpuTensor, status: GpuTensor, logits: GpuTensor, prompt: GpuTensor, plen: GpuTensor, d: SampleDims): void {
+  const { nSeq, V } = d;
+  need('next', next, nSeq, 'i32');
+  need('status', status, nSeq, 'i32');
+  need('plen', plen, nSeq, 'i32');
+  need('prompt', prompt, nSeq * d.Tmax, 'i32');
+  need('record', record, 2 * nSeq * d.maxNew + nSeq, 'f32');
+  need('logits', logits, ((nSeq - 1) * d.rowStride + d.rowOff + 1) * V, 'f32');
+  if (!(d.temperature >= 0)) throw new RangeError(`sample: temperature ${d.temperature} must be >= 0`);
+  if (!(d.pos < d.Tlimit && d.Tlimit <= d.Tmax)) throw new RangeError(`sample: position ${d.pos} must be < Tlimit ${d.Tlimit} <= Tmax ${d.Tmax}`);
+  const k = rt.kernel({ name: 'sample', code, tensors: 6, constants: { WG } });
+  rt.dispatch(
+    k,
+    [next, record, status, logits, prompt, plen],
+    [nSeq, V, d.rowStride, d.rowOff, d.pos, d.Tmax, d.Tlimit, d.maxNew, f32(d.temperature), d.topK, d.seed >>> 0, d.stream >>> 0, d.eos, d.pad],
+    [Math.ceil(nSeq / WG)],
+  );
+}

@@ -1,0 +1,156 @@
+// Fills position pos of every row: the prompt token while pos < plen[b], <pad>
+// once the row is done, else a draw from logits row (b*rowStride + rowOff) with
+// u = rngFloat(seed, stream, b*Tmax + pos), recorded with its log-prob.
+// Twin: cpu/decode.ts sample (and sampleToken). One thread per row; V is small.
+//
+// record (f32): tokens (nSeq,maxNew) | logp (nSeq,maxNew) | length (nSeq).
+// status (i32, nSeq): 0 running, 1 done. next (i32, nSeq): the token fed next.
+
+struct Params {
+  o_next: u32,
+  o_record: u32,
+  o_status: u32,
+  o_logits: u32,
+  o_prompt: u32,
+  o_plen: u32,
+  nSeq: u32,
+  V: u32,
+  rowStride: u32,
+  rowOff: u32,
+  pos: u32,
+  Tmax: u32,
+  Tlimit: u32,
+  maxNew: u32,
+  temperature: f32, // 0 = greedy
+  topK: u32, // 0 = off
+  seed: u32,
+  stream: u32,
+  eos: u32,
+  pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> next: array<i32>;
+@group(0) @binding(2) var<storage, read_write> record: array<f32>;
+@group(0) @binding(3) var<storage, read_write> status: array<i32>;
+@group(0) @binding(4) var<storage, read_write> logits: array<f32>;
+@group(0) @binding(5) var<storage, read_write> prompt: array<i32>;
+@group(0) @binding(6) var<storage, read_write> plen: array<i32>;
+
+override WG: u32 = 64u;
+
+// core/rng.ts, as in rng_fill.wgsl (WGSL has no imports): pcg4d, fmix32, 24-bit float.
+fn pcg4d(key: vec4<u32>) -> vec4<u32> {
+  var v = key * 1664525u + 1013904223u;
+  v.x += v.y * v.w;
+  v.y += v.z * v.x;
+  v.z += v.x * v.y;
+  v.w += v.y * v.z;
+  v ^= v >> vec4<u32>(16u);
+  v.x += v.y * v.w;
+  v.y += v.z * v.x;
+  v.z += v.x * v.y;
+  v.w += v.y * v.z;
+  return v;
+}
+
+fn fmix32(h0: u32) -> u32 {
+  var h = h0;
+  h ^= h >> 16u;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13u;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16u;
+  return h;
+}
+
+fn rng_float(seed: u32, stream: u32, counter: u32) -> f32 {
+  let r = fmix32(pcg4d(vec4<u32>(seed, stream, counter, 0x9e3779b9u)).x);
+  return f32(r >> 8u) * (1.0 / 16777216.0);
+}
+
+// In the top k iff fewer than k logits are strictly larger (ties at the threshold stay).
+fn kept(row: u32, v: u32) -> bool {
+  if (p.topK == 0u || p.topK >= p.V) {
+    return true;
+  }
+  let x = logits[row + v];
+  var larger = 0u;
+  for (var j = 0u; j < p.V; j++) {
+    if (logits[row + j] > x) {
+      larger++;
+    }
+  }
+  return larger < p.topK;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let b = gid.x;
+  if (b >= p.nSeq) {
+    return;
+  }
+  let P = u32(plen[p.o_plen + b]);
+  if (p.pos < P) {
+    next[p.o_next + b] = prompt[p.o_prompt + b * p.Tmax + p.pos];
+    return;
+  }
+  if (status[p.o_status + b] != 0) {
+    next[p.o_next + b] = i32(p.pad);
+    return;
+  }
+  let row = p.o_logits + (b * p.rowStride + p.rowOff) * p.V;
+  var best = 0u;
+  for (var v = 1u; v < p.V; v++) {
+    if (logits[row + v] > logits[row + best]) {
+      best = v;
+    }
+  }
+  var tok = best;
+  if (p.temperature > 0.0) {
+    // inverse CDF in vocabulary order over exp((logit - max) / temperature)
+    let mx = logits[row + best];
+    var total = 0.0;
+    for (var v = 0u; v < p.V; v++) {
+      if (kept(row, v)) {
+        total += exp((logits[row + v] - mx) / p.temperature);
+      }
+    }
+    let goal = rng_float(p.seed, p.stream, b * p.Tmax + p.pos) * total;
+    var acc = 0.0;
+    for (var v = 0u; v < p.V; v++) {
+      if (kept(row, v)) {
+        let w = exp((logits[row + v] - mx) / p.temperature);
+        acc += w;
+        if (acc > goal && w > 0.0) {
+          tok = v;
+          break;
+        }
+      }
+    }
+  }
+  // logp = log softmax(logits / T)[tok], cpu/logprob.ts's formula; T = 1 when greedy
+  var invT = 1.0;
+  if (p.temperature > 0.0) {
+    invT = 1.0 / p.temperature;
+  }
+  var mz = logits[row] * invT;
+  for (var v = 1u; v < p.V; v++) {
+    mz = max(mz, logits[row + v] * invT);
+  }
+  var sum = 0.0;
+  for (var v = 0u; v < p.V; v++) {
+    sum += exp(logits[row + v] * invT - mz);
+  }
+  let logp = logits[row + tok] * invT - mz - log(sum);
+
+  let j = p.pos - P; // record column
+  let n = p.nSeq * p.maxNew;
+  record[p.o_record + b * p.maxNew + j] = f32(tok);
+  record[p.o_record + n + b * p.maxNew + j] = logp;
+  record[p.o_record + 2u * n + b] = f32(j + 1u);
+  if (tok == p.eos || j + 1u >= p.maxNew || p.pos + 1u >= p.Tlimit) {
+    status[p.o_status + b] = 1;
+  }
+  next[p.o_next + b] = i32(tok);
+}
