@@ -97,7 +97,12 @@ describe('whole model: WebGPU against the CPU reference', () => {
       gpu.writeInt(ga.targets, ca.targets);
 
       forward(cpu, cm, ca, temperature);
+      const before = { ...dev.runtime.counters };
       forward(gpu, gm, ga, temperature);
+      // forward only enqueues: no submit, no readback until the first read
+      expect(dev.runtime.counters.submits).toBe(before.submits);
+      expect(dev.runtime.counters.readbacks).toBe(before.readbacks);
+      console.log(`forward: ${dev.runtime.counters.dispatches - before.dispatches} dispatches`);
       for (let l = 0; l < cm.dims.L; l++) {
         expect(Array.from(await gpu.readInt(ga.topIdx[l]!)), `layer ${l} topIdx`).toEqual(Array.from(ca.topIdx[l]!));
       }
@@ -119,7 +124,10 @@ describe('whole model: WebGPU against the CPU reference', () => {
       zeroGrads(cpu, cm);
       zeroGrads(gpu, gm);
       backward(cpu, cm, ca, dLogp, 1);
+      const beforeBwd = { ...dev.runtime.counters };
       backward(gpu, gm, ga, gdLogp, 1);
+      expect(dev.runtime.counters.submits).toBe(beforeBwd.submits);
+      expect(dev.runtime.counters.readbacks).toBe(beforeBwd.readbacks);
       const gGrads = await gpu.read(gm.grads);
       const cGrads = cm.grads as Float32Array;
       for (const t of cm.table.tensors) {
