@@ -13,13 +13,13 @@ import { rollout, type RolloutOptions, type RolloutResult } from './rollout';
 
 // The tiny config of the issue (C=16, L=2, NH=2, E=4, S=1, k=2, H=16); initStd
 // 0.5 spreads the logits so greedy choices are not near-ties and samples vary.
-const cfg: RunConfig = mergeConfig(DEFAULT_CONFIG, {
+const base: RunConfig = mergeConfig(DEFAULT_CONFIG, {
   model: { dModel: 16, nLayers: 2, nHeads: 2, nRouted: 4, nShared: 1, topK: 2, dExpert: 16, initStd: 0.5, maxSeqLen: 24 },
 });
 const prompts = [encode('<bos>12+3='), encode('<bos>7*8='), encode('<bos>345-67=')]; // lengths 6, 5, 8
 const G = 2;
 
-async function backends() {
+async function backends(cfg: RunConfig = base) {
   const rt = await testRuntime();
   const params = initParams(cfg);
   const cpu = createCpuOps('f32');
@@ -36,8 +36,9 @@ function rowsOf(r: RolloutResult): number[][] {
 }
 
 describe('rollout on WebGPU', () => {
-  it('greedy: exactly the CPU reference tokens; logp close', async () => {
-    const b = await backends();
+  const variants = { rope: base, 'learned positions, gelu, sigmoid router': mergeConfig(base, { model: { positions: 'learned', ffn: 'gelu', router: 'sigmoid' } }) };
+  for (const [name, cfg] of Object.entries(variants)) it(`greedy (${name}): exactly the CPU reference tokens; logp close`, async () => {
+    const b = await backends(cfg);
     const opts: RolloutOptions = { maxNew: 10, temperature: 0, topK: 0, seed: 5, step: 3 };
     const want = await rollout(b.cpu, b.cpuDec, b.cpuModel, prompts, G, opts);
     const got = await rollout(b.gpu, b.gpuDec, b.gpuModel, prompts, G, opts);
@@ -45,7 +46,7 @@ describe('rollout on WebGPU', () => {
     expect(rowsOf(got)).toEqual(rowsOf(want));
     expect(Array.from(got.mask)).toEqual(Array.from(want.mask));
     // the whole model in f32 on both sides, different summation orders: 1e-4
-    assertClose('greedy logp', got.logp, want.logp, 1e-4, 1e-4);
+    assertClose(`greedy logp (${name})`, got.logp, want.logp, 1e-4, 1e-4);
     expect(b.rt.errors).toEqual([]);
   });
 
@@ -57,6 +58,8 @@ describe('rollout on WebGPU', () => {
     expect(Array.from(a2.tokens)).toEqual(Array.from(a1.tokens));
     expect(Array.from(a2.logp)).toEqual(Array.from(a1.logp)); // bit for bit: deterministic kernels
     expect(new Set(rowsOf(a1).map((s) => s.join(','))).size).toBeGreaterThan(3);
+    console.log('sampled lengths', Array.from(a1.lengths).join(' '));
+    expect(Math.min(...a1.lengths)).toBeLessThan(opts.maxNew); // some row stopped at <eos> on the GPU
     const ref = await rollout(b.cpu, b.cpuDec, b.cpuModel, prompts, G, opts);
     const same = rowsOf(a1).filter((s, i) => s.join() === rowsOf(ref)[i]!.join()).length;
     console.log(`sampled GPU rows equal to the CPU's: ${same} of ${a1.nSeq}`);
@@ -89,7 +92,7 @@ describe('rollout on WebGPU', () => {
     const d0 = b.rt.counters.dispatches;
     decodeStep(b.gpu, b.gpuDec, b.gpuModel, st, P0, sc);
     const perStep = b.rt.counters.dispatches - d0;
-    console.log(`decode step: ${perStep} dispatches (L=${cfg.model.nLayers}: ${((perStep - 4) / cfg.model.nLayers).toFixed(1)} per layer + encoder, final norm, logits, sample)`);
+    console.log(`decode step: ${perStep} dispatches (L=${base.model.nLayers}: ${((perStep - 4) / base.model.nLayers).toFixed(1)} per layer + encoder, final norm, logits, sample)`);
     await b.rt.sync();
     expect(perStep).toBeGreaterThan(0);
     expect(b.rt.errors).toEqual([]);
