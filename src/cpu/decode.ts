@@ -114,8 +114,8 @@ export function attentionDecode(out: FloatArray, qkv: FloatArray, kCache: FloatA
  * temperature 0 = argmax (lowest id on ties); else the first token, in
  * vocabulary order, whose cumulative weight exp((logit - max) / temperature)
  * exceeds u * total, over the topK largest logits (ties at the threshold
- * stay; 0 = all). The same rule as model/generate.ts's sampleNext (a test
- * checks they agree), which cpu/ may not import.
+ * stay; 0 = all). model/generate.ts samples with this same function, and
+ * gpu/kernels/sample.wgsl ports it.
  */
 export function sampleToken(logits: ArrayLike<number>, u: number, temperature: number, topK: number): number {
   const V = logits.length;

@@ -10,6 +10,7 @@
 
 import { rngFloat } from '../core/rng';
 import { TOK } from '../core/tokenizer';
+import { sampleToken } from '../cpu/decode';
 import { createActivations, forward, type Model } from './model';
 import type { Ops } from './ops';
 
@@ -21,31 +22,8 @@ export interface SampleOptions {
   stream: number;
 }
 
-/** Picks a token from one row of logits (V) with the uniform draw u in [0, 1). */
-export function sampleNext(logits: ArrayLike<number>, u: number, temperature: number, topK: number): number {
-  const V = logits.length;
-  let best = 0;
-  for (let v = 1; v < V; v++) if (logits[v]! > logits[best]!) best = v;
-  if (temperature === 0) return best;
-  // top-k threshold: the k-th largest logit (ties at the threshold all stay in)
-  let threshold = -Infinity;
-  if (topK > 0 && topK < V) threshold = Array.from(logits).sort((x, y) => y - x)[topK - 1]!;
-  const max = logits[best]!;
-  const w = new Float64Array(V);
-  let total = 0;
-  for (let v = 0; v < V; v++) {
-    if (logits[v]! < threshold) continue;
-    w[v] = Math.exp((logits[v]! - max) / temperature);
-    total += w[v]!;
-  }
-  let acc = 0;
-  const target = u * total;
-  for (let v = 0; v < V; v++) {
-    acc += w[v]!;
-    if (acc > target && w[v]! > 0) return v;
-  }
-  return best; // only reachable through rounding when u is within an ulp of 1
-}
+/** Picks a token from one row of logits (V) with the uniform draw u in [0, 1): the rollout's own rule. */
+export const sampleNext = sampleToken;
 
 /**
  * Extends each prompt by up to maxNew tokens, stopping a sequence at <eos>.
