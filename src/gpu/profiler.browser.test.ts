@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../core/config';
+import { DEFAULT_CONFIG, mergeConfig } from '../core/config';
 import { randn } from '../cpu/gradcheck';
 import { residualForward as cpuResidualForward } from '../cpu/residual';
+import { adamwStep, backward, createActivations, createModel, forward, zeroGrads } from '../model/model';
+import { initParams } from '../model/params';
+import { createGpuOps } from './backend';
 import { acquireDevice } from './device';
 import { residualBackward, residualForward } from './kernels/residual';
 import { createProfiler, formatProfile } from './profiler';
@@ -49,6 +52,41 @@ describe('timestamp-query profiler', () => {
     cpuResidualForward(ro, ra, rb, n);
     assertClose('residual after profiling', got, ro, 0, 0);
     expect(await prof.report()).toEqual([]); // report forgets what it returned
+    expect(rt.errors).toEqual([]);
+    prof.destroy();
+  });
+
+  it('profiles one training step of a tiny model: every dispatch attributed to its kernel', async () => {
+    const cfg = mergeConfig(DEFAULT_CONFIG, { model: { dModel: 16, nHeads: 2, dExpert: 16, maxSeqLen: 16, balance: 'aux' } });
+    const { runtime: rt } = await acquireDevice(cfg, { profile: true });
+    const ops = createGpuOps(rt);
+    const model = createModel(ops, cfg);
+    ops.write(model.params, initParams(cfg, model.table));
+    const acts = createActivations(ops, model, 2, 8);
+    ops.writeInt(acts.tokens, Array.from({ length: 16 }, (_, i) => (i * 7) % 20));
+    ops.writeInt(acts.targets, Array.from({ length: 16 }, (_, i) => (i * 5) % 20));
+    const dLogp = ops.alloc(16);
+    ops.write(dLogp, new Array(16).fill(-1 / 16));
+    const step = () => {
+      forward(ops, model, acts);
+      zeroGrads(ops, model);
+      backward(ops, model, acts, dLogp);
+      adamwStep(ops, model, { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, gradClip: 1 });
+    };
+    step(); // warm-up outside the measurement: rope's table upload, first-dispatch shader compiles
+    await rt.sync();
+    const prof = createProfiler(rt)!;
+    prof.start();
+    const before = rt.counters.dispatches;
+    step();
+    prof.stop();
+    const rows = await prof.report();
+    console.log(`one training step, ${rt.counters.dispatches - before} dispatches (SwiftShader: CPU times, not GPU ones)\n${formatProfile(rows)}`);
+    expect(rows.reduce((a, r) => a + r.calls, 0)).toBe(rt.counters.dispatches - before);
+    const names = rows.map((r) => r.name);
+    for (const op of ['rmsnorm', 'matmul', 'rope', 'attention', 'router', 'moe', 'logprob', 'adamw']) {
+      expect(names.some((n) => n.startsWith(op)), `a ${op} kernel was profiled`).toBe(true);
+    }
     expect(rt.errors).toEqual([]);
     prof.destroy();
   });
