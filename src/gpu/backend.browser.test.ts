@@ -3,11 +3,13 @@
 // kernels/*.browser.test.ts; the whole model in model.browser.test.ts.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig } from '../core/config';
+import type { Ops } from '../model/ops';
 import { PARAM_ALIGN } from '../model/params';
 import { createGpuOps } from './backend';
+import { runFootprint } from '../model/footprint';
 import { acquireDevice } from './device';
 import { DEFAULT_LIMITS } from './limits';
-import { GpuError, TENSOR_ALIGN } from './runtime';
+import { GpuError, TENSOR_ALIGN, type GpuTensor } from './runtime';
 import { testRuntime } from './testing';
 
 describe('GPU backend', () => {
@@ -17,7 +19,8 @@ describe('GPU backend', () => {
 
   it('maps memory ops onto the runtime: zero-filled allocs, views, write/read, zero, copy (within one buffer too)', async () => {
     const rt = await testRuntime();
-    const ops = createGpuOps(rt);
+    // Typing it as the model's interface checks the structural fit at compile time.
+    const ops: Ops<GpuTensor, GpuTensor> = createGpuOps(rt);
     const buf = ops.alloc(200);
     expect(Array.from(await ops.read(buf))).toEqual(new Array(200).fill(0));
     const v = ops.view(buf, 64, 5);
@@ -71,7 +74,7 @@ describe('GPU backend', () => {
 
 describe('acquireDevice', () => {
   it('gets a device with (at least) the limits the default config needs, and reports errors to subscribers', async () => {
-    const got = await acquireDevice(DEFAULT_CONFIG);
+    const got = await acquireDevice(runFootprint(DEFAULT_CONFIG));
     for (const need of got.needs) {
       const have = (got.device.limits as unknown as Record<string, number>)[need.name]!;
       if (need.kind === 'max') expect(have).toBeGreaterThanOrEqual(need.value);
@@ -98,6 +101,6 @@ describe('acquireDevice', () => {
 
   it('refuses a config this adapter cannot hold, naming the limit and both values', async () => {
     const huge = mergeConfig(DEFAULT_CONFIG, { model: { maxSeqLen: 256, nHeads: 16 }, grpo: { batchPrompts: 64, groupSize: 64 } });
-    await expect(acquireDevice(huge)).rejects.toThrow(/maxStorageBufferBindingSize: this config needs 17179869184 \(the largest tensor one kernel binds\), the device allows \d+/);
+    await expect(acquireDevice(runFootprint(huge))).rejects.toThrow(/maxStorageBufferBindingSize: this config needs 17179869184 \(the largest tensor one kernel binds\), the device allows \d+/);
   });
 });

@@ -3,8 +3,11 @@
 // every op onto its kernel wrapper in kernels/ (same name and argument order
 // as the CPU twin, with the runtime first). Every op only enqueues;
 // read / readInt are the only points that wait for the GPU.
+//
+// gpu/ sits below model/ (DESIGN §2), so the Ops interface is matched
+// structurally, as cpu/backend.ts does; backend.browser.test.ts types the
+// result as Ops<GpuTensor, GpuTensor>, which checks the fit.
 
-import type { Ops } from '../model/ops';
 import { adamwUpdate, gradNorm } from './kernels/adamw';
 import { attentionBackward, attentionForward } from './kernels/attention';
 import { auxFreeBiasUpdate, expertLoad, switchAuxLossBackward, switchAuxLossForward } from './kernels/balance';
@@ -18,75 +21,72 @@ import { ropeBackward, ropeForward } from './kernels/rope';
 import { routerBackward, routerForward } from './kernels/router';
 import type { GpuRuntime, GpuTensor } from './runtime';
 
-export type GpuOps = Ops<GpuTensor, GpuTensor>;
+/** Binds the runtime as a kernel wrapper's first argument. */
+export function withRuntime<A extends unknown[], R>(rt: GpuRuntime, fn: (rt: GpuRuntime, ...a: A) => R): (...a: A) => R {
+  return (...a: A) => fn(rt, ...a);
+}
 
 function expectDtype(t: GpuTensor, dtype: GpuTensor['dtype'], what: string): void {
   if (t.dtype !== dtype) throw new TypeError(`${what}: tensor is ${t.dtype}, expected ${dtype}`);
 }
 
-export function createGpuOps(rt: GpuRuntime): GpuOps {
-  let scratch: GpuTensor | null = null; // bounce buffer for copies within one buffer, grown on demand
-  const copy = (dst: GpuTensor, src: GpuTensor, n: number) => {
-    if (n === 0 || dst.buffer !== src.buffer) return rt.copy(dst, src, n);
-    // WebGPU's copyBufferToBuffer refuses a buffer as its own source and destination.
-    if (!scratch || scratch.length < n) scratch = rt.alloc(Math.max(n, 2 * (scratch?.length ?? 0)), 'f32', 'copy scratch');
-    rt.copy(scratch, src, n);
-    rt.copy(dst, scratch, n);
-  };
+export function createGpuOps(rt: GpuRuntime) {
   return {
-    name: 'webgpu',
+    name: 'webgpu' as const,
 
     // Fresh WebGPU buffers are zero-filled, as Ops.alloc promises.
-    alloc: (n) => rt.alloc(n, 'f32'),
-    allocInt: (n) => rt.alloc(n, 'i32'),
-    view: (buf, offset, length) => rt.view(buf, offset, length),
-    viewInt: (buf, offset, length) => rt.view(buf, offset, length),
-    zero: (buf) => rt.zero(buf),
-    copy,
-    write: (dst, src) => {
+    alloc: (n: number) => rt.alloc(n, 'f32'),
+    allocInt: (n: number) => rt.alloc(n, 'i32'),
+    view: (buf: GpuTensor, offset: number, length: number) => rt.view(buf, offset, length),
+    viewInt: (buf: GpuTensor, offset: number, length: number) => rt.view(buf, offset, length),
+    zero: (buf: GpuTensor) => rt.zero(buf),
+    copy: (dst: GpuTensor, src: GpuTensor, n: number) => rt.copy(dst, src, n),
+    write: (dst: GpuTensor, src: ArrayLike<number>) => {
       expectDtype(dst, 'f32', 'write');
       rt.write(dst, src);
     },
-    writeInt: (dst, src) => {
+    writeInt: (dst: GpuTensor, src: ArrayLike<number>) => {
       expectDtype(dst, 'i32', 'writeInt');
       rt.write(dst, src);
     },
     // The dtype check throws at the call, not inside the promise.
-    read: (buf) => {
+    read: (buf: GpuTensor) => {
       expectDtype(buf, 'f32', 'read');
       return rt.read(buf) as Promise<Float32Array>;
     },
-    readInt: (buf) => {
+    readInt: (buf: GpuTensor) => {
       expectDtype(buf, 'i32', 'readInt');
       return rt.read(buf) as Promise<Int32Array>;
     },
 
-    encoderForward: (...a) => encoderForward(rt, ...a),
-    encoderBackward: (...a) => encoderBackward(rt, ...a),
-    rmsnormForward: (...a) => rmsnormForward(rt, ...a),
-    rmsnormBackward: (...a) => rmsnormBackward(rt, ...a),
-    matmulForward: (...a) => matmulForward(rt, ...a),
-    matmulBackward: (...a) => matmulBackward(rt, ...a),
-    ropeForward: (...a) => ropeForward(rt, ...a),
-    ropeBackward: (...a) => ropeBackward(rt, ...a),
-    attentionForward: (...a) => attentionForward(rt, ...a),
-    attentionBackward: (...a) => attentionBackward(rt, ...a),
-    residualForward: (...a) => residualForward(rt, ...a),
-    residualBackward: (...a) => residualBackward(rt, ...a),
-    logprobForward: (...a) => logprobForward(rt, ...a),
-    logprobBackward: (...a) => logprobBackward(rt, ...a),
-    entropyForward: (...a) => entropyForward(rt, ...a),
+    encoderForward: withRuntime(rt, encoderForward),
+    encoderBackward: withRuntime(rt, encoderBackward),
+    rmsnormForward: withRuntime(rt, rmsnormForward),
+    rmsnormBackward: withRuntime(rt, rmsnormBackward),
+    matmulForward: withRuntime(rt, matmulForward),
+    matmulBackward: withRuntime(rt, matmulBackward),
+    ropeForward: withRuntime(rt, ropeForward),
+    ropeBackward: withRuntime(rt, ropeBackward),
+    attentionForward: withRuntime(rt, attentionForward),
+    attentionBackward: withRuntime(rt, attentionBackward),
+    residualForward: withRuntime(rt, residualForward),
+    residualBackward: withRuntime(rt, residualBackward),
+    logprobForward: withRuntime(rt, logprobForward),
+    logprobBackward: withRuntime(rt, logprobBackward),
+    entropyForward: withRuntime(rt, entropyForward),
 
-    routerForward: (...a) => routerForward(rt, ...a),
-    routerBackward: (...a) => routerBackward(rt, ...a),
-    moeForward: (...a) => moeForward(rt, ...a),
-    moeBackward: (...a) => moeBackward(rt, ...a),
-    switchAuxLossForward: (...a) => switchAuxLossForward(rt, ...a),
-    switchAuxLossBackward: (...a) => switchAuxLossBackward(rt, ...a),
-    expertLoad: (...a) => expertLoad(rt, ...a),
-    auxFreeBiasUpdate: (...a) => auxFreeBiasUpdate(rt, ...a),
+    routerForward: withRuntime(rt, routerForward),
+    routerBackward: withRuntime(rt, routerBackward),
+    moeForward: withRuntime(rt, moeForward),
+    moeBackward: withRuntime(rt, moeBackward),
+    switchAuxLossForward: withRuntime(rt, switchAuxLossForward),
+    switchAuxLossBackward: withRuntime(rt, switchAuxLossBackward),
+    expertLoad: withRuntime(rt, expertLoad),
+    auxFreeBiasUpdate: withRuntime(rt, auxFreeBiasUpdate),
 
-    gradNorm: (...a) => gradNorm(rt, ...a),
-    adamwUpdate: (...a) => adamwUpdate(rt, ...a),
+    gradNorm: withRuntime(rt, gradNorm),
+    adamwUpdate: withRuntime(rt, adamwUpdate),
   };
 }
+
+export type GpuOps = ReturnType<typeof createGpuOps>;

@@ -3,8 +3,7 @@
 // anything is allocated, then requested; device loss and uncaptured errors
 // reach subscribers as GpuError events.
 
-import type { RunConfig } from '../core/config';
-import { checkLimits, deviceRequest, requiredLimits, type LimitNeed } from './limits';
+import { checkLimits, deviceRequest, requiredLimits, type Footprint, type LimitNeed } from './limits';
 import { GpuError, GpuRuntime } from './runtime';
 
 export interface AdapterReport {
@@ -90,11 +89,12 @@ export interface AcquiredDevice {
 }
 
 /**
- * A device with the limits cfg needs. Throws a GpuError of kind 'limits'
+ * A device with the limits a run of this footprint (model/footprint.ts
+ * runFootprint(cfg)) needs. Throws a GpuError of kind 'limits'
  * naming every limit the adapter falls short of (needed and allowed values)
  * before requesting the device, so nothing is allocated on failure.
  */
-export async function acquireDevice(cfg: RunConfig, opts: AcquireOptions = {}): Promise<AcquiredDevice> {
+export async function acquireDevice(footprint: Footprint, opts: AcquireOptions = {}): Promise<AcquiredDevice> {
   let adapter = opts.adapter;
   if (!adapter) {
     const r = await requestAdapter();
@@ -102,7 +102,7 @@ export async function acquireDevice(cfg: RunConfig, opts: AcquireOptions = {}): 
     adapter = r.adapter;
   }
   const report = describeAdapter(adapter);
-  const needs = requiredLimits(cfg);
+  const needs = requiredLimits(footprint);
   const short = checkLimits(needs, report.limits);
   if (short.length > 0) {
     throw new GpuError(`this GPU (${adapterLabel(report)}) cannot run this config:\n  ${short.join('\n  ')}`, 'limits');

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig } from '../core/config';
 import { VOCAB_SIZE } from '../core/tokenizer';
 import { buildParamTable } from '../model/params';
-import { checkLimits, DEFAULT_LIMITS, deviceRequest, largestBatch, requiredLimits, runFootprint } from './limits';
+import { largestBatch, runFootprint } from '../model/footprint';
+import { allocBytes, checkLimits, DEFAULT_LIMITS, deviceRequest, requiredLimits } from './limits';
+
+const needsOf = (cfg: typeof DEFAULT_CONFIG) => requiredLimits(runFootprint(cfg));
 
 describe('limits a RunConfig needs', () => {
   it('sizes the activation buffer and the largest binding of the default model by hand', () => {
@@ -21,25 +24,25 @@ describe('limits a RunConfig needs', () => {
       64 + 64; // auxLoss, load
     const acts = 2 * perLayer + N * C + N * C + N + 2 * N * V + N + N;
     const f = runFootprint(cfg);
-    expect(f.largestBuffer).toBe(acts * 4);
-    expect(f.largestBinding).toBe(B * 4 * T * T * 4); // att: 9,437,184 bytes
+    expect(f.largestBuffer).toBe(acts);
+    expect(f.largestBinding).toBe(B * 4 * T * T); // att: 9,437,184 bytes
     const P = buildParamTable(cfg).total;
     const ints = 2 * N + 2 * N * 2;
     // params, grads, m, v; aBuf, dBuf; ints; routerBias (L,E) = 8 floats; gradNorm (1) rounded up to 16 bytes
-    expect(f.totalBytes).toBe(4 * P * 4 + 2 * acts * 4 + ints * 4 + 32 + 16);
+    expect(f.buffers.reduce((a, n) => a + allocBytes(n), 0)).toBe(4 * P * 4 + 2 * acts * 4 + ints * 4 + 32 + 16);
   });
 
   it('picks the pretraining batch when it is the larger one', () => {
     const cfg = mergeConfig(DEFAULT_CONFIG, { grpo: { batchPrompts: 2, groupSize: 4 }, corpus: { pretrainBatch: 48 } });
     expect(largestBatch(cfg)).toBe(48);
-    expect(runFootprint(cfg).largestBinding).toBe(48 * 4 * 96 * 96 * 4);
+    expect(runFootprint(cfg).largestBinding).toBe(48 * 4 * 96 * 96);
   });
 
   it('fits the defaults of WebGPU for the default config, and names limit and both values when not', () => {
-    const needs = requiredLimits(DEFAULT_CONFIG);
+    const needs = needsOf(DEFAULT_CONFIG);
     expect(checkLimits(needs, DEFAULT_LIMITS)).toEqual([]);
     const big = mergeConfig(DEFAULT_CONFIG, { model: { maxSeqLen: 256, nHeads: 16 }, grpo: { batchPrompts: 64, groupSize: 64 } });
-    const bigNeeds = requiredLimits(big);
+    const bigNeeds = needsOf(big);
     const att = 4096 * 16 * 256 * 256 * 4; // (B,NH,T,T) floats: 17 GiB
     expect(bigNeeds.find((n) => n.name === 'maxStorageBufferBindingSize')!.value).toBe(att);
     const msgs = checkLimits(bigNeeds, DEFAULT_LIMITS);
@@ -49,7 +52,7 @@ describe('limits a RunConfig needs', () => {
   });
 
   it('checks counts and alignment in the right direction', () => {
-    const needs = requiredLimits(DEFAULT_CONFIG);
+    const needs = needsOf(DEFAULT_CONFIG);
     const weak = { ...DEFAULT_LIMITS, maxStorageBuffersPerShaderStage: 4, minStorageBufferOffsetAlignment: 512 };
     expect(checkLimits(needs, weak)).toEqual([
       'maxStorageBuffersPerShaderStage: this config needs 8 (tensor bindings of the widest kernel), the device allows 4',
@@ -62,10 +65,10 @@ describe('limits a RunConfig needs', () => {
   });
 
   it('requests the needs, never below the WebGPU default', () => {
-    const small = deviceRequest(requiredLimits(DEFAULT_CONFIG));
+    const small = deviceRequest(needsOf(DEFAULT_CONFIG));
     expect(small).toEqual(DEFAULT_LIMITS); // the default model fits the defaults everywhere
     const cfg = mergeConfig(DEFAULT_CONFIG, { model: { maxSeqLen: 256, nHeads: 16 }, grpo: { batchPrompts: 16, groupSize: 16 } });
-    const req = deviceRequest(requiredLimits(cfg));
+    const req = deviceRequest(needsOf(cfg));
     expect(req.maxStorageBufferBindingSize).toBe(256 * 16 * 256 * 256 * 4); // 1 GiB: above the default, requested as is
     expect(req.minStorageBufferOffsetAlignment).toBe(256);
   });
@@ -84,7 +87,7 @@ describe('acquireDevice', () => {
         throw new Error('must not be reached');
       },
     } as unknown as GPUAdapter;
-    const err = await acquireDevice(DEFAULT_CONFIG, { adapter: fakeAdapter }).then(
+    const err = await acquireDevice(runFootprint(DEFAULT_CONFIG), { adapter: fakeAdapter }).then(
       () => new Error('acquired') as Error & { kind?: string },
       (e: unknown) => e as Error & { kind?: string },
     );
@@ -92,8 +95,8 @@ describe('acquireDevice', () => {
     expect(err.kind).toBe('limits');
     const f = runFootprint(DEFAULT_CONFIG);
     expect(err.message).toContain('acme tiny');
-    expect(err.message).toContain(`maxBufferSize: this config needs ${f.largestBuffer}`);
-    expect(err.message).toContain(`maxStorageBufferBindingSize: this config needs ${f.largestBinding} (the largest tensor one kernel binds), the device allows 1048576`);
+    expect(err.message).toContain(`maxBufferSize: this config needs ${allocBytes(f.largestBuffer)}`);
+    expect(err.message).toContain(`maxStorageBufferBindingSize: this config needs ${allocBytes(f.largestBinding)} (the largest tensor one kernel binds), the device allows 1048576`);
     expect(requested).toBe(0);
   });
 });

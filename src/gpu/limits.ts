@@ -1,17 +1,19 @@
-// What a RunConfig needs from a WebGPU device, computed from the model's own
-// size functions, and the comparison with an adapter's limits. Pure: no GPU
-// here, so Node tests cover it (limits.test.ts); device.ts acts on it.
-//
-// The buffers a run allocates (see model/model.ts): params, grads and two Adam
-// moments (table.total each), the float activations twice (forward aBuf and
-// gradient dBuf) and one int buffer, sized for the largest batch of rows the
-// trainer runs at once at T = maxSeqLen: the GRPO rollout (batchPrompts x
-// groupSize sequences) or a pretraining batch, whichever is larger.
+// What a run needs from a WebGPU device, and the comparison with an
+// adapter's limits. Pure: no GPU here, so Node tests cover it
+// (limits.test.ts); device.ts acts on it. The sizes come from the model
+// (model/footprint.ts runFootprint), passed in as plain numbers so gpu/ does
+// not reach up into model/.
 
-import type { RunConfig } from '../core/config';
-import { createActivations, createModel } from '../model/model';
-import type { Ops } from '../model/ops';
 import { TENSOR_ALIGN } from './runtime';
+
+/** Element counts of a run's allocations (model/footprint.ts RunFootprint has this shape). */
+export interface Footprint {
+  sequences: number;
+  tokensPerSequence: number;
+  largestBuffer: number;
+  largestBinding: number;
+  buffers: readonly number[];
+}
 
 /** A limit the config needs: `max` limits must be >= value on the device, `align` limits <= value. */
 export interface LimitNeed {
@@ -36,47 +38,16 @@ export const DEFAULT_LIMITS = {
 /** Tensor bindings one kernel may use (binding 0 is the Params uniform, which is not a storage buffer). */
 export const KERNEL_MAX_TENSORS = 8;
 
-interface Shape {
-  length: number;
+/** Bytes runtime.alloc reserves for n elements (rounded up to 16, at least 16). */
+export function allocBytes(n: number): number {
+  return Math.max(16, Math.ceil((n * 4) / 16) * 16);
 }
 
-/**
- * A stand-in backend that only records sizes: running the real createModel /
- * createActivations through it measures exactly what the GPU backend will
- * allocate (whole buffers) and bind (views), with the same alignment gaps.
- */
-function sizingOps(): { ops: Ops<Shape, Shape>; buffers: number[]; views: number[] } {
-  const buffers: number[] = [];
-  const views: number[] = [];
-  const alloc = (n: number): Shape => (buffers.push(n), { length: n });
-  const view = (_b: Shape, _o: number, n: number): Shape => (views.push(n), { length: n });
-  const ops = { name: 'sizing', alloc, allocInt: alloc, view, viewInt: view } as unknown as Ops<Shape, Shape>;
-  return { ops, buffers, views };
-}
-
-/** Sequences the trainer runs through one forward/backward at T = maxSeqLen. */
-export function largestBatch(cfg: RunConfig): number {
-  return Math.max(cfg.grpo.batchPrompts * cfg.grpo.groupSize, cfg.corpus.pretrainBatch);
-}
-
-/** Bytes of the largest buffer and the largest single binding of a run with this config. */
-export function runFootprint(cfg: RunConfig, sequences = largestBatch(cfg)): { largestBuffer: number; largestBinding: number; totalBytes: number } {
-  const s = sizingOps();
-  const model = createModel(s.ops, cfg);
-  createActivations(s.ops, model, sequences, cfg.model.maxSeqLen);
-  // gradNorm binds the whole grads buffer; every other kernel binds views.
-  const maxView = Math.max(model.table.total, ...s.views);
-  const maxBuf = Math.max(...s.buffers);
-  const bytes = (n: number) => Math.max(16, Math.ceil((n * 4) / 16) * 16); // runtime.alloc's rounding
-  return { largestBuffer: bytes(maxBuf), largestBinding: bytes(maxView), totalBytes: s.buffers.reduce((a, n) => a + bytes(n), 0) };
-}
-
-/** Everything the config needs from the device, each with the reason. */
-export function requiredLimits(cfg: RunConfig): LimitNeed[] {
-  const f = runFootprint(cfg);
+/** Everything a run with this footprint needs from the device, each with the reason. */
+export function requiredLimits(f: Footprint): LimitNeed[] {
   return [
-    { name: 'maxBufferSize', value: f.largestBuffer, kind: 'max', why: `the largest buffer (activations of ${largestBatch(cfg)} x ${cfg.model.maxSeqLen} tokens, or the parameters)` },
-    { name: 'maxStorageBufferBindingSize', value: f.largestBinding, kind: 'max', why: 'the largest tensor one kernel binds' },
+    { name: 'maxBufferSize', value: allocBytes(f.largestBuffer), kind: 'max', why: `the largest buffer (activations of ${f.sequences} x ${f.tokensPerSequence} tokens, or the parameters)` },
+    { name: 'maxStorageBufferBindingSize', value: allocBytes(f.largestBinding), kind: 'max', why: 'the largest tensor one kernel binds' },
     { name: 'maxStorageBuffersPerShaderStage', value: KERNEL_MAX_TENSORS, kind: 'max', why: 'tensor bindings of the widest kernel' },
     { name: 'maxComputeWorkgroupStorageSize', value: DEFAULT_LIMITS.maxComputeWorkgroupStorageSize, kind: 'max', why: 'workgroup memory of the tiled kernels' },
     { name: 'maxComputeInvocationsPerWorkgroup', value: DEFAULT_LIMITS.maxComputeInvocationsPerWorkgroup, kind: 'max', why: 'the largest workgroup' },

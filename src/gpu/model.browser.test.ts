@@ -26,6 +26,7 @@ import { initParams } from '../model/params';
 import { pretrainDLogp, pretrainLoss } from '../model/pretrain';
 import { makePretrainBatch } from '../tasks/corpus';
 import { createGpuOps } from './backend';
+import { runFootprint } from '../model/footprint';
 import { acquireDevice } from './device';
 import type { GpuTensor } from './runtime';
 import { assertClose } from './testing';
@@ -59,7 +60,7 @@ function named<X>(a: ActsOf<X>): [string, X][] {
 
 async function setup(over: DeepPartial<RunConfig>) {
   const cfg = mergeConfig(mergeConfig(DEFAULT_CONFIG, TINY), over);
-  const dev = await acquireDevice(cfg);
+  const dev = await acquireDevice(runFootprint(cfg));
   const cpu = createCpuOps('f32');
   const gpu = createGpuOps(dev.runtime);
   const init = initParams(cfg);

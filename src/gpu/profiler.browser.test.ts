@@ -5,6 +5,7 @@ import { residualForward as cpuResidualForward } from '../cpu/residual';
 import { adamwStep, backward, createActivations, createModel, forward, zeroGrads } from '../model/model';
 import { initParams } from '../model/params';
 import { createGpuOps } from './backend';
+import { runFootprint } from '../model/footprint';
 import { acquireDevice } from './device';
 import { residualBackward, residualForward } from './kernels/residual';
 import { createProfiler, formatProfile } from './profiler';
@@ -12,7 +13,7 @@ import { assertClose } from './testing';
 
 describe('timestamp-query profiler', () => {
   it('times each dispatch in its own pass, attributes GPU time per kernel, and leaves the results unchanged', async () => {
-    const { runtime: rt, timestamps } = await acquireDevice(DEFAULT_CONFIG, { profile: true });
+    const { runtime: rt, timestamps } = await acquireDevice(runFootprint(DEFAULT_CONFIG), { profile: true });
     expect(timestamps).toBe(true); // SwiftShader and every desktop Chrome GPU offer timestamp-query
     const prof = createProfiler(rt)!;
     const n = 50_000; // big enough for SwiftShader to take measurable time per dispatch
@@ -58,7 +59,7 @@ describe('timestamp-query profiler', () => {
 
   it('profiles one training step of a tiny model: every dispatch attributed to its kernel', async () => {
     const cfg = mergeConfig(DEFAULT_CONFIG, { model: { dModel: 16, nHeads: 2, dExpert: 16, maxSeqLen: 16, balance: 'aux' } });
-    const { runtime: rt } = await acquireDevice(cfg, { profile: true });
+    const { runtime: rt } = await acquireDevice(runFootprint(cfg), { profile: true });
     const ops = createGpuOps(rt);
     const model = createModel(ops, cfg);
     ops.write(model.params, initParams(cfg, model.table));

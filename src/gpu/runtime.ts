@@ -98,6 +98,7 @@ export class GpuRuntime {
   private pass: GPUComputePassEncoder | null = null;
   /** One small buffer per binding slot stands in for null tensors: a shared one would alias. */
   private readonly dummies: GPUBuffer[] = [];
+  private copyScratch: GPUBuffer | null = null;
 
   constructor(readonly device: GPUDevice) {
     this.storageAlign = device.limits.minStorageBufferOffsetAlignment;
@@ -165,8 +166,22 @@ export class GpuRuntime {
   copy(dst: GpuTensor, src: GpuTensor, n: number): void {
     if (n > dst.length || n > src.length) throw new RangeError(`copy: ${n} elements between tensors of ${src.length} and ${dst.length}`);
     if (n === 0) return;
+    if (dst.buffer !== src.buffer) {
+      this.endPass();
+      this.ensureEncoder().copyBufferToBuffer(src.buffer, src.offset * 4, dst.buffer, dst.offset * 4, n * 4);
+      return;
+    }
+    // copyBufferToBuffer refuses one buffer as both source and destination: bounce through a scratch buffer.
+    if (!this.copyScratch || this.copyScratch.size < n * 4) {
+      this.flush(); // enqueued copies may still reference the old scratch
+      this.copyScratch?.destroy();
+      const size = Math.max(n * 4, 2 * (this.copyScratch?.size ?? 0));
+      this.copyScratch = this.device.createBuffer({ label: 'copy scratch', size, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    }
     this.endPass();
-    this.ensureEncoder().copyBufferToBuffer(src.buffer, src.offset * 4, dst.buffer, dst.offset * 4, n * 4);
+    const enc = this.ensureEncoder();
+    enc.copyBufferToBuffer(src.buffer, src.offset * 4, this.copyScratch, 0, n * 4);
+    enc.copyBufferToBuffer(this.copyScratch, 0, dst.buffer, dst.offset * 4, n * 4);
   }
 
   /** Submits everything enqueued, then downloads t. One readback. */
