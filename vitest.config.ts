@@ -2,9 +2,20 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumPath, chromiumArgs } from './scripts/chromium.ts';
 
-// Two projects: plain Node for pure logic (x.test.ts), and a real headless
-// Chromium with WebGPU for anything that touches the GPU (x.browser.test.ts).
-// e2e/*.spec.ts belong to Playwright and are kept out of both.
+const browser = {
+  enabled: true,
+  headless: true,
+  provider: playwright({
+    launchOptions: { executablePath: chromiumPath(), args: chromiumArgs },
+  }),
+  instances: [{ browser: 'chromium' as const }],
+};
+
+// Projects: plain Node for pure logic (unit: x.test.ts), a real headless
+// Chromium with WebGPU for anything that touches the GPU (browser:
+// x.browser.test.ts), and the printed engine figures (figures:
+// bench/*.figures.ts, npm run gpu:figures; npm test runs only unit and browser).
+// e2e/*.spec.ts belong to Playwright and are kept out of all three.
 export default defineConfig({
   test: {
     projects: [
@@ -22,14 +33,16 @@ export default defineConfig({
           name: 'browser',
           include: ['src/**/*.browser.test.ts'],
           testTimeout: 120_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({
-              launchOptions: { executablePath: chromiumPath(), args: chromiumArgs },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser,
+        },
+      },
+      // Figures (npm run gpu:figures): printed measurements, not part of npm test.
+      {
+        test: {
+          name: 'figures',
+          include: ['bench/**/*.figures.ts'],
+          testTimeout: 600_000,
+          browser,
         },
       },
     ],

@@ -13,7 +13,7 @@ const steps = [
   { name: 'typecheck', cmd: [bin('tsc'), '--noEmit', '-p', 'tsconfig.json'] },
   {
     name: 'vitest (unit + browser)',
-    cmd: [bin('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`],
+    cmd: [bin('vitest'), 'run', '--project', 'unit', '--project', 'browser', '--reporter=default', '--reporter=json', `--outputFile.json=${out}/vitest.json`],
     counts: () => {
       const r = JSON.parse(readFileSync(`${out}/vitest.json`, 'utf8'));
       return { passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTestSuites ?? 0) };

@@ -187,28 +187,4 @@ describe('matmul kernels vs cpu/matmul.ts', () => {
     expect(() => matmulForward(rt, t(5), t(6), t(6), null, 2, 3, 3)).toThrow(/matmulForward: out holds 5 elements, needs 6/);
     expect(() => matmulBackward(rt, t(6), t(6), t(1), t(4), t(6), t(6), 2, 3, 2)).toThrow(/matmulBackward: dBias holds 1 elements, needs 2/);
   });
-
-  it('prints forward GFLOP/s at three shapes (not asserted)', async () => {
-    const rt = await testRuntime();
-    const shapes: [string, number, number, number][] = [
-      ['square 256x256x256', 256, 256, 256],
-      ['training-like N=512 C=64 OC=192', 512, 64, 192],
-      ['rollout-like N=64 C=64 OC=192', 64, 64, 192],
-    ];
-    for (const [label, N, C, OC] of shapes) {
-      const out = rt.alloc(N * OC);
-      const inp = upload(rt, f32(N * C, 1), 0);
-      const weight = upload(rt, f32(OC * C, 2), 0);
-      const bias = upload(rt, f32(OC, 3), 0);
-      matmulForward(rt, out, inp, weight, bias, N, C, OC); // warmup: pipeline compile and first bind group
-      await rt.sync();
-      const reps = 5;
-      const t0 = performance.now();
-      for (let r = 0; r < reps; r++) matmulForward(rt, out, inp, weight, bias, N, C, OC);
-      await rt.sync();
-      const ms = (performance.now() - t0) / reps;
-      console.log(`matmulForward ${label}: ${ms.toFixed(2)} ms, ${((2 * N * C * OC) / ms / 1e6).toFixed(3)} GFLOP/s`);
-    }
-    expect(rt.errors).toEqual([]);
-  });
 });
