@@ -3,8 +3,9 @@
 // them, (N,S+k,H) and (N,S+k,C), so the model carves the same cache for both
 // backends. Weight gradients use one owner thread per weight element that scans
 // all N tokens in order (deterministic, no atomics); that scan costs N*k per
-// element, fine for the small E this path serves. No grouped (expert-sorted)
-// path yet: larger E runs here too, correctly but with that extra scan.
+// element, fine for the small E this path serves. From GROUPED_MIN_EXPERTS
+// routed experts on, the forward and the weight gradients take the grouped
+// (permute-by-expert) path of moe_grouped.ts instead; it writes the same cache.
 import type { MoeDims } from '../../cpu/moe';
 import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
 import hiddenCode from './moe_forward_hidden.wgsl?raw';
@@ -14,8 +15,14 @@ import dHiddenCode from './moe_backward_hidden.wgsl?raw';
 import dInpCode from './moe_backward_inp.wgsl?raw';
 import dW13Code from './moe_backward_w13.wgsl?raw';
 import dW2Code from './moe_backward_w2.wgsl?raw';
+import { moeGroupedForward, moeGroupedWeightBackward } from './moe_grouped';
 
 const WG = 64;
+
+/** From this many routed experts on, the grouped path runs (DESIGN §7: dense masked for small E). */
+export const GROUPED_MIN_EXPERTS = 8;
+export type MoePath = 'dense' | 'grouped';
+const pathFor = (d: MoeDims): MoePath => (d.E >= GROUPED_MIN_EXPERTS ? 'grouped' : 'dense');
 
 export interface GpuMoeCache {
   h1: GpuTensor; // (N,S+k,H)
@@ -61,10 +68,11 @@ function placeholder(rt: GpuRuntime): GpuTensor {
 /** out (N,C) and the cache from inp (N,C), topIdx (N,k) int, gates (N,k), w1/w3 (S+E,H,C), w2 (S+E,C,H). */
 export function moeForward(
   rt: GpuRuntime, out: GpuTensor, cache: GpuMoeCache, inp: GpuTensor, topIdx: GpuTensor, gates: GpuTensor,
-  w1: GpuTensor, w3: GpuTensor | null, w2: GpuTensor, d: MoeDims,
+  w1: GpuTensor, w3: GpuTensor | null, w2: GpuTensor, d: MoeDims, path: MoePath = pathFor(d),
 ): void {
   const { N, C, H, S, k } = d;
   check('moeForward', w3, cache.h3, d);
+  if (path === 'grouped') return moeGroupedForward(rt, out, cache, inp, topIdx, gates, w1, w3, w2, d);
   const K = S + k;
   const kh = rt.kernel({ name: 'moe_forward_hidden', code: hiddenCode, tensors: 7, constants: { WG } });
   const kd = rt.kernel({ name: 'moe_forward_down', code: downCode, tensors: 6, constants: { WG } });
@@ -77,7 +85,7 @@ export function moeForward(
 export function moeBackward(
   rt: GpuRuntime, dInp: GpuTensor, dW1: GpuTensor, dW3: GpuTensor | null, dW2: GpuTensor, dGates: GpuTensor, dOut: GpuTensor,
   cache: GpuMoeCache, inp: GpuTensor, topIdx: GpuTensor, gates: GpuTensor,
-  w1: GpuTensor, w3: GpuTensor | null, w2: GpuTensor, d: MoeDims,
+  w1: GpuTensor, w3: GpuTensor | null, w2: GpuTensor, d: MoeDims, path: MoePath = pathFor(d),
 ): void {
   const { N, C, H, E, S, k } = d;
   check('moeBackward', w3, cache.h3, d);
@@ -93,6 +101,7 @@ export function moeBackward(
   rt.dispatch(kg, [dGates, dOut, cache.y], [N, C, S, k], grid(Math.ceil((N * k) / WG)));
   rt.dispatch(kh, [dh, dOut, topIdx, gates, w2, cache.h1, cache.h3], [N, C, H, S, k, swiglu], grid(Math.ceil((N * K * H) / WG)));
   rt.dispatch(ki, [dInp, dh, topIdx, w1, w3], [N, C, H, S, k, swiglu], grid(Math.ceil((N * C) / WG)));
+  if (path === 'grouped') return moeGroupedWeightBackward(rt, dW1, dW3, dW2, dh, dOut, cache.act, inp, topIdx, gates, d);
   rt.dispatch(k13, [dW1, dW3, dh, inp, topIdx], [N, C, H, E, S, k, swiglu], grid(Math.ceil(((S + E) * H * C) / WG)));
   rt.dispatch(k2, [dW2, dOut, cache.act, topIdx, gates], [N, C, H, E, S, k], grid(Math.ceil(((S + E) * C * H) / WG)));
 }

@@ -1,0 +1,119 @@
+// The grouped (permute-by-expert) MoE path for many routed experts (DESIGN §7),
+// twin: cpu/moe.ts. moe.ts dispatches here when E >= GROUPED_MIN_EXPERTS.
+//
+// Route (3 small dispatches, integer only): histogram of the N*k routing
+// choices per (expert, token chunk), exclusive prefix sum, stable scatter into
+// perm (N*k): every expert's choices q = n*k + j in token order. offs (2E+2)
+// holds the expert offsets into perm and each expert's first row tile, so the
+// matmuls find their rows on the GPU: no readback, dispatch sizes are the
+// upper bound ceil(N*k/TM) + E tiles and surplus workgroups return at once.
+//
+// Forward: gathered tiled matmuls per expert (shared experts: all tokens)
+// write h1/h3/act/y in the dense path's cache layout (N,S+k,H)/(N,S+k,C), then
+// one combine. Backward: dGates/dh/dInp stay the dense kernels (moe.ts); the
+// weight gradients here let each weight element visit only its own expert's
+// rows, in token order, so the result equals the dense scan term for term.
+import type { MoeDims } from '../../cpu/moe';
+import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import type { GpuMoeCache } from './moe';
+import rowsCode from './moe_grouped_rows.wgsl?raw';
+import countCode from './moe_grouped_count.wgsl?raw';
+import offsetsCode from './moe_grouped_offsets.wgsl?raw';
+import scatterCode from './moe_grouped_scatter.wgsl?raw';
+import hiddenCode from './moe_grouped_forward_hidden.wgsl?raw';
+import downCode from './moe_grouped_forward_down.wgsl?raw';
+import combineCode from './moe_grouped_combine.wgsl?raw';
+import dW13Code from './moe_grouped_backward_w13.wgsl?raw';
+import dW2Code from './moe_grouped_backward_w2.wgsl?raw';
+
+const WG = 64;
+const CH = 32; // tokens per histogram/scatter chunk: E*ceil(N/CH) threads each walk CH*k choices
+const TM = 16; // rows per matmul tile; moe_grouped_rows.wgsl has the same
+const T = 16; // tile edge of the grouped matmuls (units / channels)
+const MAX_E = 256; // moe_grouped_offsets.wgsl's workgroup array
+
+/** Elements of perm (N*k) and offs (2E+2), both i32. */
+export function moeRouteSize(d: MoeDims): { perm: number; offs: number } {
+  return { perm: d.N * d.k, offs: 2 * d.E + 2 };
+}
+
+// Scratch per runtime, grown on demand. Every forward/backward call
+// recomputes the route before using it, and dispatches run in order, so the
+// layers of one step may share it.
+const scratches = new WeakMap<GpuRuntime, Map<string, GpuTensor>>();
+
+function scratch(rt: GpuRuntime, name: string, n: number): GpuTensor {
+  let m = scratches.get(rt);
+  if (!m) scratches.set(rt, (m = new Map()));
+  let t = m.get(name);
+  if (!t || t.length < n) {
+    t = rt.alloc(Math.max(n, 2 * (t?.length ?? 0), 64), 'i32', `moe route ${name}`);
+    m.set(name, t);
+  }
+  return rt.view(t, 0, n);
+}
+
+/** tiled: the kernel uses moe_grouped_rows.wgsl and a fixed (16,16) workgroup. */
+function kernel(rt: GpuRuntime, name: string, code: string, tensors: number, tiled = false) {
+  return rt.kernel({ name, code: tiled ? `${rowsCode}\n${code}` : code, tensors, constants: tiled ? {} : { WG } });
+}
+
+/**
+ * perm (N*k) i32 and offs (2E+2) i32 WRITTEN from topIdx (N,k) i32: perm lists
+ * each routed expert's choices n*k+j in token order, offs[0..E] the experts'
+ * offsets into perm, offs[E+1..2E+1] their first row tiles of TM = 16 rows.
+ */
+export function moeGroupedRoute(rt: GpuRuntime, perm: GpuTensor, offs: GpuTensor, topIdx: GpuTensor, d: MoeDims): void {
+  const { N, E, k } = d;
+  if (E > MAX_E) throw new Error(`moeGroupedRoute: E = ${E} exceeds ${MAX_E}`);
+  if (perm.length < N * k || offs.length < 2 * E + 2) throw new RangeError('moeGroupedRoute: perm or offs too small');
+  const nChunks = Math.ceil(N / CH);
+  const cv = scratch(rt, 'counts', E * nChunks); // (E,nChunks)
+  const threads = Math.ceil((E * nChunks) / WG);
+  rt.dispatch(kernel(rt, 'moe_grouped_count', countCode, 2), [cv, topIdx], [N, E, k, CH, nChunks], [threads]);
+  rt.dispatch(kernel(rt, 'moe_grouped_offsets', offsetsCode, 2), [cv, offs], [E, nChunks, TM], [1]);
+  rt.dispatch(kernel(rt, 'moe_grouped_scatter', scatterCode, 3), [perm, cv, topIdx], [N, E, k, CH, nChunks], [threads]);
+}
+
+/** Row tiles to dispatch: shared experts' tiles, then the routed upper bound (each expert may leave one partial tile). */
+function rowTiles(d: MoeDims): number {
+  return d.S * Math.ceil(d.N / TM) + Math.ceil((d.N * d.k) / TM) + d.E;
+}
+
+/** Same contract as moe.ts moeForward: out (N,C) written, cache (N,S+k,*) written. */
+export function moeGroupedForward(
+  rt: GpuRuntime, out: GpuTensor, cache: GpuMoeCache, inp: GpuTensor, topIdx: GpuTensor, gates: GpuTensor,
+  w1: GpuTensor, w3: GpuTensor | null, w2: GpuTensor, d: MoeDims,
+): void {
+  const { N, C, H, E, S, k } = d;
+  const size = moeRouteSize(d);
+  const perm = scratch(rt, 'perm', size.perm);
+  const offs = scratch(rt, 'offs', size.offs);
+  moeGroupedRoute(rt, perm, offs, topIdx, d);
+  const tiles = rowTiles(d);
+  const kh = kernel(rt, 'moe_grouped_forward_hidden', hiddenCode, 8, true);
+  const kd = kernel(rt, 'moe_grouped_forward_down', downCode, 5, true);
+  const kc = kernel(rt, 'moe_grouped_combine', combineCode, 3);
+  rt.dispatch(kh, [cache.h1, cache.h3, cache.act, inp, w1, w3, perm, offs], [N, C, H, E, S, k, w3 ? 1 : 0], [tiles, Math.ceil(H / T)]);
+  rt.dispatch(kd, [cache.y, cache.act, w2, perm, offs], [N, C, H, E, S, k], [tiles, Math.ceil(C / T)]);
+  rt.dispatch(kc, [out, cache.y, gates], [N, C, S, k], grid(Math.ceil((N * C) / WG)));
+}
+
+/**
+ * The weight gradients of moe.ts moeBackward, grouped: dW1/dW3 (S+E,H,C) and
+ * dW2 (S+E,C,H) accumulate, from dh (2,N,S+k,H) = [dh1; dh3] (moe_backward_hidden.wgsl).
+ */
+export function moeGroupedWeightBackward(
+  rt: GpuRuntime, dW1: GpuTensor, dW3: GpuTensor | null, dW2: GpuTensor, dh: GpuTensor, dOut: GpuTensor,
+  act: GpuTensor, inp: GpuTensor, topIdx: GpuTensor, gates: GpuTensor, d: MoeDims,
+): void {
+  const { N, C, H, E, S, k } = d;
+  const size = moeRouteSize(d);
+  const perm = scratch(rt, 'perm', size.perm);
+  const offs = scratch(rt, 'offs', size.offs);
+  moeGroupedRoute(rt, perm, offs, topIdx, d);
+  const k13 = kernel(rt, 'moe_grouped_backward_w13', dW13Code, 6, true);
+  const k2 = kernel(rt, 'moe_grouped_backward_w2', dW2Code, 6, true);
+  rt.dispatch(k13, [dW1, dW3, dh, inp, perm, offs], [N, C, H, E, S, k, dW3 ? 1 : 0], [Math.ceil(C / T), Math.ceil(H / T), S + E]);
+  rt.dispatch(k2, [dW2, dOut, act, gates, perm, offs], [N, C, H, E, S, k], [Math.ceil(H / T), Math.ceil(C / T), S + E]);
+}
