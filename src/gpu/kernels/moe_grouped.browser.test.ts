@@ -161,6 +161,22 @@ describe('grouped MoE path vs cpu/moe.ts and the dense path', () => {
     expect(rt.errors).toEqual([]);
   });
 
+  it('the dispatcher picks the grouped path from E = 8 on and the dense path below', async () => {
+    const rt = await testRuntime();
+    for (const [E, want] of [[7, 2], [8, 6]] as const) {
+      const d: MoeDims = { N: 5, C: 4, H: 3, E, S: 0, k: 2, ffn: 'gelu' };
+      const { N, C, H, k } = d;
+      const c: GpuMoeCache = { h1: rt.alloc(N * k * H), h3: null, act: rt.alloc(N * k * H), y: rt.alloc(N * k * C) };
+      const top = upload(rt, skewedTopIdx(N, E, k, 9));
+      const before = rt.counters.dispatches;
+      moeForward(rt, rt.alloc(N * C), c, rt.alloc(N * C), top, rt.alloc(N * k), rt.alloc(E * H * C), null, rt.alloc(E * C * H), d);
+      // dense: hidden + down; grouped: count, offsets, scatter, hidden, down, combine
+      expect(rt.counters.dispatches - before, `E=${E}`).toBe(want);
+    }
+    await rt.sync();
+    expect(rt.errors).toEqual([]);
+  });
+
   it('times both paths at N=512 C=32 H=32 E=8 k=2 S=1 (SwiftShader: indicative only)', async () => {
     const rt = await testRuntime();
     const d: MoeDims = { N: 512, C: 32, H: 32, E: 8, S: 1, k: 2, ffn: 'swiglu' };
@@ -179,21 +195,25 @@ describe('grouped MoE path vs cpu/moe.ts and the dense path', () => {
     const cache: GpuMoeCache = { h1: rt.alloc(N * K * H), h3: rt.alloc(N * K * H), act: rt.alloc(N * K * H), y: rt.alloc(N * K * C) };
     const ms: Record<string, number> = {};
     const outs: Record<string, Float32Array> = {};
-    for (const path of ['dense', 'grouped', 'dense', 'grouped'] as MoePath[]) {
-      const step = () => {
-        moeForward(rt, out, cache, inp, top, gates, w[0], w[1], w[2], d, path);
-        moeBackward(rt, dInp, dw[0], dw[1], dw[2], dGates, dOut, cache, inp, top, gates, w[0], w[1], w[2], d, path);
-      };
+    const fwd = (path: MoePath) => moeForward(rt, out, cache, inp, top, gates, w[0], w[1], w[2], d, path);
+    const bwd = (path: MoePath) => moeBackward(rt, dInp, dw[0], dw[1], dw[2], dGates, dOut, cache, inp, top, gates, w[0], w[1], w[2], d, path);
+    const time = async (key: string, step: () => void) => {
       step(); // warmup: pipelines compiled, bind groups cached
       await rt.sync();
       const reps = 3;
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) step();
       await rt.sync();
-      ms[path] = (performance.now() - t0) / reps;
+      ms[key] = (performance.now() - t0) / reps;
+    };
+    for (const path of ['dense', 'grouped'] as MoePath[]) {
+      await time(`${path} forward`, () => fwd(path));
       outs[path] = (await rt.read(out)) as Float32Array;
+      await time(`${path} backward`, () => bwd(path));
     }
-    console.log(`moe forward+backward N=${N} C=${C} H=${H} E=${E} S=${S} k=${k}: dense ${ms.dense!.toFixed(1)} ms, grouped ${ms.grouped!.toFixed(1)} ms per step`);
+    console.log(
+      `moe N=${N} C=${C} H=${H} E=${E} S=${S} k=${k}, ms per call: ` + Object.entries(ms).map(([key, v]) => `${key} ${v.toFixed(1)}`).join(', '),
+    );
     assertClose('timing shape grouped vs dense out', outs.grouped!, outs.dense!, 1e-6, 1e-5);
     expect(rt.errors).toEqual([]);
   });
