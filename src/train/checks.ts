@@ -1,0 +1,33 @@
+// Refusing configs that cannot train, before any buffer is allocated. Core's
+// validateConfig knows every knob's range and the cross-field rules it can
+// see; tasks/ adds the corpus length rule; the rest here is what only the
+// trainer knows (what the rollout supports, what can earn a reward).
+
+import { validateConfig, type ConfigError, type RunConfig, ConfigValidationError } from '../core/config';
+import { longestCompletionTokens, taskLengthErrors } from '../tasks/lengths';
+
+/** Every reason this config cannot run the pretrain -> GRPO pipeline; empty when it can. */
+export function trainConfigErrors(input: RunConfig): ConfigError[] {
+  const { config: c, errors } = validateConfig(input);
+  if (errors.length > 0) return errors; // the rules below assume in-range values
+  const out = [...taskLengthErrors(c)];
+  const err = (path: string, value: unknown, message: string) => out.push({ path, value, message: `${path} = ${String(value)}: ${message}` });
+  if (c.sampling.topP !== 1) {
+    err('sampling.topP', c.sampling.topP, 'nucleus sampling is not implemented by the rollout yet; use 1 (off)');
+  }
+  // A completion cut before its <eos> earns no format reward, and the shortest
+  // answers the base model knows are the direct traces: below their length most
+  // groups are all-zero and GRPO has nothing to learn from.
+  const direct = longestCompletionTokens(c.task.family, c.task.difficulty, 'direct');
+  if (c.grpo.maxCompletionLength < direct) {
+    err('grpo.maxCompletionLength', c.grpo.maxCompletionLength,
+      `task ${c.task.family} at difficulty ${c.task.difficulty} needs up to ${direct} tokens even for a direct answer; allowed at least ${direct}`);
+  }
+  return out;
+}
+
+/** Throws ConfigValidationError listing every problem trainConfigErrors finds. */
+export function checkTrainConfig(cfg: RunConfig): void {
+  const errs = trainConfigErrors(cfg);
+  if (errs.length > 0) throw new ConfigValidationError(errs);
+}

@@ -1,0 +1,375 @@
+// Stage 1: one GRPO step (DESIGN §5), backend-agnostic: everything goes
+// through Ops / DecodeOps, so the same code runs on cpu/ in Node and gpu/ in
+// a worker. Order of operations of step s:
+//
+//   1. prompts: train problems s*B .. s*B+B-1 (sampleTrainProblem: a pure
+//      function of (seed, index), so a step replays exactly)
+//   2. rollout: G completions each, sampling stream of step s    [readback 1]
+//   3. rewards (format, accuracy, overlong), group advantages, dynamic sampling
+//   4. reference log-probs: one forward with the frozen initial weights, only
+//      when beta > 0 (they do not change across the mu iterations) [readback]
+//   5. mu times: forward (policy, sampling temperature)            [readback 2]
+//      -> grpoLoss on the host -> dLogp scattered into (B*G,T) -> backward
+//      -> grad norm                                                [readback 3]
+//      -> NaN/Inf check (throws BEFORE AdamW: weights untouched) -> AdamW
+//      -> aux-free router-bias update
+//   6. metrics and the inspector's samples.
+//
+// Dimension letters: B prompts, G completions per prompt, nSeq = B*G rows
+// (row r = b*G + g), Tc = maxCompletionLength, T positions of the training
+// forward = longest prompt + Tc - 1 (the last completion token is only a
+// target). Completion token j of row r is predicted at position P_r - 1 + j.
+//
+// Trade-offs, stated:
+// - Dropped groups (dynamic sampling) are still forwarded with everyone else
+//   (one activation set for a fixed B*G); their dLogp is 0 and they take no
+//   part in the loss's normalisation. The rollout does not resample to refill.
+// - Expert load and the aux-free bias count every position of the forward
+//   (prompts and padding too), as pretraining does.
+// - The reference is a full second Model (its unused grads and moments are
+//   the price of reusing createModel), snapshotted at creation so that beta,
+//   a live knob, can be turned on mid-run against the INITIAL weights.
+
+import type { RunConfig } from '../core/config';
+import { decode, encode, TOK } from '../core/tokenizer';
+import type { DecodeOps, DecodeState } from '../model/decode';
+import { createDecodeState } from '../model/decode';
+import { adamwStep, backward, createActivations, createModel, forward, updateRouterBias, zeroGrads, type Activations, type Model } from '../model/model';
+import type { Ops } from '../model/ops';
+import { ahaRates, classifyAha, type AhaRates, type AhaResult } from '../rl/aha';
+import { dynamicSamplingFilter, groupAdvantages, grpoLoss, grpoTokenStats, rewardStats } from '../rl/grpo';
+import { rewardBatch } from '../rl/rewards';
+import { rollout, type RolloutResult } from '../rl/rollout';
+import { longestPromptTokens } from '../tasks/lengths';
+import { sampleTrainProblem } from '../tasks/split';
+import { checkTrainConfig } from './checks';
+import { grpoSchedule, learningRate } from './schedule';
+
+/** TRL's epsilon in (r - mean) / (std + eps). */
+export const ADVANTAGE_EPS = 1e-4;
+
+/** Test hooks: let a test corrupt state at a precise point of the step. */
+export interface GrpoHooks<F> {
+  /** Called after backward has filled model.grads, before the grad-norm check. */
+  afterBackward?(model: Model<F>, innerIteration: number): void;
+}
+
+export interface GrpoTrainer<F, I> {
+  ops: Ops<F, I>;
+  dec: DecodeOps<F, I>;
+  model: Model<F>;
+  /** Frozen copy of the weights (and routing bias) at creation: the KL reference. */
+  ref: Model<F>;
+  /** Live knobs (beta, eps, lr, weights, sampling...) may be changed between steps; shapes may not. */
+  cfg: RunConfig;
+  /** The next GRPO step's index. */
+  step: number;
+  T: number;
+  acts: Activations<F, I>; // (nSeq, T)
+  dLogp: F; // (nSeq*T)
+  packed: F; // logp (nSeq*T) | entropy (nSeq*T) | load (L,E) | auxLoss (L): one readback per forward
+  decodeState: DecodeState<F, I>;
+  hooks: GrpoHooks<F>;
+  /** Forwards run with the reference weights (tests check beta = 0 runs none). */
+  refForwards: number;
+}
+
+/** Sets up GRPO on model (pretrained); resets its Adam moments and step count, snapshots the reference. */
+export function createGrpoTrainer<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, model: Model<F>, hooks: GrpoHooks<F> = {}): GrpoTrainer<F, I> {
+  const cfg = model.cfg;
+  checkTrainConfig(cfg);
+  const g = cfg.grpo;
+  const nSeq = g.batchPrompts * g.groupSize;
+  const { L, E, Tmax } = model.dims;
+  const Pmax = longestPromptTokens(cfg.task.family, cfg.task.difficulty);
+  const T = Math.min(Tmax, Pmax + g.maxCompletionLength - 1);
+  const ref = createModel(ops, cfg);
+  ops.copy(ref.params, model.params, model.table.total);
+  ops.copy(ref.routerBias, model.routerBias, L * E);
+  // GRPO starts its own optimizer: pretraining's moments were for another loss and lr.
+  ops.zero(model.m);
+  ops.zero(model.v);
+  model.step = 0;
+  return {
+    ops, dec, model, ref, cfg, step: 0, T,
+    acts: createActivations(ops, model, nSeq, T),
+    dLogp: ops.alloc(nSeq * T),
+    packed: ops.alloc(2 * nSeq * T + L * E + L),
+    decodeState: createDecodeState(ops, model, nSeq, Pmax, g.maxCompletionLength),
+    hooks, refForwards: 0,
+  };
+}
+
+export interface GrpoSample {
+  group: number;
+  prompt: string;
+  completion: string;
+  expected: number;
+  reward: { format: number; accuracy: number; overlong: number; total: number };
+  advantage: number;
+  /** False when dynamic sampling dropped its group. */
+  kept: boolean;
+  /** Completion tokens, <eos> included when sampled. */
+  tokens: Int32Array; // (length)
+  truncated: boolean;
+  logpOld: Float32Array; // (length) at the rollout
+  /** Per token, from the last inner iteration's forward; null when the step trained nothing. */
+  logp: Float32Array | null; // (length)
+  ratio: Float32Array | null; // (length)
+  /** k3 KL to the reference; null when beta = 0 (no reference forward). */
+  kl: Float32Array | null; // (length)
+  /** -1 clipped low, +1 clipped high, 0 not clipped. */
+  clip: Int8Array | null; // (length)
+  aha: AhaResult;
+}
+
+export interface GrpoMetrics {
+  step: number;
+  reward: number;
+  rewards: { format: number; accuracy: number; overlong: number };
+  rewardStd: number;
+  fracRewardZeroStd: number;
+  /** Groups that entered the loss (all B unless dynamic sampling dropped some). */
+  keptGroups: number;
+  completionLength: { mean: number; min: number; max: number };
+  /** Fraction of completions cut at maxCompletionLength (no <eos>): TRL's completions/clipped_ratio. */
+  clippedRatio: number;
+  /** Averaged over the mu iterations, like everything from the training forward. */
+  loss: number;
+  policyLoss: number;
+  kl: number;
+  /** Mean entropy (at the sampling temperature) over every completion token of the step. */
+  entropy: number;
+  clipRatio: { low: number; high: number; region: number };
+  meanRatio: number;
+  gradNorm: number;
+  lr: number;
+  /** (L,E): share of the routed choices each expert got, per layer (first forward). */
+  expertLoad: number[][];
+  /** Sum over layers of the Switch aux loss (0 unless balance = 'aux'). */
+  auxLoss: number;
+  /** Wall-clock ms of the whole step. */
+  stepTime: number;
+  /** Completion tokens sampled per second of stepTime. */
+  tokensPerSec: number;
+  aha: AhaRates;
+  /** True when no group had a reward spread (dynamic sampling on): nothing was trained; training metrics are 0. */
+  skipped: boolean;
+}
+
+export interface GrpoStepResult {
+  metrics: GrpoMetrics;
+  samples: GrpoSample[];
+}
+
+interface Sequences {
+  tokens: Int32Array; // (nSeq,T)
+  targets: Int32Array; // (nSeq,T), -1 where no completion token is predicted
+  start: Int32Array; // (nSeq) position predicting completion token 0: P_r - 1
+}
+
+/** Prompt + completion of each row, and the targets that select the completion tokens' log-probs. */
+function buildSequences(prompts: readonly number[][], G: number, ro: RolloutResult, T: number): Sequences {
+  const nSeq = ro.nSeq;
+  const Tc = ro.maxNew;
+  const tokens = new Int32Array(nSeq * T); // <pad> is 0
+  const targets = new Int32Array(nSeq * T).fill(-1);
+  const start = new Int32Array(nSeq);
+  for (let r = 0; r < nSeq; r++) {
+    const p = prompts[Math.floor(r / G)]!;
+    const len = ro.lengths[r]!;
+    if (p.length + len - 1 > T) throw new Error(`GRPO: row ${r} has ${p.length} prompt + ${len} completion tokens, more than T+1 = ${T + 1}`);
+    start[r] = p.length - 1;
+    tokens.set(p, r * T);
+    for (let j = 0; j < len; j++) {
+      const tok = ro.tokens[r * Tc + j]!;
+      if (p.length + j < T) tokens[r * T + p.length + j] = tok;
+      targets[r * T + p.length - 1 + j] = tok;
+    }
+  }
+  return { tokens, targets, start };
+}
+
+/** x (nSeq*T) at the completion positions -> (nSeq,Tc), 0 past each row's length. */
+function gatherCompletion(x: ArrayLike<number>, seq: Sequences, ro: RolloutResult, T: number): Float32Array {
+  const Tc = ro.maxNew;
+  const out = new Float32Array(ro.nSeq * Tc);
+  for (let r = 0; r < ro.nSeq; r++) {
+    for (let j = 0; j < ro.lengths[r]!; j++) out[r * Tc + j] = x[r * T + seq.start[r]! + j]!;
+  }
+  return out;
+}
+
+/** Rows of the kept groups, and a (nSeq,Tc) array restricted to them. */
+function keptRows(keep: readonly number[], G: number): number[] {
+  return keep.flatMap((b) => Array.from({ length: G }, (_, g) => b * G + g));
+}
+function selectRows(x: Float32Array, rows: readonly number[], Tc: number): Float32Array {
+  const out = new Float32Array(rows.length * Tc);
+  rows.forEach((r, i) => out.set(x.subarray(r * Tc, (r + 1) * Tc), i * Tc));
+  return out;
+}
+
+function stepError(step: number, it: number, cause: string): Error {
+  return new Error(`GRPO step ${step} (inner iteration ${it}): ${cause}; the update was not applied and the weights are as before it`);
+}
+
+/** Runs GRPO step trainer.step and advances it. Throws (weights untouched by that update) on a NaN/Inf loss or gradient. */
+export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepResult> {
+  const t0 = performance.now();
+  const { ops, model, cfg, T } = tr;
+  const g = cfg.grpo;
+  const step = tr.step;
+  const B = g.batchPrompts, G = g.groupSize, nSeq = B * G, Tc = g.maxCompletionLength;
+  const temperature = cfg.sampling.temperature;
+  const { L, E, k } = model.dims;
+
+  // 1-2. prompts and rollout
+  const problems = Array.from({ length: B }, (_, b) => sampleTrainProblem(cfg, step * B + b));
+  const prompts = problems.map((p) => encode(p.prompt));
+  const ro = await rollout(ops, tr.dec, model, prompts, G, { maxNew: Tc, temperature, topK: cfg.sampling.topK, seed: cfg.seed, step }, tr.decodeState);
+  const rowTokens = Array.from({ length: nSeq }, (_, r) => ro.tokens.slice(r * Tc, r * Tc + ro.lengths[r]!));
+  const texts = rowTokens.map((t) => decode(t));
+  const expected = Array.from({ length: nSeq }, (_, r) => problems[Math.floor(r / G)]!.answer);
+
+  // 3. rewards, advantages, dynamic sampling
+  const rw = rewardBatch(texts, expected, ro.lengths, g);
+  const rs = rewardStats(rw.total, G);
+  const adv = groupAdvantages(rw.total, G, g.scaleRewards, ADVANTAGE_EPS);
+  const ds = dynamicSamplingFilter(rw.total, G);
+  const keep = g.dynamicSampling ? ds.keep : Array.from({ length: B }, (_, b) => b);
+  const rows = keptRows(keep, G);
+  const seq = buildSequences(prompts, G, ro, T);
+  const lr = learningRate(grpoSchedule(g), step);
+
+  const train = { loss: 0, policyLoss: 0, kl: 0, low: 0, high: 0, region: 0, ratio: 0, gradNorm: 0, entropy: 0, auxLoss: 0 };
+  let expertLoad: number[][] = [];
+  let logpAll: Float32Array | null = null;
+  let logpRefAll: Float32Array | null = null;
+  if (rows.length > 0) {
+    ops.writeInt(tr.acts.tokens, seq.tokens);
+    ops.writeInt(tr.acts.targets, seq.targets);
+    const beta = g.beta;
+    // 4. the reference, once per step
+    if (beta > 0) {
+      forward(ops, tr.ref, tr.acts, temperature);
+      tr.refForwards++;
+      logpRefAll = gatherCompletion(await ops.read(tr.acts.a.logp), seq, ro, T);
+    }
+    const mask = Float32Array.from(ro.mask);
+    const maskK = selectRows(mask, rows, Tc);
+    const logpOldK = selectRows(ro.logp, rows, Tc);
+    const logpRefK = logpRefAll ? selectRows(logpRefAll, rows, Tc) : null;
+    const advK = Float64Array.from(rows, (r) => adv[r]!);
+    const lossCfg = { lossType: g.lossType, beta, epsLow: g.epsLow, epsHigh: g.epsHigh, maxCompletionLength: Tc };
+    const dLogpK = new Float32Array(rows.length * Tc);
+    const N = nSeq * T;
+    // 5. mu inner iterations
+    for (let it = 0; it < g.mu; it++) {
+      forward(ops, model, tr.acts, temperature);
+      const a = tr.acts.a;
+      ops.copy(ops.view(tr.packed, 0, N), a.logp, N);
+      ops.copy(ops.view(tr.packed, N, N), a.entropy, N);
+      for (let l = 0; l < L; l++) {
+        ops.copy(ops.view(tr.packed, 2 * N + l * E, E), a.layers[l]!.load, E);
+        ops.copy(ops.view(tr.packed, 2 * N + L * E + l, 1), a.layers[l]!.auxLoss, 1);
+      }
+      const packed = await ops.read(tr.packed);
+      logpAll = gatherCompletion(packed.subarray(0, N), seq, ro, T);
+      let auxLoss = 0;
+      for (let l = 0; l < L; l++) auxLoss += cfg.model.balance === 'aux' ? packed[2 * N + L * E + l]! : 0;
+      if (it === 0) {
+        const ent = gatherCompletion(packed.subarray(N, 2 * N), seq, ro, T);
+        let s = 0, n = 0;
+        for (let i = 0; i < ent.length; i++) { s += mask[i]! * ent[i]!; n += mask[i]!; }
+        train.entropy = n > 0 ? s / n : 0;
+        expertLoad = Array.from({ length: L }, (_, l) => Array.from(packed.subarray(2 * N + l * E, 2 * N + (l + 1) * E), (c) => c / (N * k)));
+      }
+      const res = grpoLoss(dLogpK, selectRows(logpAll, rows, Tc), logpOldK, logpRefK, advK, maskK, rows.length, Tc, lossCfg);
+      if (!Number.isFinite(res.loss) || !Number.isFinite(auxLoss)) throw stepError(step, it, `the loss is ${res.loss + auxLoss}`);
+      // scatter the kept rows' dLogp back to their positions in (nSeq,T)
+      const dFull = new Float32Array(N);
+      rows.forEach((r, i) => {
+        for (let j = 0; j < ro.lengths[r]!; j++) dFull[r * T + seq.start[r]! + j] = dLogpK[i * Tc + j]!;
+      });
+      ops.write(tr.dLogp, dFull);
+      zeroGrads(ops, model);
+      backward(ops, model, tr.acts, tr.dLogp);
+      tr.hooks.afterBackward?.(model, it);
+      ops.gradNorm(model.gradNorm, model.grads, model.table.total);
+      const gradNorm = (await ops.read(model.gradNorm))[0]!;
+      if (!Number.isFinite(gradNorm)) throw stepError(step, it, `the gradient norm is ${gradNorm}`);
+      adamwStep(ops, model, { lr, beta1: g.adamBeta1, beta2: g.adamBeta2, eps: g.adamEps, weightDecay: g.weightDecay, gradClip: g.gradClip });
+      if (cfg.model.balance === 'auxFree') updateRouterBias(ops, model, tr.acts, cfg.model.biasGamma);
+      const w = 1 / g.mu;
+      train.loss += w * (res.loss + auxLoss);
+      train.policyLoss += w * res.policyLoss;
+      train.kl += w * res.kl;
+      train.low += w * res.clipRatioLow;
+      train.high += w * res.clipRatioHigh;
+      train.region += w * res.clipRatioRegion;
+      train.ratio += w * res.meanRatio;
+      train.gradNorm += w * gradNorm;
+      train.auxLoss += w * auxLoss;
+    }
+  }
+  tr.step++;
+
+  // 6. metrics and samples
+  const samples = makeSamples(problems, G, ro, rowTokens, texts, rw, adv, new Set(rows), logpAll, logpRefAll, g.epsLow, g.epsHigh);
+  const lens = Array.from(ro.lengths);
+  const totalTokens = lens.reduce((x, y) => x + y, 0);
+  const stepTime = performance.now() - t0;
+  const meanOf = (x: ArrayLike<number>) => Array.from(x).reduce((s, v) => s + v, 0) / x.length;
+  const metrics: GrpoMetrics = {
+    step, reward: rs.reward,
+    rewards: { format: meanOf(rw.format), accuracy: meanOf(rw.accuracy), overlong: meanOf(rw.overlong) },
+    rewardStd: rs.rewardStd, fracRewardZeroStd: ds.fracRewardZeroStd, keptGroups: keep.length,
+    completionLength: { mean: totalTokens / nSeq, min: Math.min(...lens), max: Math.max(...lens) },
+    clippedRatio: samples.filter((s) => s.truncated).length / nSeq,
+    loss: train.loss, policyLoss: train.policyLoss, kl: train.kl, entropy: train.entropy,
+    clipRatio: { low: train.low, high: train.high, region: train.region }, meanRatio: train.ratio,
+    gradNorm: train.gradNorm, lr, expertLoad, auxLoss: train.auxLoss,
+    stepTime, tokensPerSec: stepTime > 0 ? totalTokens / (stepTime / 1000) : 0,
+    aha: ahaRates(samples.map((s) => s.aha)), skipped: rows.length === 0,
+  };
+  return { metrics, samples };
+}
+
+function makeSamples(
+  problems: readonly { prompt: string; answer: number }[],
+  G: number,
+  ro: RolloutResult,
+  rowTokens: Int32Array[],
+  texts: string[],
+  rw: ReturnType<typeof rewardBatch>,
+  adv: Float64Array,
+  kept: ReadonlySet<number>,
+  logp: Float32Array | null, // (nSeq,Tc)
+  logpRef: Float32Array | null, // (nSeq,Tc)
+  epsLow: number,
+  epsHigh: number,
+): GrpoSample[] {
+  const nSeq = ro.nSeq, Tc = ro.maxNew;
+  let ratio: Float32Array | null = null, kl: Float32Array | null = null, clip: Int8Array | null = null;
+  if (logp) {
+    ratio = new Float32Array(nSeq * Tc);
+    kl = logpRef ? new Float32Array(nSeq * Tc) : null;
+    clip = new Int8Array(nSeq * Tc);
+    grpoTokenStats(ratio, kl, clip, logp, ro.logp, logpRef, adv, ro.mask, nSeq, Tc, epsLow, epsHigh);
+  }
+  return rowTokens.map((tokens, r) => {
+    const p = problems[Math.floor(r / G)]!;
+    const len = tokens.length;
+    const cut = <X extends Float32Array | Int8Array>(x: X | null) => (x ? (x.slice(r * Tc, r * Tc + len) as X) : null);
+    return {
+      group: Math.floor(r / G), prompt: p.prompt, completion: texts[r]!, expected: p.answer,
+      reward: { format: rw.format[r]!, accuracy: rw.accuracy[r]!, overlong: rw.overlong[r]!, total: rw.total[r]! },
+      advantage: adv[r]!, kept: kept.has(r), tokens,
+      truncated: len === 0 || tokens[len - 1] !== TOK.eos,
+      logpOld: ro.logp.slice(r * Tc, r * Tc + len),
+      logp: cut(logp), ratio: cut(ratio), kl: cut(kl), clip: cut(clip),
+      aha: classifyAha(texts[r]!, p.answer),
+    };
+  });
+}
