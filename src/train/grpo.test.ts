@@ -1,0 +1,154 @@
+// GRPO on the CPU backend with QUICK_CONFIG: the base model is pretrained once
+// (beforeAll, ~100 steps) and every test starts from a copy of it.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mergeConfig, type DeepPartial, type RunConfig } from '../core/config';
+import { createCpuOps, type CpuOps } from '../cpu/backend';
+import { createCpuDecodeOps } from '../cpu/decode';
+import type { FloatArray } from '../cpu/types';
+import { createModel, type Model } from '../model/model';
+import type { Ops } from '../model/ops';
+import { initParams } from '../model/params';
+import { createEvaluator, evaluate } from './evaluate';
+import { createGrpoTrainer, grpoStep, type GrpoHooks, type GrpoMetrics } from './grpo';
+import { createPretrainer, pretrain } from './pretrain';
+import { QUICK_CONFIG } from './quick';
+
+let base: { params: Float32Array; routerBias: Float32Array };
+
+beforeAll(async () => {
+  const ops = createCpuOps('f32');
+  const model = createModel(ops, QUICK_CONFIG);
+  ops.write(model.params, initParams(QUICK_CONFIG, model.table));
+  await pretrain(createPretrainer(ops, model, { heldOutEvery: 1000 }));
+  base = { params: Float32Array.from(model.params), routerBias: Float32Array.from(model.routerBias) };
+}, 60_000);
+
+function setup(over: DeepPartial<RunConfig> = {}, hooks: GrpoHooks<FloatArray> = {}, ops: Ops<FloatArray, Int32Array> = createCpuOps('f32')) {
+  const cfg = mergeConfig(QUICK_CONFIG, over);
+  const model = createModel(ops, cfg);
+  ops.write(model.params, base.params);
+  ops.write(model.routerBias, base.routerBias);
+  const tr = createGrpoTrainer(ops, createCpuDecodeOps(), model, hooks);
+  return { ops, model, tr };
+}
+
+async function run(tr: ReturnType<typeof setup>['tr'], steps: number): Promise<GrpoMetrics[]> {
+  const out: GrpoMetrics[] = [];
+  for (let s = 0; s < steps; s++) out.push((await grpoStep(tr)).metrics);
+  return out;
+}
+
+const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+const snapshot = (m: Model<FloatArray>) => [m.params, m.m, m.v, m.routerBias].map((x) => Float32Array.from(x));
+
+describe('GRPO step on the CPU backend', () => {
+  it('30 steps of QUICK_CONFIG raise the mean reward by a wide margin', async () => {
+    const { ops, model, tr } = setup();
+    const ev = createEvaluator(ops, createCpuDecodeOps(), model);
+    const before = await evaluate(ev, model);
+    const ms = await run(tr, 30);
+    const after = await evaluate(ev, model);
+    const first = mean(ms.slice(0, 8).map((m) => m.reward));
+    const last = mean(ms.slice(-8).map((m) => m.reward));
+    console.log(`GRPO reward ${first.toFixed(3)} -> ${last.toFixed(3)} (format ${ms[0]!.rewards.format.toFixed(2)} -> ${ms[29]!.rewards.format.toFixed(2)}, ` +
+      `length ${ms[0]!.completionLength.mean.toFixed(1)} -> ${ms[29]!.completionLength.mean.toFixed(1)}); held-out greedy acc ${before.greedy.accuracy} -> ${after.greedy.accuracy}`);
+    expect(last).toBeGreaterThan(first + 0.3);
+    for (const m of ms) {
+      // mu = 1: the training forward recomputes the rollout's own log-probs (KV cache vs full forward)
+      expect(Math.abs(m.meanRatio - 1)).toBeLessThan(1e-4);
+      expect(m.clipRatio.region).toBe(0);
+      expect(m.kl).toBe(0); // beta = 0: no reference
+      for (const row of m.expertLoad) expect(mean(row) * row.length).toBeCloseTo(1, 5); // fractions sum to 1 per layer
+      expect(m.completionLength.min).toBeLessThanOrEqual(m.completionLength.mean);
+      expect(m.completionLength.max).toBeLessThanOrEqual(24);
+    }
+    expect(before.problems).toBe(after.problems);
+  }, 60_000);
+
+  it('the same config and seed give identical metrics and samples; another seed does not', async () => {
+    const strip = (m: GrpoMetrics) => ({ ...m, stepTime: 0, tokensPerSec: 0 });
+    const a = await run(setup().tr, 3);
+    const b = await run(setup().tr, 3);
+    expect(b.map(strip)).toEqual(a.map(strip));
+    const c = await run(setup({ seed: QUICK_CONFIG.seed + 1 }).tr, 1);
+    expect(c[0]!.reward === a[0]!.reward && c[0]!.completionLength.mean === a[0]!.completionLength.mean).toBe(false);
+  });
+
+  it('beta = 0 never forwards the reference; beta > 0 forwards it once per step and measures a KL once the policy moved', async () => {
+    const countingOps = () => {
+      const inner: CpuOps = createCpuOps('f32');
+      const wtes: FloatArray[] = [];
+      const ops = { ...inner, encoderForward: (...a: Parameters<CpuOps['encoderForward']>) => (wtes.push(a[2]), inner.encoderForward(...a)) };
+      return { ops, wtes };
+    };
+    for (const beta of [0, 0.04]) {
+      const { ops, wtes } = countingOps();
+      const { tr } = setup({ grpo: { beta, mu: 2 } }, {}, ops);
+      const ms = await run(tr, 2);
+      const refCalls = wtes.filter((w) => w === tr.ref.p.wte).length;
+      const policyCalls = wtes.filter((w) => w === tr.model.p.wte).length;
+      expect(refCalls).toBe(beta > 0 ? 2 : 0);
+      expect(tr.refForwards).toBe(refCalls);
+      // rollout passes use the policy too; the training forwards are mu = 2 per step on top of them
+      expect(policyCalls).toBeGreaterThan(4);
+      if (beta > 0) {
+        expect(ms[0]!.kl).toBeGreaterThanOrEqual(0);
+        expect(ms[1]!.kl).toBeGreaterThan(1e-6); // the policy moved away from the reference
+      } else {
+        expect(ms.map((m) => m.kl)).toEqual([0, 0]);
+      }
+    }
+  });
+
+  it('a NaN gradient stops the step before AdamW: clear error, weights bit-identical', async () => {
+    const { model, tr } = setup({}, { afterBackward: (m, it) => { if (tr.step === 1 && it === 0) m.grads[7] = NaN; } });
+    await run(tr, 1);
+    const before = snapshot(model);
+    const adamSteps = model.step;
+    await expect(grpoStep(tr)).rejects.toThrow(/GRPO step 1 \(inner iteration 0\): the gradient norm is NaN; the update was not applied/);
+    expect(snapshot(model)).toEqual(before);
+    expect(model.step).toBe(adamSteps);
+    expect(tr.step).toBe(1);
+  });
+
+  for (const lossType of ['grpo', 'dapo', 'dr_grpo', 'bnpo'] as const) {
+    it(`loss type ${lossType} (mu = 2, beta > 0, aux balance) runs and moves the weights`, async () => {
+      const { model, tr } = setup({ grpo: { lossType, mu: 2, beta: 0.01 }, model: { balance: 'aux' } });
+      const before = Float32Array.from(model.params);
+      const [m] = await run(tr, 1);
+      expect(m!.skipped).toBe(false);
+      expect(Number.isFinite(m!.loss) && m!.gradNorm > 0).toBe(true);
+      expect(m!.auxLoss).toBeGreaterThan(0);
+      // the second iteration sees weights the first one moved: the ratio leaves 1
+      expect(Math.abs(m!.meanRatio - 1)).toBeGreaterThan(1e-5);
+      expect(Array.from(model.params)).not.toEqual(Array.from(before));
+    });
+  }
+
+  it('dynamic sampling with no reward spread trains nothing and leaves the weights as they were', async () => {
+    // accuracy-only reward on a base model that is never right: every group is all-zero
+    const { model, tr } = setup({ grpo: { dynamicSampling: true, formatWeight: 0, accuracyWeight: 1 } });
+    const before = snapshot(model);
+    const { metrics, samples } = await grpoStep(tr);
+    expect(metrics.rewards.accuracy).toBe(0);
+    expect([metrics.fracRewardZeroStd, metrics.keptGroups, metrics.skipped]).toEqual([1, 0, true]);
+    expect(snapshot(model)).toEqual(before);
+    expect(samples.every((s) => !s.kept && s.logp === null && s.advantage === 0)).toBe(true);
+  });
+
+  it('samples carry what the inspector shows, consistent with the metrics', async () => {
+    const { tr } = setup({ grpo: { beta: 0.01 } });
+    const { metrics, samples } = await grpoStep(tr);
+    expect(samples).toHaveLength(32);
+    expect(mean(samples.map((s) => s.reward.total))).toBeCloseTo(metrics.reward, 12);
+    expect(samples.filter((s) => s.truncated).length / 32).toBeCloseTo(metrics.clippedRatio, 12);
+    for (const s of samples) {
+      const n = s.tokens.length;
+      expect([s.logpOld.length, s.logp!.length, s.ratio!.length, s.kl!.length, s.clip!.length]).toEqual([n, n, n, n, n]);
+      expect(s.prompt.startsWith('<bos>') && s.completion.length > 0).toBe(true);
+      // group advantages sum to 0 within each group
+    }
+    for (let gi = 0; gi < 4; gi++) expect(mean(samples.filter((s) => s.group === gi).map((s) => s.advantage))).toBeCloseTo(0, 9);
+  });
+});
