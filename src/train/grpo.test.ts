@@ -127,7 +127,7 @@ describe('GRPO step on the CPU backend', () => {
   }
 
   it('dynamic sampling with no reward spread trains nothing and leaves the weights as they were', async () => {
-    // accuracy-only reward on a base model that is never right: every group is all-zero
+    // accuracy-only reward: at step 0 (seeded) none of the base model's 32 completions is right, so every group is all-zero
     const { model, tr } = setup({ grpo: { dynamicSampling: true, formatWeight: 0, accuracyWeight: 1 } });
     const before = snapshot(model);
     const { metrics, samples } = await grpoStep(tr);
