@@ -1,6 +1,9 @@
 // Wrapper for rng_fill.wgsl: fills a u32 buffer with counter-based draws.
 // Checked bit for bit against core/rng.ts in rng_fill.browser.test.ts.
-import shaderSource from './rng_fill.wgsl?raw';
+import rngCode from './rng.wgsl?raw';
+import fillCode from './rng_fill.wgsl?raw';
+
+const shaderSource = `${rngCode}\n${fillCode}`;
 
 const WORKGROUP_SIZE = 64;
 // Params struct: seed, stream, counter0, n (u32 each, in WGSL field order).

@@ -1,6 +1,9 @@
 // Wrapper for sample.wgsl (twin: cpu/decode.ts sample): one thread per row.
 import { f32, type GpuRuntime, type GpuTensor } from '../runtime';
-import code from './sample.wgsl?raw';
+import rngCode from './rng.wgsl?raw';
+import sampleCode from './sample.wgsl?raw';
+
+const code = `${rngCode}\n${sampleCode}`;
 
 /** The scalars of one sampling pass: model/decode.ts SampleDims, matched structurally (gpu/ sits below model/). */
 export interface SampleDims {

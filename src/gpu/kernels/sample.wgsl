@@ -39,35 +39,7 @@ struct Params {
 
 override WG: u32 = 64u;
 
-// core/rng.ts, as in rng_fill.wgsl (WGSL has no imports): pcg4d, fmix32, 24-bit float.
-fn pcg4d(key: vec4<u32>) -> vec4<u32> {
-  var v = key * 1664525u + 1013904223u;
-  v.x += v.y * v.w;
-  v.y += v.z * v.x;
-  v.z += v.x * v.y;
-  v.w += v.y * v.z;
-  v ^= v >> vec4<u32>(16u);
-  v.x += v.y * v.w;
-  v.y += v.z * v.x;
-  v.z += v.x * v.y;
-  v.w += v.y * v.z;
-  return v;
-}
-
-fn fmix32(h0: u32) -> u32 {
-  var h = h0;
-  h ^= h >> 16u;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13u;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16u;
-  return h;
-}
-
-fn rng_float(seed: u32, stream: u32, counter: u32) -> f32 {
-  let r = fmix32(pcg4d(vec4<u32>(seed, stream, counter, 0x9e3779b9u)).x);
-  return f32(r >> 8u) * (1.0 / 16777216.0);
-}
+// rng_float comes from rng.wgsl, which the wrapper prepends.
 
 // In the top k iff fewer than k logits are strictly larger (ties at the threshold stay).
 fn kept(row: u32, v: u32) -> bool {
