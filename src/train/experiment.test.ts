@@ -1,0 +1,66 @@
+// runExperiment on the CPU backend with QUICK_CONFIG and a short in-process
+// pretraining (no checkpoint is passed): the contract's keys and types, and
+// determinism for a seed.
+
+import { describe, expect, it } from 'vitest';
+import { createCpuOps } from '../cpu/backend';
+import { createCpuDecodeOps } from '../cpu/decode';
+import type { Backend } from '../model/backend';
+import { createModel } from '../model/model';
+import { experimentConfig, runExperiment, type ExperimentResult } from './experiment';
+import { QUICK_CONFIG } from './quick';
+
+// model/backend's cpuBackend would do, but importing it pulls in gpu/ (WGSL ?raw imports); same object
+const cpu = (): Backend => ({ kind: 'cpu', ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: 'test', label: 'CPU fallback: test' });
+const POINT_KEYS = ['heldOutAccuracy', 'meanCompletionLength', 'reflectionRate', 'ahaRate', 'reward', 'kl'];
+
+async function quick(seed: number, lines?: string[]): Promise<ExperimentResult> {
+  return runExperiment({ steps: 2, seed, quick: true, backend: cpu(), pretrainSteps: 30, onLine: lines ? (s) => lines.push(s) : undefined });
+}
+
+describe('runExperiment (CPU, quick)', () => {
+  it('returns exactly the contract keys, fractions in [0,1], and the same numbers for the same seed', async () => {
+    const lines: string[] = [];
+    const a = await quick(3, lines);
+    expect(Object.keys(a)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds']);
+    for (const p of [a.step0, a.final]) {
+      expect(Object.keys(p)).toEqual(POINT_KEYS);
+      for (const k of ['heldOutAccuracy', 'reflectionRate', 'ahaRate'] as const) {
+        expect(p[k]).toBeGreaterThanOrEqual(0);
+        expect(p[k]).toBeLessThanOrEqual(1);
+      }
+      // held-out accuracy is a count over heldOutSize = 16 problems
+      expect(Number.isInteger(p.heldOutAccuracy * 16)).toBe(true);
+      expect(p.meanCompletionLength).toBeGreaterThan(0);
+      expect(p.meanCompletionLength).toBeLessThanOrEqual(QUICK_CONFIG.grpo.maxCompletionLength);
+      // format + accuracy weights are 1 + 1 in QUICK_CONFIG, no overlong shaping
+      expect(p.reward).toBeGreaterThanOrEqual(0);
+      expect(p.reward).toBeLessThanOrEqual(2);
+      expect(p.kl).toBe(0); // beta = 0: no reference forward
+    }
+    expect(a).toMatchObject({ steps: 2, seed: 3, preset: null, backend: 'cpu', adapter: 'CPU reference (test)' });
+    expect(a.wallSeconds).toBeGreaterThan(0);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a); // one JSON line, nothing lost
+    expect(lines.some((l) => l.includes('pretraining in-process (30 steps, seed 7)'))).toBe(true);
+    expect(lines.filter((l) => /^step \d\/2 reward/.test(l))).toHaveLength(2);
+
+    const b = await quick(3);
+    expect({ ...b, wallSeconds: 0 }).toEqual({ ...a, wallSeconds: 0 });
+    const c = await quick(4);
+    expect(c.seed).toBe(4);
+    expect(c.step0.reward === a.step0.reward && c.step0.meanCompletionLength === a.step0.meanCompletionLength).toBe(false);
+  });
+
+  it('the preset and seed land in the config; a base of the wrong shape is refused by name', async () => {
+    const cfg = experimentConfig(true, 11, 'DAPO');
+    expect(cfg.seed).toBe(11);
+    expect(cfg.grpo).toMatchObject({ lossType: 'dapo', epsHigh: 0.28, dynamicSampling: true, batchPrompts: 4 });
+    expect(cfg.model).toEqual(QUICK_CONFIG.model);
+    const ops = createCpuOps('f32');
+    const total = createModel(ops, QUICK_CONFIG).table.total;
+    const base = { params: new Float32Array(total - 1), routerBias: new Float32Array(4), source: 'x.safetensors' };
+    await expect(runExperiment({ steps: 1, seed: 1, quick: true, backend: cpu(), base })).rejects.toThrow(
+      `x.safetensors holds ${total - 1} parameters and 4 router biases; this config needs ${total} and 4`);
+    await expect(runExperiment({ steps: 0, seed: 1, quick: true, backend: cpu() })).rejects.toThrow('steps = 0');
+  });
+});

@@ -1,0 +1,195 @@
+// The headless experiment (issue 4 item 5): a base model, N GRPO steps, and the
+// numbers scripts read, measured at step 0 and at the end. Shared by Node (the
+// CPU backend, scripts/experiment.ts) and a browser page (WebGPU,
+// bench/experiment-page.ts), so it imports no node: module and no share/: the
+// caller reads and decodes the base checkpoint and passes the weights in.
+//
+// Definitions of the reported numbers (ExperimentPoint):
+// - heldOutAccuracy: greedy (temperature 0) accuracy on the fixed held-out set.
+// - meanCompletionLength, reflectionRate, ahaRate: the held-out SAMPLED pass
+//   (the run's temperature, fixed stream STREAM.evalSample): greedy decoding
+//   of a tiny model almost never reflects, and the fixed stream makes step 0
+//   and the final point differ only through the weights.
+// - reward, kl: from the trainer's GRPO step metrics on that step's training
+//   batch. step0 is GRPO step 0, whose rollout is the base model's (its KL is
+//   0 by construction: the policy is the reference). final is the last step
+//   (index N-1: its rollout saw N-1 updates, the evaluation after it sees N).
+//   kl is 0 whenever beta = 0 (the trainer runs no reference forward).
+//
+// Config: QUICK_CONFIG when quick, else DEFAULT_CONFIG; the preset on top;
+// then the seed. The base model does not depend on the seed: a shipped
+// checkpoint is one fixed model, and the in-process pretraining fallback
+// uses the base config's seed for the same reason.
+
+import { matchingPreset, preset as applyPreset, DEFAULT_CONFIG, PRESET_NAMES, type PresetName, type RunConfig } from '../core/config';
+import type { Backend } from '../model/backend';
+import type { DecodeOps } from '../model/decode';
+import type { Ops } from '../model/ops';
+import { createModel, type Model } from '../model/model';
+import { initParams } from '../model/params';
+import { createEvaluator, evaluate, type EvalResult } from './evaluate';
+import { createGrpoTrainer, grpoStep, type GrpoMetrics } from './grpo';
+import { createPretrainer, pretrain } from './pretrain';
+import { QUICK_CONFIG } from './quick';
+
+/** Base weights in the model's flat layouts, as a checkpoint decodes them. */
+export interface BaseWeights {
+  params: Float32Array; // (table.total) with buildParamTable's layout
+  routerBias: Float32Array; // (L*E)
+  /** Where they came from, for the progress line (a file name). */
+  source: string;
+}
+
+export interface ExperimentOptions {
+  steps: number;
+  seed: number;
+  preset?: PresetName;
+  quick: boolean;
+  backend: Backend;
+  /** The shipped checkpoint's weights; absent: pretrain in-process (and say so). */
+  base?: BaseWeights;
+  /** Fallback pretraining steps; default the config's corpus.pretrainSteps (tests shorten it). */
+  pretrainSteps?: number;
+  /** Human-readable progress, one line per call. */
+  onLine?: (line: string) => void;
+}
+
+export interface ExperimentPoint {
+  heldOutAccuracy: number;
+  meanCompletionLength: number;
+  reflectionRate: number;
+  ahaRate: number;
+  reward: number;
+  kl: number;
+}
+
+/** The contract of `npm run experiment`: these keys, in this order. */
+export interface ExperimentResult {
+  step0: ExperimentPoint;
+  final: ExperimentPoint;
+  steps: number;
+  seed: number;
+  /** The --preset applied, else the preset the config matches, else null. */
+  preset: PresetName | null;
+  backend: 'cpu' | 'webgpu';
+  /** The GPU's name, or "CPU reference (reason)". */
+  adapter: string;
+  /** The whole run: base model, evaluations and steps. */
+  wallSeconds: number;
+}
+
+export function isPresetName(s: string): s is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(s);
+}
+
+/** QUICK_CONFIG or DEFAULT_CONFIG, the preset on top, then the seed. */
+export function experimentConfig(quick: boolean, seed: number, presetName?: PresetName): RunConfig {
+  const base = quick ? QUICK_CONFIG : DEFAULT_CONFIG;
+  const cfg = presetName ? applyPreset(presetName, base) : structuredClone(base);
+  cfg.seed = seed;
+  return cfg;
+}
+
+/** The shipped checkpoint's file name (under public/) for this run. */
+export function baseCheckpointName(quick: boolean): string {
+  return quick ? 'base-quick.safetensors' : 'base.safetensors';
+}
+
+function point(ev: EvalResult, m: GrpoMetrics): ExperimentPoint {
+  return {
+    heldOutAccuracy: ev.greedy.accuracy,
+    meanCompletionLength: ev.sampled.meanLength,
+    reflectionRate: ev.sampled.aha.reflection,
+    ahaRate: ev.sampled.aha.aha,
+    reward: m.reward,
+    kl: m.kl,
+  };
+}
+
+async function loadBase<F, I>(ops: Ops<F, I>, model: Model<F>, opts: ExperimentOptions, baseSeedCfg: RunConfig, say: (s: string) => void): Promise<void> {
+  const { L, E } = model.dims;
+  if (opts.base) {
+    const { params, routerBias, source } = opts.base;
+    if (params.length !== model.table.total || routerBias.length !== L * E) {
+      throw new Error(`experiment: the base checkpoint ${source} holds ${params.length} parameters and ${routerBias.length} router biases; ` +
+        `this config needs ${model.table.total} and ${L * E} (a checkpoint of another model shape)`);
+    }
+    ops.write(model.params, params);
+    ops.write(model.routerBias, routerBias);
+    say(`base: ${source}`);
+    return;
+  }
+  // No checkpoint: pretrain the same base model in-process, with the base config's seed.
+  const steps = opts.pretrainSteps ?? baseSeedCfg.corpus.pretrainSteps;
+  const pcfg: RunConfig = { ...model.cfg, seed: baseSeedCfg.seed, corpus: { ...model.cfg.corpus, pretrainSteps: steps } };
+  const pmodel = createModel(ops, pcfg);
+  ops.write(pmodel.params, initParams(pcfg, pmodel.table));
+  say(`base: no checkpoint ${baseCheckpointName(opts.quick)}; pretraining in-process (${steps} steps, seed ${pcfg.seed})`);
+  const t0 = performance.now();
+  const ms = await pretrain(createPretrainer(ops, pmodel, { heldOutEvery: Math.max(1, steps) }), (m) => {
+    if ((m.step + 1) % 100 === 0) say(`pretrain ${m.step + 1}/${steps} loss ${m.loss.toFixed(3)}`);
+  });
+  const last = ms[ms.length - 1];
+  say(`pretrained in ${((performance.now() - t0) / 1000).toFixed(1)} s` + (last?.heldOutLoss !== undefined ? `, held-out loss ${last.heldOutLoss.toFixed(3)}` : ''));
+  ops.copy(model.params, pmodel.params, model.table.total);
+  ops.copy(model.routerBias, pmodel.routerBias, L * E);
+}
+
+const f = (x: number, d = 3) => x.toFixed(d);
+
+/** Base model -> evaluation -> N GRPO steps -> evaluation; the numbers of the contract. */
+export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
+  const t0 = performance.now();
+  const say = opts.onLine ?? (() => {});
+  if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new Error(`experiment: steps = ${opts.steps}: need an integer >= 1 (step 0's reward comes from the first GRPO step)`);
+  const cfg = experimentConfig(opts.quick, opts.seed, opts.preset);
+  const b = opts.backend;
+  say(`config: ${opts.quick ? 'quick' : 'default'}${opts.preset ? `, preset ${opts.preset}` : ''}, seed ${cfg.seed}, ${opts.steps} steps; backend ${b.kind} (${b.label})`);
+  // the union's two arms differ only in their tensor types; run is generic over them
+  return b.kind === 'webgpu' ? run(b.ops, b.decode, b, cfg, opts, say, t0) : run(b.ops, b.decode, b, cfg, opts, say, t0);
+}
+
+async function run<F, I>(
+  ops: Ops<F, I>,
+  dec: DecodeOps<F, I>,
+  b: Backend,
+  cfg: RunConfig,
+  opts: ExperimentOptions,
+  say: (s: string) => void,
+  t0: number,
+): Promise<ExperimentResult> {
+  const model = createModel(ops, cfg);
+  await loadBase(ops, model, opts, opts.quick ? QUICK_CONFIG : DEFAULT_CONFIG, say);
+  const ev = createEvaluator(ops, dec, model);
+  const tr = createGrpoTrainer(ops, dec, model);
+  const before = await evaluate(ev, model);
+  say(`step 0 held-out: greedy ${f(before.greedy.accuracy)}, sampled ${f(before.sampled.accuracy)}, length ${f(before.sampled.meanLength, 1)}, ` +
+    `reflection ${f(before.sampled.aha.reflection)}, aha ${f(before.sampled.aha.aha)}`);
+  let first: GrpoMetrics | null = null, last: GrpoMetrics | null = null;
+  let stepMs = 0;
+  for (let s = 0; s < opts.steps; s++) {
+    const { metrics: m } = await grpoStep(tr);
+    first ??= m;
+    last = m;
+    stepMs += m.stepTime;
+    say(`step ${s + 1}/${opts.steps} reward ${f(m.reward)} format ${f(m.rewards.format)} acc ${f(m.rewards.accuracy)} kl ${f(m.kl, 5)} ` +
+      `length ${f(m.completionLength.mean, 1)} aha ${f(m.aha.aha)} ${f(m.stepTime / 1000, 2)} s`);
+    if ((s + 1) % cfg.grpo.evalEvery === 0 && s + 1 < opts.steps) {
+      const e = await evaluate(ev, model);
+      say(`step ${s + 1} held-out: greedy ${f(e.greedy.accuracy)}, sampled ${f(e.sampled.accuracy)}, length ${f(e.sampled.meanLength, 1)}, aha ${f(e.sampled.aha.aha)}`);
+    }
+  }
+  const after = await evaluate(ev, model);
+  say(`step ${opts.steps} held-out: greedy ${f(after.greedy.accuracy)}, sampled ${f(after.sampled.accuracy)}, length ${f(after.sampled.meanLength, 1)}, ` +
+    `reflection ${f(after.sampled.aha.reflection)}, aha ${f(after.sampled.aha.aha)}; ${f(stepMs / opts.steps / 1000, 2)} s per GRPO step`);
+  return {
+    step0: point(before, first!),
+    final: point(after, last!),
+    steps: opts.steps,
+    seed: cfg.seed,
+    preset: opts.preset ?? matchingPreset(cfg),
+    backend: b.kind,
+    adapter: b.kind === 'webgpu' ? b.label : `CPU reference (${b.reason})`,
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+}
