@@ -38,6 +38,8 @@ export interface BaseWeights {
   routerBias: Float32Array; // (L*E)
   /** Where they came from, for the progress line (a file name). */
   source: string;
+  /** The config the checkpoint was pretrained with (its metadata), when known: its task and model must be the run's. */
+  config?: RunConfig;
 }
 
 export interface ExperimentOptions {
@@ -106,10 +108,21 @@ function point(ev: EvalResult, m: GrpoMetrics): ExperimentPoint {
   };
 }
 
+/** Flat objects with the same keys and values, in any key order. */
+function sameFields(a: object, b: object): boolean {
+  const ea = Object.entries(a), rb = b as Record<string, unknown>;
+  return ea.length === Object.keys(b).length && ea.every(([k, v]) => rb[k] === v);
+}
+
 async function loadBase<F, I>(ops: Ops<F, I>, model: Model<F>, opts: ExperimentOptions, baseSeedCfg: RunConfig, say: (s: string) => void): Promise<void> {
   const { L, E } = model.dims;
   if (opts.base) {
-    const { params, routerBias, source } = opts.base;
+    const { params, routerBias, source, config } = opts.base;
+    for (const part of ['task', 'model'] as const) {
+      if (config && !sameFields(config[part], model.cfg[part])) {
+        throw new Error(`experiment: the base checkpoint ${source} was pretrained with ${part} ${JSON.stringify(config[part])}; this run's is ${JSON.stringify(model.cfg[part])}`);
+      }
+    }
     if (params.length !== model.table.total || routerBias.length !== L * E) {
       throw new Error(`experiment: the base checkpoint ${source} holds ${params.length} parameters and ${routerBias.length} router biases; ` +
         `this config needs ${model.table.total} and ${L * E} (a checkpoint of another model shape)`);

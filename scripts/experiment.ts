@@ -1,0 +1,155 @@
+// `npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|webgpu]`
+//
+// GRPO headless from the base checkpoint (public/base.safetensors, or
+// public/base-quick.safetensors with --quick; pretrained in-process when the
+// file is missing), then ONE JSON line, the last line of output:
+//   {"step0":{...},"final":{...},"steps":..,"seed":..,"preset":..,"backend":..,"adapter":..,"wallSeconds":..}
+// (src/train/experiment.ts defines each number).
+//
+// --backend cpu (default) runs in this Node process on the CPU reference.
+// --backend webgpu starts a Vite dev server on a free port, opens
+// bench/experiment.html in the system Chromium (headless, WebGPU flags of
+// scripts/chromium.ts), relays the page's progress lines and prints its result.
+// model/backend.ts is not imported here: it pulls in gpu/, whose WGSL `?raw`
+// imports only Vite can load; the CPU backend is built from cpu/ directly.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONFIG, PRESET_NAMES, type PresetName } from '../src/core/config';
+import { createCpuOps } from '../src/cpu/backend';
+import { createCpuDecodeOps } from '../src/cpu/decode';
+import { decodeCheckpoint } from '../src/share/checkpoint';
+import { baseCheckpointName, isPresetName, runExperiment, type BaseWeights, type ExperimentResult } from '../src/train/experiment';
+import { QUICK_CONFIG } from '../src/train/quick';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|webgpu]
+  --steps N        GRPO steps, an integer >= 1 (required)
+  --seed S         run seed, an integer >= 0 (default: the config's seed)
+  --preset NAME    one of ${PRESET_NAMES.map((p) => JSON.stringify(p)).join(', ')} (default: the config as it is)
+  --quick          the tiny configuration of the tests (QUICK_CONFIG) and its base model
+  --backend B      cpu (default: this Node process) or webgpu (headless Chromium)`;
+
+interface CliOptions {
+  steps: number;
+  seed: number;
+  preset?: PresetName;
+  quick: boolean;
+  backend: 'cpu' | 'webgpu';
+}
+
+class UsageError extends Error {}
+
+/** Parses the flags (`--x v` or `--x=v`); throws UsageError naming the first problem. */
+function parseArgs(argv: readonly string[]): CliOptions {
+  const out: Partial<CliOptions> = { quick: false, backend: 'cpu' };
+  const int = (flag: string, v: string | undefined, min: number): number => {
+    if (v === undefined || !/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+      throw new UsageError(`${flag} needs an integer >= ${min}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+    }
+    return Number(v);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
+    switch (flag) {
+      case '--steps': out.steps = int(flag, value(), 1); break;
+      case '--seed': out.seed = int(flag, value(), 0); break;
+      case '--quick': if (eq > 0) throw new UsageError('--quick takes no value'); out.quick = true; break;
+      case '--preset': {
+        const v = value();
+        if (v === undefined || !isPresetName(v)) throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(v ?? '')}`);
+        out.preset = v;
+        break;
+      }
+      case '--backend': {
+        const v = value();
+        if (v !== 'cpu' && v !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, got ${JSON.stringify(v ?? '')}`);
+        out.backend = v;
+        break;
+      }
+      default: throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  if (out.steps === undefined) throw new UsageError('--steps is required');
+  out.seed ??= (out.quick ? QUICK_CONFIG : DEFAULT_CONFIG).seed;
+  return out as CliOptions;
+}
+
+function readBase(quick: boolean): BaseWeights | undefined {
+  const file = join(ROOT, 'public', baseCheckpointName(quick));
+  if (!existsSync(file)) return undefined;
+  const ck = decodeCheckpoint(new Uint8Array(readFileSync(file)));
+  return { params: ck.params, routerBias: ck.routerBias, config: ck.config, source: `public/${baseCheckpointName(quick)}` };
+}
+
+async function runCpu(o: CliOptions): Promise<ExperimentResult> {
+  const backend = { kind: 'cpu' as const, ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: 'Node, --backend cpu', label: 'CPU' };
+  return runExperiment({ ...o, backend, base: readBase(o.quick), onLine: (s) => console.log(s) });
+}
+
+async function runWebgpu(o: CliOptions): Promise<ExperimentResult> {
+  // loaded here only: the cpu path must not need a browser or a dev server
+  const { createServer } = await import('vite');
+  const { chromium } = await import('playwright');
+  const { chromiumArgs, chromiumPath } = await import('./chromium');
+  const server = await createServer({ root: ROOT, logLevel: 'warn', clearScreen: false, server: { port: 0, strictPort: false, hmr: false } });
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
+  try {
+    await server.listen();
+    const addr = server.httpServer?.address();
+    if (!addr || typeof addr === 'string') throw new Error('experiment: the Vite dev server has no TCP address');
+    const q = new URLSearchParams({ steps: String(o.steps), seed: String(o.seed), quick: o.quick ? '1' : '0' });
+    if (o.preset) q.set('preset', o.preset);
+    // the page fetches the checkpoint only when it exists: a dev server answers a missing file with index.html
+    if (existsSync(join(ROOT, 'public', baseCheckpointName(o.quick)))) q.set('base', `/${baseCheckpointName(o.quick)}`);
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      const text = m.text();
+      if (text.startsWith('[experiment] ')) console.log(text.slice(13));
+      else if (m.type() === 'error' || m.type() === 'warning') console.error(`page ${m.type()}: ${text}`);
+    });
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`http://127.0.0.1:${addr.port}/bench/experiment.html?${q}`);
+    await page.waitForFunction(() => (window as unknown as ExperimentWindow).__experimentDone === true, undefined, { timeout: 0, polling: 500 });
+    const { result, error } = await page.evaluate(() => {
+      const w = window as unknown as ExperimentWindow;
+      return { result: w.__experimentResult ?? null, error: w.__experimentError ?? null };
+    });
+    if (error !== null || result === null) throw new Error(`experiment page: ${error ?? 'no result'}`);
+    return result;
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+}
+
+/** What bench/experiment-page.ts leaves on window. */
+interface ExperimentWindow {
+  __experimentDone?: boolean;
+  __experimentResult?: ExperimentResult;
+  __experimentError?: string;
+}
+
+async function main(): Promise<void> {
+  let o: CliOptions;
+  try {
+    o = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`experiment: ${e.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const result = o.backend === 'webgpu' ? await runWebgpu(o) : await runCpu(o);
+  console.log(JSON.stringify(result));
+}
+
+main().catch((e: unknown) => {
+  console.error(`experiment failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
