@@ -1,0 +1,271 @@
+// The trainer worker's message protocol: Commands go main thread -> worker,
+// Events come back. Every message is a plain structured-cloneable object with
+// a `type` and the protocol version `v`, so a page built against another
+// version is told so instead of misreading fields.
+//
+// parseCommand is the worker's only door: anything that did not come from a
+// well-behaved client (a stale tab, a typo in the console, a fuzzer) is
+// refused with a ProtocolError naming the field, and the worker posts that as
+// an `error` event instead of crashing. parseEvent does the same (top-level
+// fields only) for the client, which trusts the worker's payloads beyond that.
+//
+// Imports only types from the trainer, and core's config validation.
+
+import { validateConfig, type RunConfig } from '../core/config';
+import type { ParamTensor } from '../model/params';
+import { trainConfigErrors } from './checks';
+import type { EvalResult } from './evaluate';
+import type { GrpoMetrics, GrpoSample } from './grpo';
+import type { PretrainMetrics } from './pretrain';
+
+export const PROTOCOL_VERSION = 1;
+
+// --- commands ---------------------------------------------------------------
+
+/** Weights to start GRPO from instead of pretraining: the flat parameter buffer (model/params.ts layout) and the (L,E) router bias. */
+export interface InitialWeights {
+  params: Float32Array; // (table.total)
+  routerBias: Float32Array; // (L*E)
+}
+
+export interface InitCommand {
+  type: 'init';
+  v: number;
+  /** Validated by trainConfigErrors; missing fields take DEFAULT_CONFIG's values. */
+  config: RunConfig;
+  /** Backend preference; WebGPU falls back to the CPU with the reason in status.message. Default 'webgpu'. */
+  prefer?: 'webgpu' | 'cpu';
+  /** The base model; absent: pretrain one in the worker for config.corpus.pretrainSteps. */
+  weights?: InitialWeights;
+}
+
+export interface SampleCommand {
+  type: 'sample';
+  v: number;
+  /** Echoed in the sampleResult so the playground can match answers to questions. */
+  id: number;
+  /** A problem as text, e.g. "47+85=" (a leading <bos> is added when missing). */
+  prompt: string;
+  maxNew: number;
+  /** 0 = greedy. */
+  temperature: number;
+  /** Seed of the draw; default the run's seed. */
+  seed?: number;
+}
+
+export type Command =
+  | InitCommand
+  | { type: 'play'; v: number }
+  | { type: 'pause'; v: number }
+  | { type: 'step'; v: number; n: number }
+  | { type: 'reset'; v: number }
+  | { type: 'evaluate'; v: number }
+  | SampleCommand
+  | { type: 'exportCheckpoint'; v: number };
+
+export type CommandType = Command['type'];
+export const COMMAND_TYPES: readonly CommandType[] = ['init', 'play', 'pause', 'step', 'reset', 'evaluate', 'sample', 'exportCheckpoint'];
+
+// --- events -----------------------------------------------------------------
+
+/**
+ * idle: no model yet (before init, or after a failed one); pretraining: init
+ * is building the base model; ready: at GRPO step 0; running: steps are being
+ * taken (play or step(n)); paused: stopped after some steps, or after a
+ * recoverable error; error: the backend is gone (device lost), init again.
+ */
+export type SessionState = 'idle' | 'pretraining' | 'ready' | 'running' | 'paused' | 'error';
+export const SESSION_STATES: readonly SessionState[] = ['idle', 'pretraining', 'ready', 'running', 'paused', 'error'];
+
+export interface StatusEvent {
+  type: 'status';
+  v: number;
+  state: SessionState;
+  /** GRPO steps taken (the next step's index). */
+  step: number;
+  /** 'webgpu' | 'cpu', null before init. */
+  backend: 'webgpu' | 'cpu' | null;
+  /** The GPU's name, or "CPU fallback: <reason>"; '' before init. */
+  backendLabel: string;
+  message: string;
+  /** While pretraining: the latest pretraining step's metrics and the total. */
+  pretrain?: { metrics: PretrainMetrics; total: number };
+}
+
+export interface MetricsEvent {
+  type: 'metrics';
+  v: number;
+  metrics: GrpoMetrics;
+  /** Present on the steps that ran the held-out evaluation (every grpo.evalEvery steps). */
+  evaluation?: EvalResult;
+}
+
+export interface SamplesEvent {
+  type: 'samples';
+  v: number;
+  step: number;
+  samples: GrpoSample[];
+}
+
+export interface EvaluationEvent {
+  type: 'evaluation';
+  v: number;
+  /** GRPO steps taken when evaluated. */
+  step: number;
+  result: EvalResult;
+}
+
+export interface SampleResultEvent {
+  type: 'sampleResult';
+  v: number;
+  id: number;
+  prompt: string;
+  completion: string;
+  tokens: Int32Array; // (length) completion tokens, <eos> included when sampled
+  logp: Float32Array; // (length) at the temperature (1 when greedy)
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  v: number;
+  step: number;
+  /** JSON of the RunConfig, for the safetensors metadata. */
+  configJson: string;
+  /** Where each tensor lies in params. */
+  tensors: ParamTensor[];
+  params: ArrayBuffer; // float32 (table.total), transferred
+  routerBias: ArrayBuffer; // float32 (L*E), transferred
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  v: number;
+  message: string;
+  /** GRPO steps taken when it happened. */
+  step: number;
+  /** True: the session is as usable as before the failing command (a NaN step keeps the last good weights). False: init again. */
+  recoverable: boolean;
+}
+
+export type TrainerEvent = StatusEvent | MetricsEvent | SamplesEvent | EvaluationEvent | SampleResultEvent | CheckpointEvent | ErrorEvent;
+export type EventType = TrainerEvent['type'];
+export type EventOf<T extends EventType> = Extract<TrainerEvent, { type: T }>;
+export const EVENT_TYPES: readonly EventType[] = ['status', 'metrics', 'samples', 'evaluation', 'sampleResult', 'checkpoint', 'error'];
+
+// --- validation -------------------------------------------------------------
+
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** Largest step(n): a typo of 1e9 should not lock a tab for a week. */
+export const MAX_STEPS_PER_COMMAND = 100_000;
+
+type Obj = Record<string, unknown>;
+
+function show(x: unknown): string {
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}...` : x);
+  if (x === null || typeof x !== 'object') return String(x);
+  return Array.isArray(x) ? 'an array' : 'an object';
+}
+
+function fail(where: string, field: string, want: string, got: unknown): never {
+  throw new ProtocolError(`${where}: field "${field}" must be ${want}, got ${show(got)}`);
+}
+
+/** The object, its type and version checked against the known list. */
+function header<T extends string>(msg: unknown, kind: string, types: readonly T[]): { o: Obj; type: T } {
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) throw new ProtocolError(`${kind} must be an object, got ${show(msg)}`);
+  const o = msg as Obj;
+  if (typeof o.type !== 'string' || !(types as readonly string[]).includes(o.type)) {
+    fail(kind, 'type', `one of ${types.join(', ')}`, o.type);
+  }
+  if (o.v !== PROTOCOL_VERSION) fail(`${kind} ${o.type}`, 'v', `the protocol version ${PROTOCOL_VERSION}`, o.v);
+  return { o, type: o.type as T };
+}
+
+const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+function intIn(where: string, o: Obj, field: string, lo: number, hi: number): number {
+  const x = o[field];
+  if (!isInt(x) || x < lo || x > hi) fail(where, field, `an integer in [${lo}, ${hi}]`, x);
+  return x;
+}
+
+function parseInit(o: Obj): InitCommand {
+  const where = 'command init';
+  if (o.config === undefined) fail(where, 'config', 'a RunConfig', o.config);
+  // validateConfig fills missing fields with their defaults; trainConfigErrors adds what only the trainer refuses
+  const { config, errors } = validateConfig(o.config);
+  const errs = errors.length > 0 ? errors : trainConfigErrors(config);
+  if (errs.length > 0) {
+    throw new ProtocolError(`${where}: field "config" cannot run: ${errs.map((e) => e.message).join('; ')}`);
+  }
+  const cmd: InitCommand = { type: 'init', v: PROTOCOL_VERSION, config };
+  if (o.prefer !== undefined) {
+    if (o.prefer !== 'webgpu' && o.prefer !== 'cpu') fail(where, 'prefer', '"webgpu" or "cpu"', o.prefer);
+    cmd.prefer = o.prefer;
+  }
+  if (o.weights !== undefined) {
+    const w = o.weights as Obj;
+    if (w === null || typeof w !== 'object') fail(where, 'weights', 'an object { params, routerBias }', w);
+    if (!(w.params instanceof Float32Array)) fail(where, 'weights.params', 'a Float32Array', w.params);
+    if (!(w.routerBias instanceof Float32Array)) fail(where, 'weights.routerBias', 'a Float32Array', w.routerBias);
+    cmd.weights = { params: w.params, routerBias: w.routerBias };
+  }
+  return cmd;
+}
+
+function parseSample(o: Obj): SampleCommand {
+  const where = 'command sample';
+  const id = o.id;
+  if (!isInt(id)) fail(where, 'id', 'an integer', id);
+  if (typeof o.prompt !== 'string' || o.prompt.length === 0) fail(where, 'prompt', 'a non-empty string', o.prompt);
+  const maxNew = intIn(where, o, 'maxNew', 1, 256);
+  const t = o.temperature;
+  if (!isNum(t) || t < 0 || t > 10) fail(where, 'temperature', 'a number in [0, 10]', t);
+  const cmd: SampleCommand = { type: 'sample', v: PROTOCOL_VERSION, id, prompt: o.prompt, maxNew, temperature: t };
+  if (o.seed !== undefined) cmd.seed = intIn(where, o, 'seed', 0, 0xffffffff);
+  return cmd;
+}
+
+/** A Command from anything that arrived by postMessage; throws ProtocolError naming the bad field. */
+export function parseCommand(msg: unknown): Command {
+  const { o, type } = header(msg, 'command', COMMAND_TYPES);
+  const v = PROTOCOL_VERSION;
+  switch (type) {
+    case 'init': return parseInit(o);
+    case 'step': return { type, v, n: intIn('command step', o, 'n', 1, MAX_STEPS_PER_COMMAND) };
+    case 'sample': return parseSample(o);
+    case 'play': case 'pause': case 'reset': case 'evaluate': case 'exportCheckpoint':
+      return { type, v };
+  }
+}
+
+/** Required top-level fields of each event and their typeof (or a class). */
+const EVENT_FIELDS: Record<EventType, Record<string, string | (new (...a: never[]) => unknown)>> = {
+  status: { state: 'string', step: 'number', backendLabel: 'string', message: 'string' },
+  metrics: { metrics: 'object' },
+  samples: { step: 'number', samples: 'object' },
+  evaluation: { step: 'number', result: 'object' },
+  sampleResult: { id: 'number', prompt: 'string', completion: 'string', tokens: Int32Array, logp: Float32Array },
+  checkpoint: { step: 'number', configJson: 'string', tensors: 'object', params: ArrayBuffer, routerBias: ArrayBuffer },
+  error: { message: 'string', step: 'number', recoverable: 'boolean' },
+};
+
+/** A TrainerEvent from a worker message; throws ProtocolError naming the bad field (top level only). */
+export function parseEvent(msg: unknown): TrainerEvent {
+  const { o, type } = header(msg, 'event', EVENT_TYPES);
+  for (const [field, want] of Object.entries(EVENT_FIELDS[type])) {
+    const x = o[field];
+    const ok = typeof want === 'string' ? typeof x === want && x !== null : x instanceof want;
+    if (!ok) fail(`event ${type}`, field, typeof want === 'string' ? `of type ${want}` : `a ${want.name}`, x);
+  }
+  if (type === 'status' && !SESSION_STATES.includes(o.state as SessionState)) fail('event status', 'state', `one of ${SESSION_STATES.join(', ')}`, o.state);
+  if (type === 'samples' && !Array.isArray(o.samples)) fail('event samples', 'samples', 'an array', o.samples);
+  return o as unknown as TrainerEvent;
+}

@@ -1,0 +1,326 @@
+// The worker-side controller: owns the backend, the model, the GRPO trainer
+// and the evaluator, turns Commands into work and work into Events. Free of
+// Worker globals (it only calls `post`), so Node tests drive it on the CPU
+// backend exactly as worker.ts drives it on WebGPU.
+//
+// Concurrency: every piece of compute (init, one GRPO step, evaluate, sample,
+// export, reset) runs under one FIFO lock, so two never interleave their
+// enqueued backend work. play / step(n) only set how many steps remain
+// (`pending`, Infinity while playing); the step loop takes the lock for ONE
+// step, then yields a macrotask, so a pause, an evaluate or a sample sent
+// meanwhile runs between two steps. pause sets pending to 0: the step in
+// flight finishes, none follows.
+//
+// Errors: a malformed command, a refused config, a NaN step (grpoStep throws
+// before AdamW, so the weights are the last good ones) all become an `error`
+// event; the session pauses and keeps working. Only a lost GPU device leaves
+// it in 'error' (init again).
+
+import { MAX_PROMPT_TOKENS, type RunConfig } from '../core/config';
+import { decode, encode } from '../core/tokenizer';
+import { createBackend, type Backend } from '../model/backend';
+import { createDecodeState, type DecodeOps, type DecodeState } from '../model/decode';
+import { createModel, type Model } from '../model/model';
+import type { Ops } from '../model/ops';
+import { initParams } from '../model/params';
+import { rollout } from '../rl/rollout';
+import { createEvaluator, evaluate, type Evaluator } from './evaluate';
+import { createGrpoTrainer, grpoStep, type GrpoTrainer } from './grpo';
+import { createPretrainer, pretrainStep } from './pretrain';
+import { parseCommand, PROTOCOL_VERSION, type Command, type InitCommand, type SampleCommand, type SessionState, type StatusEvent, type TrainerEvent } from './protocol';
+
+export type Post = (e: TrainerEvent, transfer?: Transferable[]) => void;
+
+export interface SessionOptions {
+  /** Default: model/backend.ts createBackend (in Node: the CPU, since there is no navigator.gpu). */
+  createBackend?: (cfg: RunConfig, prefer: 'webgpu' | 'cpu') => Promise<Backend>;
+  /** How the step loop lets queued messages in; default a setTimeout(0) macrotask. */
+  yieldToEvents?: () => Promise<void>;
+  /** Pretraining status events: about this many over the whole run (default 20). */
+  pretrainReports?: number;
+}
+
+export interface Session {
+  /** Accepts anything postMessage delivered; never throws (bad input becomes an error event). */
+  handle(msg: unknown): Promise<void>;
+  readonly state: SessionState;
+  /** Resolves once the step loop has stopped and every queued command has run. */
+  idle(): Promise<void>;
+}
+
+/** Everything built by init; F, I are the backend's tensor handles. */
+interface Run<F, I> {
+  backend: Backend;
+  cfg: RunConfig;
+  ops: Ops<F, I>;
+  dec: DecodeOps<F, I>;
+  model: Model<F>;
+  tr: GrpoTrainer<F, I>;
+  ev: Evaluator<F, I>;
+  /** Host copy of the base weights: reset writes them back. */
+  base: { params: Float32Array; routerBias: Float32Array };
+  /** Playground decode states by maxNew (rollout needs the state's maxNew to match). */
+  sampleStates: Map<number, DecodeState<F, I>>;
+  unsubscribe: () => void;
+}
+
+class Cancelled extends Error {}
+
+const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function createSession(post: Post, opts: SessionOptions = {}): Session {
+  const makeBackend = opts.createBackend ?? ((cfg, prefer) => createBackend(cfg, { prefer }));
+  const yieldToEvents = opts.yieldToEvents ?? macrotask;
+  const v = PROTOCOL_VERSION;
+
+  let state: SessionState = 'idle';
+  let run: Run<unknown, unknown> | null = null;
+  let inits = 0; // init commands accepted, not yet finished
+  let generation = 0; // bumped by each init: an older pretraining sees it and stops
+  let pending = 0; // steps still to take; Infinity while playing
+  let loop: Promise<void> | null = null;
+  let lock: Promise<unknown> = Promise.resolve();
+
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = lock.then(fn);
+    lock = p.catch(() => undefined);
+    return p;
+  };
+  const step = () => run?.tr.step ?? 0;
+  const status = (s: SessionState, msg: string, extra: Partial<StatusEvent> = {}) => {
+    state = s;
+    const b = run?.backend;
+    post({ type: 'status', v, state: s, step: step(), backend: b?.kind ?? null, backendLabel: b?.label ?? '', message: msg, ...extra });
+  };
+  const error = (msg: string, recoverable: boolean) => post({ type: 'error', v, message: msg, step: step(), recoverable });
+
+  function teardown(): void {
+    if (!run) return;
+    run.unsubscribe();
+    if (run.backend.kind === 'webgpu') run.backend.gpu.device.destroy();
+    run = null;
+  }
+
+  async function init(cmd: InitCommand, gen: number): Promise<void> {
+    if (gen !== generation) throw new Cancelled(); // a later init is queued behind this one
+    teardown();
+    const cfg = cmd.config;
+    status('pretraining', cmd.weights ? 'loading the given weights' : `pretraining the base model (${cfg.corpus.pretrainSteps} steps)`);
+    const backend = await makeBackend(cfg, cmd.prefer ?? 'webgpu');
+    // The two backends have different tensor handles; build() is generic over them.
+    try {
+      const built = backend.kind === 'webgpu' ? await build(backend, backend.ops, backend.decode, cfg, cmd, gen) : await build(backend, backend.ops, backend.decode, cfg, cmd, gen);
+      run = built as unknown as Run<unknown, unknown>;
+    } catch (e) {
+      if (backend.kind === 'webgpu') backend.gpu.device.destroy();
+      throw e;
+    }
+    status('ready', cmd.weights ? 'ready: GRPO from the given weights' : 'ready: base model pretrained');
+  }
+
+  async function build<F, I>(backend: Backend, ops: Ops<F, I>, dec: DecodeOps<F, I>, cfg: RunConfig, cmd: InitCommand, gen: number): Promise<Run<F, I>> {
+    const model = createModel(ops, cfg);
+    const { L, E } = model.dims;
+    if (cmd.weights) {
+      const { params, routerBias } = cmd.weights;
+      if (params.length !== model.table.total || routerBias.length !== L * E) {
+        throw new Error(`init: weights have ${params.length} params and ${routerBias.length} router biases; this config needs ${model.table.total} and ${L * E}`);
+      }
+      ops.write(model.params, params);
+      ops.write(model.routerBias, routerBias);
+    } else {
+      await pretrainBase(backend, ops, model, gen);
+    }
+    const base = {
+      params: new Float32Array(await ops.read(model.params)),
+      routerBias: new Float32Array(await ops.read(model.routerBias)),
+    };
+    const tr = createGrpoTrainer(ops, dec, model);
+    const ev = createEvaluator(ops, dec, model);
+    const unsubscribe = backend.kind === 'webgpu' ? backend.gpu.subscribe((e) => onGpuError(e.kind, e.message)) : () => undefined;
+    return { backend, cfg, ops, dec, model, tr, ev, base, sampleStates: new Map(), unsubscribe };
+  }
+
+  async function pretrainBase<F, I>(backend: Backend, ops: Ops<F, I>, model: Model<F>, gen: number): Promise<void> {
+    const total = model.cfg.corpus.pretrainSteps;
+    const every = Math.max(1, Math.floor(total / (opts.pretrainReports ?? 20)));
+    ops.write(model.params, initParams(model.cfg, model.table));
+    const pt = createPretrainer(ops, model, { heldOutEvery: every * 5 });
+    while (pt.step < total) {
+      const m = await pretrainStep(pt);
+      if (gen !== generation) throw new Cancelled();
+      if (pt.step % every === 0 || pt.step === total) {
+        const held = m.heldOutLoss !== undefined ? `, held-out ${m.heldOutLoss.toFixed(3)}` : '';
+        post({
+          type: 'status', v, state: 'pretraining', step: 0, backend: backend.kind, backendLabel: backend.label,
+          message: `pretraining ${pt.step}/${total}: loss ${m.loss.toFixed(3)}${held}`, pretrain: { metrics: m, total },
+        });
+        await yieldToEvents();
+        if (gen !== generation) throw new Cancelled();
+      }
+    }
+  }
+
+  function onGpuError(kind: string, msg: string): void {
+    pending = 0;
+    if (kind === 'lost') {
+      error(`the GPU device was lost: ${msg}; send init to start again`, false);
+      run = null;
+      status('error', 'the GPU device was lost');
+    } else {
+      error(`GPU error (${kind}): ${msg}`, true);
+    }
+  }
+
+  /** One GRPO step, the held-out evaluation when due, and their events. */
+  async function oneStep(): Promise<void> {
+    const r = run;
+    if (!r || pending <= 0) return;
+    if (state !== 'running') status('running', pending === Infinity ? 'playing' : `taking ${pending} step${pending === 1 ? '' : 's'}`);
+    try {
+      const { metrics, samples } = await grpoStep(r.tr);
+      const every = r.cfg.grpo.evalEvery;
+      const evaluation = r.tr.step % every === 0 ? await evaluate(r.ev, r.model) : undefined;
+      post(evaluation ? { type: 'metrics', v, metrics, evaluation } : { type: 'metrics', v, metrics });
+      post({ type: 'samples', v, step: metrics.step, samples });
+      pending--;
+    } catch (e) {
+      if (run !== r) return; // the device was lost meanwhile: already reported
+      pending = 0;
+      error(message(e), true);
+      status('paused', `paused by an error at step ${r.tr.step}; the weights are the last good ones`);
+    }
+  }
+
+  async function stepLoop(): Promise<void> {
+    // an init still queued counts: play right after init waits for it under the lock
+    while (pending > 0 && (run || inits > 0)) {
+      await exclusive(oneStep);
+      await yieldToEvents();
+    }
+    loop = null;
+    // reset / init / an error may have set the state meanwhile: only a loop that is still 'running' reports its stop
+    if (state === 'running') status(step() === 0 ? 'ready' : 'paused', `stopped at step ${step()}`);
+  }
+
+  function startSteps(n: number): void {
+    if (!run && inits === 0) {
+      error('no model yet: send init first', true);
+      return;
+    }
+    // step(n) while playing means "n more, then stop"
+    pending = n === Infinity || pending === Infinity ? n : pending + n;
+    if (!loop) loop = stepLoop();
+  }
+
+  /** Runs fn under the lock when a model exists; otherwise says so. */
+  function withRun(what: string, fn: (r: Run<unknown, unknown>) => Promise<void>): Promise<void> {
+    return exclusive(async () => {
+      if (!run) return error(`${what}: no model yet: send init first`, true);
+      try {
+        await fn(run);
+      } catch (e) {
+        error(`${what}: ${message(e)}`, true);
+      }
+    });
+  }
+
+  async function sample<F, I>(r: Run<F, I>, cmd: SampleCommand): Promise<void> {
+    const text = cmd.prompt.startsWith('<bos>') ? cmd.prompt : `<bos>${cmd.prompt}`;
+    const ids = encode(text); // (P) throws TokenizerError naming the bad character
+    const Tmax = r.model.dims.Tmax;
+    if (ids.length > MAX_PROMPT_TOKENS) throw new Error(`the prompt has ${ids.length} tokens, at most ${MAX_PROMPT_TOKENS} are allowed`);
+    const maxNew = Math.min(cmd.maxNew, Tmax - ids.length);
+    let st = r.sampleStates.get(maxNew);
+    if (!st) r.sampleStates.set(maxNew, (st = createDecodeState(r.ops, r.model, 1, MAX_PROMPT_TOKENS, maxNew)));
+    // stream keyed by the command id: a replayed id draws the same tokens, a new id new ones
+    const ro = await rollout(r.ops, r.dec, r.model, [ids], 1, { maxNew, temperature: cmd.temperature, topK: r.cfg.sampling.topK, seed: cmd.seed ?? r.cfg.seed, step: cmd.id }, st);
+    const len = ro.lengths[0]!;
+    const tokens = ro.tokens.slice(0, len);
+    post({ type: 'sampleResult', v, id: cmd.id, prompt: cmd.prompt, completion: decode(tokens), tokens, logp: ro.logp.slice(0, len) });
+  }
+
+  async function reset<F, I>(r: Run<F, I>): Promise<void> {
+    // In place rather than a new trainer: the reference already holds the base, and GPU buffers are never freed.
+    const { ops, model, tr } = r;
+    ops.write(model.params, r.base.params);
+    ops.write(model.routerBias, r.base.routerBias);
+    ops.zero(model.m);
+    ops.zero(model.v);
+    model.step = 0;
+    tr.step = 0;
+    status('ready', 'reset to the base model');
+  }
+
+  async function exportCheckpoint<F, I>(r: Run<F, I>): Promise<void> {
+    // copies: a CPU read may hand back the live buffer, and the transfer detaches what it sends
+    const params = new Float32Array(await r.ops.read(r.model.params));
+    const routerBias = new Float32Array(await r.ops.read(r.model.routerBias));
+    post({
+      type: 'checkpoint', v, step: r.tr.step, configJson: JSON.stringify(r.cfg), tensors: r.model.table.tensors.map((t) => ({ ...t, shape: [...t.shape] })),
+      params: params.buffer, routerBias: routerBias.buffer,
+    }, [params.buffer, routerBias.buffer]);
+  }
+
+  async function dispatch(cmd: Command): Promise<void> {
+    switch (cmd.type) {
+      case 'init': {
+        const gen = ++generation; // stops a pretraining in flight at its next step
+        inits++;
+        pending = 0;
+        return exclusive(async () => {
+          try {
+            await init(cmd, gen);
+          } catch (e) {
+            if (e instanceof Cancelled) return;
+            teardown();
+            error(`init: ${message(e)}`, false);
+            status('idle', 'init failed');
+          } finally {
+            inits--;
+          }
+        });
+      }
+      case 'play': return startSteps(Infinity);
+      case 'step': return startSteps(cmd.n);
+      case 'pause':
+        pending = 0;
+        return;
+      case 'reset':
+        pending = 0;
+        return withRun('reset', reset);
+      case 'evaluate':
+        return withRun('evaluate', async (r) => post({ type: 'evaluation', v, step: r.tr.step, result: await evaluate(r.ev, r.model) }));
+      case 'sample': return withRun('sample', (r) => sample(r, cmd));
+      case 'exportCheckpoint': return withRun('exportCheckpoint', exportCheckpoint);
+    }
+  }
+
+  return {
+    async handle(msg) {
+      let cmd: Command;
+      try {
+        cmd = parseCommand(msg);
+      } catch (e) {
+        return error(message(e), true);
+      }
+      try {
+        await dispatch(cmd);
+      } catch (e) {
+        error(`${cmd.type}: ${message(e)}`, true); // not expected: dispatch catches its own
+      }
+    },
+    get state() {
+      return state;
+    },
+    async idle() {
+      for (;;) {
+        const l = loop, k = lock;
+        await l;
+        await k;
+        if (l === loop && k === lock) return;
+      }
+    },
+  };
+}
