@@ -1,0 +1,128 @@
+// npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S]
+//
+// Pretrains the base model (stage 0) on the CPU backend in Node, evaluates it
+// on the held-out set (greedy accuracy, sampled pass@1, mean length, the aha
+// detector's rates: the "step 0" of every GRPO run from this checkpoint), and
+// writes the checkpoint (share/checkpoint.ts). Deterministic from the seed:
+// the same arguments give the same file, byte for byte (timings are printed,
+// never stored in it).
+//
+//   --quick     QUICK_CONFIG (train/quick.ts), default out public/base-quick.safetensors
+//               (without it: DEFAULT_CONFIG, default out public/base.safetensors)
+//   --steps N   corpus.pretrainSteps (the cosine schedule ends there)
+//   --seed S    the run's seed (default: the config's)
+
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { DEFAULT_CONFIG, mergeConfig, type RunConfig } from '../src/core/config';
+import { createCpuOps } from '../src/cpu/backend';
+import { createCpuDecodeOps } from '../src/cpu/decode';
+import { createModel } from '../src/model/model';
+import { initParams } from '../src/model/params';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/share/checkpoint';
+import { createEvaluator, evaluate, type EvalPass } from '../src/train/evaluate';
+import { createPretrainer, pretrainStep } from '../src/train/pretrain';
+import { QUICK_CONFIG } from '../src/train/quick';
+
+interface Args {
+  quick: boolean;
+  out?: string;
+  steps?: number;
+  seed?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false };
+  const int = (flag: string, v: string | undefined, min: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isSafeInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') args.quick = true;
+    else if (a === '--out') {
+      args.out = argv[++i];
+      if (!args.out) throw new Error('--out needs a file name');
+    } else if (a === '--steps') args.steps = int(a, argv[++i], 1);
+    else if (a === '--seed') args.seed = int(a, argv[++i], 0);
+    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S]`);
+  }
+  return args;
+}
+
+const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+function passStats(p: EvalPass) {
+  return {
+    accuracy: round(p.accuracy), meanLength: round(p.meanLength),
+    reflectionRate: round(p.aha.reflection), ahaRate: round(p.aha.aha),
+    verificationRate: round(p.aha.verification), overthinkingRate: round(p.aha.overthinking),
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const base = args.quick ? QUICK_CONFIG : DEFAULT_CONFIG;
+  const cfg: RunConfig = mergeConfig(base, {
+    seed: args.seed ?? base.seed,
+    corpus: { pretrainSteps: args.steps ?? base.corpus.pretrainSteps },
+  });
+  const out = args.out ?? (args.quick ? 'public/base-quick.safetensors' : 'public/base.safetensors');
+  const steps = cfg.corpus.pretrainSteps;
+
+  const ops = createCpuOps('f32');
+  const model = createModel(ops, cfg);
+  ops.write(model.params, initParams(cfg, model.table));
+  const pt = createPretrainer(ops, model);
+  console.log(`pretrain: ${args.quick ? 'QUICK_CONFIG' : 'DEFAULT_CONFIG'}, seed ${cfg.seed}, ${steps} steps of ${cfg.corpus.pretrainBatch}x${pt.T} tokens, ` +
+    `${model.table.count} parameters, CPU backend (f32) on ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+
+  const every = Math.max(1, Math.round(steps / 20));
+  const t0 = performance.now();
+  let last = { loss: NaN, heldOutLoss: NaN };
+  while (pt.step < steps) {
+    const m = await pretrainStep(pt);
+    last.loss = m.loss;
+    if (m.heldOutLoss !== undefined) last.heldOutLoss = m.heldOutLoss;
+    if ((m.step + 1) % every === 0 || m.step + 1 === steps) {
+      const ms = (performance.now() - t0) / (m.step + 1);
+      console.log(`step ${String(m.step + 1).padStart(String(steps).length)}/${steps}  loss ${m.loss.toFixed(4)}` +
+        `${m.heldOutLoss !== undefined ? `  held-out ${m.heldOutLoss.toFixed(4)}` : ''}  lr ${m.lr.toExponential(2)}  ${ms.toFixed(0)} ms/step`);
+    }
+  }
+  const trainSeconds = (performance.now() - t0) / 1000;
+
+  const t1 = performance.now();
+  const ev = await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model);
+  const evalSeconds = (performance.now() - t1) / 1000;
+  const greedy = passStats(ev.greedy);
+  const sampled = passStats(ev.sampled);
+  const stats = {
+    heldOutProblems: ev.problems,
+    heldOutAccuracy: greedy.accuracy,
+    sampledPass1: sampled.accuracy,
+    pretrainLoss: round(last.loss),
+    heldOutLoss: round(last.heldOutLoss),
+    greedy,
+    sampled,
+  };
+
+  const params = (await ops.read(model.params)) as Float32Array;
+  const routerBias = await ops.read(model.routerBias);
+  const bytes = encodeCheckpoint(cfg, params, routerBias, { step: steps, stats });
+  decodeCheckpoint(bytes); // the file must load before it is written
+  writeFileSync(out, bytes);
+
+  console.log(`held-out (${ev.problems} problems): greedy accuracy ${greedy.accuracy}, sampled pass@1 ${sampled.accuracy} (temperature ${cfg.sampling.temperature})`);
+  console.log(`  greedy:  mean length ${greedy.meanLength}, reflection ${greedy.reflectionRate}, aha ${greedy.ahaRate}, verification ${greedy.verificationRate}, overthinking ${greedy.overthinkingRate}`);
+  console.log(`  sampled: mean length ${sampled.meanLength}, reflection ${sampled.reflectionRate}, aha ${sampled.ahaRate}, verification ${sampled.verificationRate}, overthinking ${sampled.overthinkingRate}`);
+  console.log(`wall: pretraining ${trainSeconds.toFixed(1)} s (${((trainSeconds * 1000) / steps).toFixed(0)} ms/step), evaluation ${evalSeconds.toFixed(1)} s`);
+  console.log(`wrote ${out} (${bytes.length} bytes)`);
+  console.log(JSON.stringify({ out, seed: cfg.seed, steps, msPerStep: round((trainSeconds * 1000) / steps, 1), ...stats }));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
