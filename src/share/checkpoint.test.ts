@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mergeConfig, type RunConfig } from '../core/config';
 import { Rng } from '../core/rng';
 import { VOCAB_SIZE } from '../core/tokenizer';
+import { createCpuOps } from '../cpu/backend';
+import { createCpuDecodeOps } from '../cpu/decode';
+import { createModel } from '../model/model';
 import { buildParamTable, initParams } from '../model/params';
+import { createEvaluator, evaluate } from '../train/evaluate';
 import { QUICK_CONFIG } from '../train/quick';
 import { CHECKPOINT_FORMAT, CheckpointError, decodeCheckpoint, encodeCheckpoint } from './checkpoint';
 import { readSafetensors, writeSafetensors, type Tensor } from './safetensors';
@@ -113,5 +118,26 @@ describe('checkpoint', () => {
     const ck = decodeCheckpoint(encodeCheckpoint(QUICK_CONFIG, q.params, q.routerBias, { step: 0, stats: {} }));
     expect(ck.config).toEqual(QUICK_CONFIG);
     expect(ck.params).toEqual(q.params);
+  });
+});
+
+describe('the shipped public/base-quick.safetensors', () => {
+  it('is QUICK_CONFIG pretrained, and its weights reproduce the held-out numbers stored with them', async () => {
+    const ck = decodeCheckpoint(new Uint8Array(readFileSync(new URL('../../public/base-quick.safetensors', import.meta.url))));
+    // a stale file (QUICK_CONFIG changed since) fails here: rerun `npm run pretrain -- --quick`
+    expect(ck.config).toEqual(QUICK_CONFIG);
+    expect(ck.meta.step).toBe(QUICK_CONFIG.corpus.pretrainSteps);
+    const ops = createCpuOps('f32');
+    const model = createModel(ops, ck.config);
+    ops.write(model.params, ck.params);
+    ops.write(model.routerBias, ck.routerBias);
+    const res = await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model);
+    const s = ck.meta.stats as { heldOutAccuracy: number; sampledPass1: number; greedy: { reflectionRate: number } };
+    expect(res.greedy.accuracy).toBeCloseTo(s.heldOutAccuracy, 4);
+    expect(res.sampled.accuracy).toBeCloseTo(s.sampledPass1, 4);
+    expect(res.greedy.aha.reflection).toBeCloseTo(s.greedy.reflectionRate, 4);
+    // room for GRPO: neither near 0 nor near 1
+    expect(s.heldOutAccuracy).toBeGreaterThan(0.05);
+    expect(s.heldOutAccuracy).toBeLessThan(0.9);
   });
 });
