@@ -125,7 +125,7 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     if (cmd.weights) {
       const { params, routerBias } = cmd.weights;
       if (params.length !== model.table.total || routerBias.length !== L * E) {
-        throw new Error(`init: weights have ${params.length} params and ${routerBias.length} router biases; this config needs ${model.table.total} and ${L * E}`);
+        throw new Error(`weights have ${params.length} params and ${routerBias.length} router biases; this config needs ${model.table.total} and ${L * E}`);
       }
       ops.write(model.params, params);
       ops.write(model.routerBias, routerBias);

@@ -1,0 +1,266 @@
+// The session on the CPU backend (Node has no navigator.gpu, so createBackend
+// falls back), checked against the trainer driven directly: same base, same
+// seed -> the same metrics, evaluations and samples as the events carry.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mergeConfig, type RunConfig } from '../core/config';
+import { encode } from '../core/tokenizer';
+import { createCpuOps } from '../cpu/backend';
+import { createCpuDecodeOps } from '../cpu/decode';
+import { generate } from '../model/generate';
+import { createModel } from '../model/model';
+import { initParams } from '../model/params';
+import { heldOutSet } from '../tasks/split';
+import { createEvaluator, evaluate } from './evaluate';
+import { createGrpoTrainer, grpoStep, type GrpoMetrics } from './grpo';
+import { createPretrainer, pretrain } from './pretrain';
+import { PROTOCOL_VERSION as v, type CommandType, type EventOf, type EventType, type TrainerEvent } from './protocol';
+import { QUICK_CONFIG } from './quick';
+import { createSession, type SessionOptions } from './session';
+
+// QUICK_CONFIG's base (100 pretraining steps: enough for some reward, so the
+// updates are not all zero), no automatic evaluation unless a test asks.
+const CFG: RunConfig = mergeConfig(QUICK_CONFIG, { grpo: { evalEvery: 10000 } });
+
+let base: { params: Float32Array; routerBias: Float32Array };
+
+async function directBase(cfg: RunConfig) {
+  const ops = createCpuOps('f32');
+  const model = createModel(ops, cfg);
+  ops.write(model.params, initParams(cfg, model.table));
+  await pretrain(createPretrainer(ops, model, { heldOutEvery: 1000 }));
+  return { params: Float32Array.from(model.params), routerBias: Float32Array.from(model.routerBias) };
+}
+
+/** The trainer driven without a session, from the base: the oracle for the events. */
+async function directSteps(cfg: RunConfig, steps: number): Promise<GrpoMetrics[]> {
+  const ops = createCpuOps('f32');
+  const model = createModel(ops, cfg);
+  ops.write(model.params, base.params);
+  ops.write(model.routerBias, base.routerBias);
+  const tr = createGrpoTrainer(ops, createCpuDecodeOps(), model);
+  const out: GrpoMetrics[] = [];
+  for (let s = 0; s < steps; s++) out.push((await grpoStep(tr)).metrics);
+  return out;
+}
+
+beforeAll(async () => {
+  base = await directBase(CFG);
+}, 60_000);
+
+type Cmd = { type: CommandType } & Record<string, unknown>;
+
+function harness(opts: SessionOptions = {}) {
+  const events: TrainerEvent[] = [];
+  const session = createSession((e) => events.push(e), opts);
+  const of = <T extends EventType>(type: T) => events.filter((e): e is EventOf<T> => e.type === type);
+  const send = (c: Cmd) => session.handle({ v, ...c });
+  /** Polls (macrotask by macrotask) until pred holds. */
+  const until = async (pred: () => boolean) => {
+    for (let i = 0; !pred(); i++) {
+      if (i > 100_000) throw new Error('until: gave up');
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  };
+  const initWithBase = async (cfg: RunConfig = CFG) => {
+    await send({ type: 'init', config: cfg, weights: { params: base.params.slice(), routerBias: base.routerBias.slice() } });
+    await session.idle();
+  };
+  return { session, events, of, send, until, initWithBase };
+}
+
+const strip = (m: GrpoMetrics) => ({ ...m, stepTime: 0, tokensPerSec: 0 });
+
+describe('trainer session on the CPU backend', () => {
+  it('init pretrains the base in the session (progress as status events) exactly as pretrain() does', async () => {
+    const cfg = mergeConfig(CFG, { corpus: { pretrainSteps: 12 } }); // plumbing: a short pretraining
+    const want = await directBase(cfg);
+    const h = harness({ pretrainReports: 4 });
+    await h.send({ type: 'init', config: cfg });
+    await h.session.idle();
+    const st = h.of('status');
+    expect(st[0]!.state).toBe('pretraining');
+    const progress = st.filter((e) => e.pretrain).map((e) => e.pretrain!.metrics.step + 1);
+    expect(progress).toEqual([3, 6, 9, 12]); // every floor(12/4) steps, the last included
+    expect(st.every((e) => e.pretrain === undefined || e.pretrain.total === 12)).toBe(true);
+    const last = st.at(-1)!;
+    expect(last.state).toBe('ready');
+    expect(last.backend).toBe('cpu');
+    expect(last.backendLabel).toMatch(/^CPU fallback: .*navigator\.gpu/);
+    expect(h.session.state).toBe('ready');
+    await h.send({ type: 'exportCheckpoint' });
+    await h.session.idle();
+    const ck = h.of('checkpoint')[0]!;
+    expect(ck.step).toBe(0);
+    expect(JSON.parse(ck.configJson)).toEqual(cfg);
+    expect(new Float32Array(ck.params)).toEqual(want.params);
+    expect(new Float32Array(ck.routerBias)).toEqual(want.routerBias);
+    expect(ck.tensors.at(-1)!.offset + ck.tensors.at(-1)!.size).toBeLessThanOrEqual(want.params.length);
+    expect(h.of('error')).toEqual([]);
+  });
+
+  it('step(3) posts three metrics and samples events with increasing steps, equal to the trainer driven directly', async () => {
+    const h = harness();
+    await h.initWithBase();
+    await h.send({ type: 'step', n: 3 });
+    await h.session.idle();
+    const ms = h.of('metrics').map((e) => e.metrics);
+    expect(ms.map((m) => m.step)).toEqual([0, 1, 2]);
+    expect(ms.map(strip)).toEqual((await directSteps(CFG, 3)).map(strip));
+    expect(ms.some((m) => m.reward > 0 && m.gradNorm > 0)).toBe(true); // real updates, not a run of zeros
+    const ss = h.of('samples');
+    expect(ss.map((e) => e.step)).toEqual([0, 1, 2]);
+    for (const e of ss) expect(e.samples.length).toBe(CFG.grpo.batchPrompts * CFG.grpo.groupSize);
+    const st = h.of('status').map((e) => `${e.state}@${e.step}`);
+    expect(st.slice(-2)).toEqual(['running@0', 'paused@3']);
+    expect(h.session.state).toBe('paused');
+  });
+
+  it('pause stops after the step in flight; step(n) runs exactly n more; evaluate runs between two steps while playing', async () => {
+    const h = harness();
+    await h.initWithBase();
+    await h.send({ type: 'play' });
+    await h.until(() => h.of('metrics').length >= 1);
+    await h.send({ type: 'evaluate' });
+    await h.until(() => h.of('evaluation').length === 1);
+    await h.send({ type: 'pause' });
+    await h.session.idle();
+    const ms = h.of('metrics');
+    const evStep = h.of('evaluation')[0]!.step;
+    // the evaluation came between steps: it saw exactly the steps whose metrics preceded it
+    expect(evStep).toBe(h.events.filter((e, i) => e.type === 'metrics' && i < h.events.indexOf(h.of('evaluation')[0]!)).length);
+    expect(ms.length).toBeGreaterThanOrEqual(1);
+    expect(ms.length).toBeLessThanOrEqual(evStep + 2); // the step in flight at pause, and no other
+    expect(h.session.state).toBe('paused');
+    const n0 = ms.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.of('metrics').length).toBe(n0); // really stopped
+    await h.send({ type: 'step', n: 2 });
+    await h.session.idle();
+    expect(h.of('metrics').map((e) => e.metrics.step)).toEqual(Array.from({ length: n0 + 2 }, (_, i) => i));
+    // step(n) while playing: n more after the one in flight, then stop
+    await h.send({ type: 'play' });
+    await h.until(() => h.of('metrics').length >= n0 + 3);
+    await h.send({ type: 'step', n: 1 });
+    await h.session.idle();
+    const total = h.of('metrics').length;
+    expect(total).toBeGreaterThanOrEqual(n0 + 4);
+    expect(total).toBeLessThanOrEqual(n0 + 5);
+    expect(h.of('status').at(-1)!).toMatchObject({ state: 'paused', step: total });
+    // the evaluation equals evaluate() on the weights after evStep steps
+    const ops = createCpuOps('f32');
+    const model = createModel(ops, CFG);
+    ops.write(model.params, base.params);
+    ops.write(model.routerBias, base.routerBias);
+    const tr = createGrpoTrainer(ops, createCpuDecodeOps(), model);
+    for (let s = 0; s < evStep; s++) await grpoStep(tr);
+    expect(h.of('evaluation')[0]!.result).toEqual(await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model));
+  });
+
+  it('reset returns to step 0 and replays identical metrics (same seed)', async () => {
+    const h = harness();
+    await h.initWithBase();
+    await h.send({ type: 'step', n: 3 });
+    await h.session.idle();
+    await h.send({ type: 'reset' });
+    await h.session.idle();
+    expect(h.of('status').at(-1)!).toMatchObject({ state: 'ready', step: 0 });
+    await h.send({ type: 'step', n: 3 });
+    await h.session.idle();
+    const ms = h.of('metrics').map((e) => e.metrics);
+    expect(ms.map((m) => m.step)).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(ms.slice(3).map(strip)).toEqual(ms.slice(0, 3).map(strip));
+    const ss = h.of('samples');
+    expect(ss.slice(3)).toEqual(ss.slice(0, 3)); // completions, log-probs, advantages: all replayed
+    expect(ss[1]!.samples.map((x) => x.prompt)).not.toEqual(ss[0]!.samples.map((x) => x.prompt)); // while steps differ among themselves
+  });
+
+  it('evaluates every grpo.evalEvery steps, inside the metrics event, as the evaluate command does', async () => {
+    const cfg = mergeConfig(CFG, { grpo: { evalEvery: 2 } });
+    const h = harness();
+    await h.initWithBase(cfg);
+    await h.send({ type: 'step', n: 2 });
+    await h.session.idle();
+    const ms = h.of('metrics');
+    expect(ms[0]!.evaluation).toBeUndefined();
+    expect(ms[1]!.evaluation?.problems).toBe(heldOutSet(cfg, cfg.grpo.heldOutSize).length);
+    await h.send({ type: 'evaluate' });
+    await h.session.idle();
+    expect(h.of('evaluation')[0]).toEqual({ type: 'evaluation', v, step: 2, result: ms[1]!.evaluation });
+  });
+
+  it('sample with temperature 0 answers as model/generate does greedily; an unknown character is an error', async () => {
+    const h = harness();
+    await h.initWithBase();
+    await h.send({ type: 'sample', id: 7, prompt: '3+4=', maxNew: 12, temperature: 0 });
+    await h.session.idle();
+    const ops = createCpuOps('f32');
+    const model = createModel(ops, CFG);
+    ops.write(model.params, base.params);
+    ops.write(model.routerBias, base.routerBias);
+    const [want] = await generate(ops, model, [encode('<bos>3+4=')], 12, { temperature: 0, topK: 0, seed: 1, stream: 0 });
+    const r = h.of('sampleResult')[0]!;
+    expect(r.id).toBe(7);
+    expect(Array.from(r.tokens)).toEqual(want);
+    expect(r.logp.length).toBe(want!.length);
+    await h.send({ type: 'sample', id: 8, prompt: '3+x=', maxNew: 12, temperature: 0 });
+    await h.session.idle();
+    expect(h.of('error')[0]).toMatchObject({ recoverable: true, step: 0 });
+    expect(h.of('error')[0]!.message).toMatch(/^sample: .*x/);
+  });
+
+  it('a malformed command, or one before init, yields an error event and the session keeps working', async () => {
+    const h = harness();
+    await h.send({ type: 'play' });
+    expect(h.of('error')[0]!.message).toMatch(/no model yet: send init first/);
+    await h.session.handle({ type: 'step', v, n: -2 });
+    await h.session.handle('not even an object');
+    await h.session.handle({ type: 'exportCheckpoint' });
+    const errs = h.of('error');
+    expect(errs.map((e) => e.recoverable)).toEqual([true, true, true, true]);
+    expect(errs[1]!.message).toMatch(/command step: field "n"/);
+    expect(errs[2]!.message).toMatch(/command must be an object/);
+    expect(errs[3]!.message).toMatch(/field "v"/);
+    expect(h.session.state).toBe('idle');
+    await h.initWithBase();
+    await h.session.handle({ type: 'init', v, config: { model: { nHeads: 3 } } });
+    expect(h.of('error').at(-1)!.message).toMatch(/command init: field "config" cannot run: model\.nHeads = 3/);
+    expect(h.session.state).toBe('ready'); // a refused init leaves the running session alone
+    await h.send({ type: 'step', n: 1 });
+    await h.session.idle();
+    expect(h.of('metrics').length).toBe(1);
+  });
+
+  it('init with weights of the wrong size fails clearly and leaves the session idle', async () => {
+    const h = harness();
+    await h.send({ type: 'init', config: CFG, weights: { params: new Float32Array(5), routerBias: base.routerBias.slice() } });
+    await h.session.idle();
+    const err = h.of('error')[0]!;
+    expect(err.recoverable).toBe(false);
+    expect(err.message).toBe(`init: weights have 5 params and ${base.routerBias.length} router biases; this config needs ${base.params.length} and ${base.routerBias.length}`);
+    expect(h.session.state).toBe('idle');
+  });
+
+  it('a NaN step posts an error, pauses, and keeps the last good weights', async () => {
+    const h = harness();
+    // A NaN in a norm weight poisons every forward; the grad-norm check throws before AdamW.
+    const params = base.params.slice();
+    const model = createModel(createCpuOps('f32'), CFG);
+    const lnf = model.table.tensors.find((t) => t.name === 'lnf')!;
+    params[lnf.offset] = Number.NaN;
+    await h.send({ type: 'init', config: CFG, weights: { params, routerBias: base.routerBias.slice() } });
+    await h.session.idle();
+    await h.send({ type: 'play' });
+    await h.session.idle();
+    const err = h.of('error')[0]!;
+    expect(err.recoverable).toBe(true);
+    expect(err.message).toMatch(/GRPO step 0 .*NaN.*not applied/);
+    expect(h.of('metrics')).toEqual([]);
+    expect(h.session.state).toBe('paused');
+    await h.send({ type: 'exportCheckpoint' });
+    await h.session.idle();
+    const ck = h.of('checkpoint')[0]!;
+    expect(ck.step).toBe(0);
+    expect(new Float32Array(ck.params)).toEqual(params); // untouched, the planted NaN and all
+  });
+});
