@@ -2,6 +2,9 @@
 // pretraining (no checkpoint is passed): the contract's keys and types, and
 // determinism for a seed.
 
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createCpuOps } from '../cpu/backend';
 import { createCpuDecodeOps } from '../cpu/decode';
@@ -13,6 +16,7 @@ import { QUICK_CONFIG } from './quick';
 
 // model/backend's cpuBackend would do, but importing it pulls in gpu/ (WGSL ?raw imports); same object
 const cpu = (): Backend => ({ kind: 'cpu', ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: 'test', label: 'CPU fallback: test' });
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HELD_OUT = heldOutSet(QUICK_CONFIG, QUICK_CONFIG.grpo.heldOutSize).length;
 const POINT_KEYS = ['heldOutAccuracy', 'meanCompletionLength', 'reflectionRate', 'ahaRate', 'reward', 'kl'];
 
@@ -64,6 +68,41 @@ describe('runExperiment (CPU, quick)', () => {
     const base = { params: new Float32Array(total - 1), routerBias: new Float32Array(4), source: 'x.safetensors' };
     await expect(runExperiment({ steps: 1, seed: 1, quick: true, backend: cpu(), base })).rejects.toThrow(
       `x.safetensors holds ${total - 1} parameters and 4 router biases; this config needs ${total} and 4`);
+    const other = { ...base, params: new Float32Array(total), config: experimentConfig(true, 1, undefined) };
+    other.config.model.dExpert = 16;
+    await expect(runExperiment({ steps: 1, seed: 1, quick: true, backend: cpu(), base: other })).rejects.toThrow(
+      /x\.safetensors was pretrained with model \{.*"dExpert":16.*\}; this run's is \{.*"dExpert":32/);
     await expect(runExperiment({ steps: 0, seed: 1, quick: true, backend: cpu() })).rejects.toThrow('steps = 0');
   });
+});
+
+describe('npm run experiment (scripts/experiment.ts)', () => {
+  const cli = (...args: string[]) => spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/experiment.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 50_000 });
+
+  it('prints the contract as its last line of output (--quick, 1 step, CPU)', () => {
+    const r = cli('--quick', '--steps', '1', '--seed=2');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const out = JSON.parse(lines[lines.length - 1]!) as ExperimentResult;
+    expect(Object.keys(out)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds']);
+    expect(out).toMatchObject({ steps: 1, seed: 2, backend: 'cpu', preset: null });
+    expect(lines.length).toBeGreaterThan(3); // progress lines come first
+  }, 60_000);
+
+  it('refuses bad flags with the usage and exit status 2', () => {
+    for (const [args, msg] of [
+      [['--quick'], '--steps is required'],
+      [['--steps', '0'], '--steps needs an integer >= 1, got "0"'],
+      [['--steps', '2', '--backend', 'tpu'], '--backend must be cpu or webgpu, got "tpu"'],
+      [['--steps', '2', '--preset', 'PPO'], '--preset must be one of R1-Zero, Dr. GRPO, DAPO, got "PPO"'],
+      [['--steps', '2', '--fast'], 'unknown argument "--fast"'],
+    ] as const) {
+      const r = cli(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(msg);
+      expect(r.stderr).toContain('usage: npm run experiment');
+      expect(r.stdout).toBe('');
+    }
+  }, 60_000);
 });
