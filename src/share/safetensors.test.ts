@@ -60,6 +60,12 @@ describe('safetensors, the format', () => {
     expect(Object.is(f.tensors.get('w')!.data[4], -0)).toBe(true);
   });
 
+  it('keeps a "__proto__" metadata key as a key', () => {
+    const f = readSafetensors(fileOf('{"__metadata__":{"__proto__":"x","a":"b"}}', []));
+    expect(Object.keys(f.metadata)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(f.metadata)).toBe(Object.prototype);
+  });
+
   it('reads a view into a larger buffer (byteOffset != 0)', () => {
     const bytes = writeSafetensors(good());
     const big = new Uint8Array(bytes.length + 13);

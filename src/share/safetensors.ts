@@ -167,15 +167,16 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
 
   const dataStart = 8 + n;
   const dataBytes = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
+  let metadata: Record<string, string> = {};
   const entries: Entry[] = [];
   for (const [name, v] of Object.entries(header)) {
     if (name === METADATA) {
       if (!isObject(v)) fail(`${METADATA} must be an object of strings`);
       for (const [k, s] of Object.entries(v)) {
         if (typeof s !== 'string') fail(`metadata ${JSON.stringify(k)} must be a string, got ${s === null ? 'null' : typeof s}`);
-        metadata[k] = s;
       }
+      // fromEntries defines own properties: a "__proto__" key stays a key instead of setting the prototype
+      metadata = Object.fromEntries(Object.entries(v)) as Record<string, string>;
     } else {
       entries.push(parseEntry(name, v, dataBytes));
     }
