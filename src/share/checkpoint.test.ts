@@ -125,7 +125,7 @@ describe('the shipped public/base-quick.safetensors', () => {
   it('is QUICK_CONFIG pretrained, and its weights reproduce the held-out numbers stored with them', async () => {
     const ck = decodeCheckpoint(new Uint8Array(readFileSync(new URL('../../public/base-quick.safetensors', import.meta.url))));
     // a stale file (QUICK_CONFIG changed since) fails here: rerun `npm run pretrain -- --quick`
-    expect(ck.config).toEqual(QUICK_CONFIG);
+    expect(ck.config, 'QUICK_CONFIG changed since the file was made: rerun `npm run pretrain -- --quick`').toEqual(QUICK_CONFIG);
     expect(ck.meta.step).toBe(QUICK_CONFIG.corpus.pretrainSteps);
     const ops = createCpuOps('f32');
     const model = createModel(ops, ck.config);
@@ -133,9 +133,10 @@ describe('the shipped public/base-quick.safetensors', () => {
     ops.write(model.routerBias, ck.routerBias);
     const res = await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model);
     const s = ck.meta.stats as { heldOutAccuracy: number; sampledPass1: number; greedy: { reflectionRate: number } };
-    expect(res.greedy.accuracy).toBeCloseTo(s.heldOutAccuracy, 4);
-    expect(res.sampled.accuracy).toBeCloseTo(s.sampledPass1, 4);
-    expect(res.greedy.aha.reflection).toBeCloseTo(s.greedy.reflectionRate, 4);
+    const stale = 'evaluation changed since the file was made: rerun `npm run pretrain -- --quick`';
+    expect(res.greedy.accuracy, stale).toBeCloseTo(s.heldOutAccuracy, 4);
+    expect(res.sampled.accuracy, stale).toBeCloseTo(s.sampledPass1, 4);
+    expect(res.greedy.aha.reflection, stale).toBeCloseTo(s.greedy.reflectionRate, 4);
     // room for GRPO: neither near 0 nor near 1
     expect(s.heldOutAccuracy).toBeGreaterThan(0.05);
     expect(s.heldOutAccuracy).toBeLessThan(0.9);
