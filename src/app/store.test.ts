@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../core/config';
+import type { GrpoMetrics, GrpoSample } from '../train/grpo';
+import { PROTOCOL_VERSION, type TrainerEvent } from '../train/protocol';
+import { AHA_FEED_MAX, HISTORY_STEPS, reduceEvent, useStore, type AppState } from './store';
+import { baseMatches, initialConfigFromLocation } from './trainer';
+import { QUICK_CONFIG } from '../train/quick';
+
+const v = PROTOCOL_VERSION;
+const zeroAha = { reflection: 0, aha: 0, verification: 0, overthinking: 0 };
+
+function metricsAt(step: number, over: Partial<GrpoMetrics> = {}): GrpoMetrics {
+  return {
+    step, reward: step / 10, rewards: { format: 0, accuracy: 0, overlong: 0 }, rewardStd: 0, fracRewardZeroStd: 0, keptGroups: 1,
+    completionLength: { mean: 5, min: 3, max: 7 }, clippedRatio: 0, loss: 0, policyLoss: 0, kl: 0, entropy: 1,
+    clipRatio: { low: 0, high: 0, region: 0 }, meanRatio: 1, gradNorm: 1, lr: 1e-3, expertLoad: [[0.5, 0.5]], auxLoss: 0,
+    stepTime: 500, tokensPerSec: 100, aha: zeroAha, skipped: false, ...over,
+  };
+}
+
+function sample(aha: boolean): GrpoSample {
+  return {
+    group: 0, prompt: '<bos>1+2=', completion: 'x', expected: 3, reward: { format: 1, accuracy: 1, overlong: 0, total: 2 }, advantage: 0, kept: true,
+    tokens: new Int32Array(1), truncated: false, logpOld: new Float32Array(1), logp: null, ratio: null, kl: null, clip: null,
+    aha: { reflection: aha, aha, verification: false, overthinking: false, finalAnswer: 3, candidates: [], waitOffsets: [], span: null },
+  };
+}
+
+function apply(events: TrainerEvent[]): AppState {
+  let s = useStore.getInitialState();
+  for (const e of events) s = { ...s, ...reduceEvent(s, e) };
+  return s;
+}
+
+describe('reduceEvent', () => {
+  it('appends metrics, tracks the step, steps/s over recent steps and the first aha', () => {
+    const s = apply([
+      { type: 'metrics', v, metrics: metricsAt(0) },
+      { type: 'metrics', v, metrics: metricsAt(1, { aha: { ...zeroAha, aha: 0.1 }, stepTime: 250 }) },
+      { type: 'metrics', v, metrics: metricsAt(2, { aha: { ...zeroAha, aha: 0.2 } }) },
+    ]);
+    expect(s.metrics.map((m) => m.step)).toEqual([0, 1, 2]);
+    expect(s.step).toBe(3);
+    expect(s.firstAhaStep).toBe(1);
+    expect(s.stepsPerSec).toBeCloseTo(3000 / 1250, 10); // 3 steps in 500 + 250 + 500 ms
+  });
+
+  it('keeps a bounded ring of step samples and a bounded, newest-first aha feed', () => {
+    const events: TrainerEvent[] = [];
+    for (let step = 0; step < HISTORY_STEPS + 10; step++) events.push({ type: 'samples', v, step, samples: [sample(true), sample(false), sample(true)] });
+    const s = apply(events);
+    expect(s.history).toHaveLength(HISTORY_STEPS);
+    expect(s.history[0]!.step).toBe(10);
+    expect(s.ahaFeed).toHaveLength(Math.min(AHA_FEED_MAX, 2 * (HISTORY_STEPS + 10)));
+    expect(s.ahaFeed[0]).toMatchObject({ step: HISTORY_STEPS + 9, index: 2 });
+    expect(s.ahaFeed[1]).toMatchObject({ step: HISTORY_STEPS + 9, index: 0 });
+  });
+
+  it('records the base model rates from the step-0 evaluation, and forgets the run on reset', () => {
+    const result = { problems: 4, greedy: { accuracy: 0.5, meanLength: 6, aha: zeroAha }, sampled: { accuracy: 0.25, meanLength: 7, aha: { ...zeroAha, reflection: 0.5 } } };
+    let s = apply([
+      { type: 'evaluation', v, step: 0, result },
+      { type: 'metrics', v, metrics: metricsAt(0) },
+      { type: 'samples', v, step: 0, samples: [sample(true)] },
+    ]);
+    expect(s.baseAha?.reflection).toBe(0.5);
+    expect(s.evals).toHaveLength(1);
+    s = { ...s, ...reduceEvent(s, { type: 'status', v, state: 'ready', step: 0, backend: 'cpu', backendLabel: 'CPU fallback: x', message: 'reset' }) };
+    expect(s.metrics).toEqual([]);
+    expect(s.history).toEqual([]);
+    expect(s.ahaFeed).toEqual([]);
+    expect(s.status).toBe('ready');
+    expect(s.backendLabel).toBe('CPU fallback: x');
+  });
+
+  it('shows errors, and clears a fatal one when the worker is healthy again', () => {
+    let s = apply([{ type: 'error', v, message: 'GPU device lost', step: 3, recoverable: false }]);
+    expect(s.error).toEqual({ message: 'GPU device lost', step: 3, recoverable: false });
+    s = { ...s, ...reduceEvent(s, { type: 'status', v, state: 'ready', step: 0, backend: 'cpu', backendLabel: '', message: '' }) };
+    expect(s.error).toBeNull();
+  });
+});
+
+describe('base checkpoint choice and ?config=quick', () => {
+  it('matches on model, task and corpus, not on GRPO knobs or seed', () => {
+    expect(baseMatches(QUICK_CONFIG, QUICK_CONFIG)).toBe(true);
+    expect(baseMatches(QUICK_CONFIG, { ...QUICK_CONFIG, seed: 99, grpo: { ...QUICK_CONFIG.grpo, beta: 0.1 } })).toBe(true);
+    expect(baseMatches(QUICK_CONFIG, DEFAULT_CONFIG)).toBe(false);
+    expect(baseMatches(QUICK_CONFIG, { ...QUICK_CONFIG, corpus: { ...QUICK_CONFIG.corpus, corrected: 0 } })).toBe(false);
+  });
+
+  it('reads ?config=quick', () => {
+    expect(initialConfigFromLocation('?config=quick', DEFAULT_CONFIG)).toBe(QUICK_CONFIG);
+    expect(initialConfigFromLocation('', DEFAULT_CONFIG)).toBe(DEFAULT_CONFIG);
+    expect(initialConfigFromLocation('?config=huge', DEFAULT_CONFIG)).toBe(DEFAULT_CONFIG);
+  });
+});

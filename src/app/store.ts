@@ -1,0 +1,167 @@
+// The app's one zustand store, built from slices (config, run, metrics,
+// inspector, aha feed, playground). The trainer worker's events enter through
+// `reduceEvent`, a pure function (tested in Node), applied by app/trainer.ts
+// with useStore.setState. Nothing here computes model math or holds the model:
+// the store keeps what the worker reported.
+
+import { create } from 'zustand';
+import { DEFAULT_CONFIG, validateConfig, type ConfigError, type RunConfig } from '../core/config';
+import type { AhaRates, AhaSpan } from '../rl/aha';
+import type { EvalResult } from '../train/evaluate';
+import type { GrpoMetrics, GrpoSample } from '../train/grpo';
+import type { SessionState, TrainerEvent } from '../train/protocol';
+
+/** Steps whose samples the inspector keeps (a ring): enough to scrub back, bounded in memory. */
+export const HISTORY_STEPS = 64;
+/** Aha examples kept in the feed, newest first. */
+export const AHA_FEED_MAX = 200;
+
+export type TokenView = 'logp' | 'ratio' | 'clip' | 'kl' | 'expert';
+
+export interface StepRecord {
+  step: number;
+  samples: GrpoSample[];
+}
+
+export interface AhaItem {
+  step: number;
+  /** Index into that step's samples. */
+  index: number;
+  prompt: string;
+  completion: string;
+  span: AhaSpan | null;
+}
+
+export interface PlaygroundAnswer {
+  id: number;
+  prompt: string;
+  completion: string | null;
+  tokens: Int32Array | null;
+  logp: Float32Array | null;
+}
+
+export interface AppState {
+  // --- config: the run's config, and the panel's draft with its errors
+  config: RunConfig;
+  draft: RunConfig;
+  draftErrors: ConfigError[];
+
+  // --- run: what the worker said last
+  status: SessionState;
+  step: number;
+  backend: 'webgpu' | 'cpu' | null;
+  backendLabel: string;
+  statusMessage: string;
+  pretrain: { step: number; total: number; loss: number } | null;
+  error: { message: string; step: number; recoverable: boolean } | null;
+  /** Over the last few steps' stepTime. */
+  stepsPerSec: number;
+  tokensPerSec: number;
+
+  // --- metrics: one entry per GRPO step, in order; evaluations as they come
+  metrics: GrpoMetrics[];
+  evals: { step: number; result: EvalResult }[];
+  /** The base model's rates, measured by the first evaluation at step 0 (sampled pass). */
+  baseAha: AhaRates | null;
+  firstAhaStep: number | null;
+
+  // --- inspector
+  history: StepRecord[];
+  selectedStep: number | null;
+  tokenView: TokenView;
+
+  // --- aha feed and playground
+  ahaFeed: AhaItem[];
+  playground: PlaygroundAnswer | null;
+
+  // --- actions that touch only the store (commands to the worker live in app/trainer.ts)
+  setDraft(draft: RunConfig): void;
+  selectStep(step: number | null): void;
+  setTokenView(view: TokenView): void;
+}
+
+export type RunSlice = Pick<
+  AppState,
+  | 'status' | 'step' | 'backend' | 'backendLabel' | 'statusMessage' | 'pretrain' | 'error' | 'stepsPerSec' | 'tokensPerSec'
+  | 'metrics' | 'evals' | 'baseAha' | 'firstAhaStep' | 'history' | 'selectedStep' | 'ahaFeed' | 'playground'
+>;
+
+/** The run-dependent part of the state, as it is before a run's first step. */
+export function emptyRun(): RunSlice {
+  return {
+    status: 'idle', step: 0, backend: null, backendLabel: '', statusMessage: '', pretrain: null, error: null,
+    stepsPerSec: 0, tokensPerSec: 0, metrics: [], evals: [], baseAha: null, firstAhaStep: null,
+    history: [], selectedStep: null, ahaFeed: [], playground: null,
+  };
+}
+
+const RATE_WINDOW = 5;
+
+/**
+ * How one worker event changes the state: a pure function of (state, event),
+ * returning only the fields it changes. Arrays are replaced, never mutated,
+ * so selectors see new references exactly when something changed.
+ */
+export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
+  switch (e.type) {
+    case 'status': {
+      const out: Partial<AppState> = { status: e.state, step: e.step, backend: e.backend, backendLabel: e.backendLabel, statusMessage: e.message };
+      out.pretrain = e.pretrain ? { step: e.pretrain.metrics.step, total: e.pretrain.total, loss: e.pretrain.metrics.loss } : e.state === 'pretraining' ? s.pretrain : null;
+      if (e.state !== 'error' && s.error && !s.error.recoverable) out.error = null;
+      // A status at step 0 after steps were taken is a reset: forget the run's history.
+      if (e.step === 0 && s.metrics.length > 0 && (e.state === 'ready' || e.state === 'pretraining')) Object.assign(out, { ...emptyRun(), ...out, backend: e.backend, backendLabel: e.backendLabel });
+      return out;
+    }
+    case 'metrics': {
+      const m = e.metrics;
+      const metrics = [...s.metrics, m];
+      const recent = metrics.slice(-RATE_WINDOW);
+      const ms = recent.reduce((a, x) => a + x.stepTime, 0);
+      const out: Partial<AppState> = {
+        metrics,
+        step: m.step + 1,
+        stepsPerSec: ms > 0 ? (1000 * recent.length) / ms : 0,
+        tokensPerSec: m.tokensPerSec,
+      };
+      if (s.firstAhaStep === null && m.aha.aha > 0) out.firstAhaStep = m.step;
+      if (e.evaluation) Object.assign(out, withEvaluation(s, m.step + 1, e.evaluation));
+      return out;
+    }
+    case 'evaluation':
+      return withEvaluation(s, e.step, e.result);
+    case 'samples': {
+      const history = [...s.history, { step: e.step, samples: e.samples }].slice(-HISTORY_STEPS);
+      const found: AhaItem[] = [];
+      e.samples.forEach((x, index) => {
+        if (x.aha.aha) found.push({ step: e.step, index, prompt: x.prompt, completion: x.completion, span: x.aha.span });
+      });
+      const out: Partial<AppState> = { history };
+      if (found.length > 0) out.ahaFeed = [...found.reverse(), ...s.ahaFeed].slice(0, AHA_FEED_MAX);
+      return out;
+    }
+    case 'sampleResult':
+      return { playground: { id: e.id, prompt: e.prompt, completion: e.completion, tokens: e.tokens, logp: e.logp } };
+    case 'error':
+      return { error: { message: e.message, step: e.step, recoverable: e.recoverable } };
+    case 'checkpoint':
+      return {};
+  }
+}
+
+function withEvaluation(s: AppState, step: number, result: EvalResult): Partial<AppState> {
+  const evals = [...s.evals.filter((x) => x.step !== step), { step, result }].sort((a, b) => a.step - b.step);
+  const out: Partial<AppState> = { evals };
+  if (step === 0 && s.baseAha === null) out.baseAha = result.sampled.aha;
+  return out;
+}
+
+export const useStore = create<AppState>()((set) => ({
+  config: DEFAULT_CONFIG,
+  draft: DEFAULT_CONFIG,
+  draftErrors: [],
+  ...emptyRun(),
+  tokenView: 'logp',
+  setDraft: (draft) => set({ draft, draftErrors: validateConfig(draft).errors }),
+  selectStep: (selectedStep) => set({ selectedStep }),
+  setTokenView: (tokenView) => set({ tokenView }),
+}));

@@ -1,0 +1,89 @@
+// The main thread's only link to training: one module Worker (train/worker.ts)
+// behind the typed client, its events reduced into the store, and the
+// commands the UI sends. Nothing here computes; the shipped base checkpoint
+// is fetched and decoded here (parsing, not training) and handed to the worker.
+
+import { getPath, type RunConfig } from '../core/config';
+import { decodeCheckpoint } from '../share/checkpoint';
+import { createTrainerClient, type CommandInput, type TrainerClient } from '../train/client';
+import { EVENT_TYPES, type InitialWeights } from '../train/protocol';
+import { QUICK_CONFIG } from '../train/quick';
+import { reduceEvent, useStore } from './store';
+
+/** Base checkpoints shipped in public/ (see share/README.md); the first whose config matches is used. */
+export const SHIPPED_BASES = ['base.safetensors', 'base-quick.safetensors'] as const;
+
+/** The knobs a base model depends on: its architecture, its corpus, and the task it was pretrained for. */
+export function baseMatches(base: RunConfig, cfg: RunConfig): boolean {
+  for (const group of ['model', 'task', 'corpus'] as const) {
+    for (const key of Object.keys(base[group])) {
+      if (getPath(base, `${group}.${key}`) !== getPath(cfg, `${group}.${key}`)) return false;
+    }
+  }
+  return true;
+}
+
+/** `?config=quick` starts with the tiny configuration the tests use (it has a shipped base and trains in seconds). */
+export function initialConfigFromLocation(search: string, fallback: RunConfig): RunConfig {
+  return new URLSearchParams(search).get('config') === 'quick' ? QUICK_CONFIG : fallback;
+}
+
+let client: TrainerClient | null = null;
+
+function ensureClient(): TrainerClient {
+  if (client) return client;
+  const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
+  const c = createTrainerClient(worker);
+  for (const type of EVENT_TYPES) c.on(type, (e) => useStore.setState((s) => reduceEvent(s, e)));
+  worker.addEventListener('error', (ev) => {
+    useStore.setState({ error: { message: `the trainer worker failed: ${ev.message || 'unknown error'}`, step: useStore.getState().step, recoverable: false } });
+  });
+  client = c;
+  return c;
+}
+
+async function fetchBase(cfg: RunConfig): Promise<{ weights: InitialWeights; name: string } | null> {
+  for (const name of SHIPPED_BASES) {
+    let bytes: Uint8Array;
+    try {
+      const res = await fetch(`${import.meta.env.BASE_URL}${name}`);
+      // A missing file may come back as the app's index.html from a dev server.
+      if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) continue;
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch {
+      continue;
+    }
+    try {
+      const ck = decodeCheckpoint(bytes);
+      if (baseMatches(ck.config, cfg)) return { weights: { params: ck.params, routerBias: ck.routerBias }, name };
+    } catch (e) {
+      useStore.setState({ statusMessage: `shipped ${name} is unreadable (${e instanceof Error ? e.message : String(e)}); pretraining instead` });
+    }
+  }
+  return null;
+}
+
+/** Starts (or restarts) a run with cfg: the shipped base when one matches, else the worker pretrains one. */
+export async function startRun(cfg: RunConfig): Promise<void> {
+  const c = ensureClient();
+  useStore.setState({ config: cfg, draft: cfg, draftErrors: [] });
+  const base = await fetchBase(cfg);
+  c.send(base ? { type: 'init', config: cfg, weights: base.weights } : { type: 'init', config: cfg });
+}
+
+export function send(cmd: CommandInput): void {
+  ensureClient().send(cmd);
+}
+
+export const play = () => send({ type: 'play' });
+export const pause = () => send({ type: 'pause' });
+export const stepOnce = () => send({ type: 'step', n: 1 });
+export const reset = () => send({ type: 'reset' });
+export const evaluateNow = () => send({ type: 'evaluate' });
+
+let nextSampleId = 1;
+export function samplePrompt(prompt: string, maxNew: number, temperature: number): number {
+  const id = nextSampleId++;
+  send({ type: 'sample', id, prompt, maxNew, temperature });
+  return id;
+}
