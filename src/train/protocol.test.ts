@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, mergeConfig } from '../core/config';
+import { DEFAULT_CONFIG, KNOBS, mergeConfig } from '../core/config';
 import { classifyAha, ahaRates } from '../rl/aha';
 import type { EvalResult } from './evaluate';
 import type { GrpoMetrics, GrpoSample } from './grpo';
@@ -17,6 +17,7 @@ const commands: Command[] = [
   { type: 'sample', v, id: 4, prompt: '47+85=', maxNew: 20, temperature: 0 },
   { type: 'sample', v, id: 5, prompt: '<bos>1+2=', maxNew: 8, temperature: 0.7, seed: 99 },
   { type: 'exportCheckpoint', v },
+  { type: 'setLive', v, values: { 'grpo.lr': 1e-3, 'grpo.beta': 0.04, 'sampling.temperature': 0.7 } },
 ];
 
 const aha = classifyAha('<think>5<wait>7</think><answer>7</answer><eos>', 7);
@@ -134,6 +135,28 @@ describe('parseCommand rejects malformed messages, naming the field', () => {
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: null }, /field "weights" must be an object/);
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: { params: [1, 2], routerBias: new Float32Array(1) } }, /field "weights.params" must be a Float32Array, got an array/);
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: { params: new Float32Array(2), routerBias: new Float64Array(1) } }, /field "weights.routerBias" must be a Float32Array/);
+  });
+});
+
+describe('parseCommand setLive accepts only live knobs, each checked against the knob table', () => {
+  it('refuses an empty or non-object values, unknown paths, non-live knobs and out-of-range values', () => {
+    rejects(parseCommand, { type: 'setLive', v }, /command setLive: field "values" must be a non-empty object .*got undefined/);
+    rejects(parseCommand, { type: 'setLive', v, values: {} }, /field "values" must be a non-empty object/);
+    rejects(parseCommand, { type: 'setLive', v, values: [1] }, /field "values" .*got an array/);
+    rejects(parseCommand, { type: 'setLive', v, values: { 'grpo.lrr': 1 } }, /field "values\.grpo\.lrr" is not a knob/);
+    rejects(parseCommand, { type: 'setLive', v, values: { __proto__: 1 } }, /field "values"/);
+    rejects(parseCommand, { type: 'setLive', v, values: { 'grpo.groupSize': 4 } }, /field "values\.grpo\.groupSize" is not a live knob; changing it needs a new init/);
+    rejects(parseCommand, { type: 'setLive', v, values: { 'grpo.lr': 0.5 } }, /field "values\.grpo\.lr": grpo\.lr = 0\.5: out of range, allowed \[1e-7, 0\.1\]/);
+    rejects(parseCommand, { type: 'setLive', v, values: { 'sampling.topK': 1.5 } }, /sampling\.topK = 1\.5: must be an integer/);
+    rejects(parseCommand, { type: 'setLive', v, values: { 'grpo.beta': '0.1' } }, /grpo\.beta = "0\.1": must be a finite number/);
+    rejects(parseCommand, { type: 'setLive', v, values: { 'grpo.beta': 0.1, 'grpo.epsHigh': Number.NaN } }, /values\.grpo\.epsHigh/);
+  });
+
+  it('every live knob of the table is accepted at its bounds', () => {
+    for (const k of KNOBS.filter((x) => x.live)) {
+      if (k.kind !== 'int' && k.kind !== 'float') throw new Error(`live knob ${k.path} is not numeric: add a case here`);
+      for (const x of [k.min, k.max]) expect(parseCommand({ type: 'setLive', v, values: { [k.path]: x } })).toEqual({ type: 'setLive', v, values: { [k.path]: x } });
+    }
   });
 });
 

@@ -11,7 +11,7 @@
 //
 // Imports only types from the trainer, and core's config validation.
 
-import { validateConfig, type RunConfig } from '../core/config';
+import { checkKnob, KNOB_BY_PATH, validateConfig, type RunConfig } from '../core/config';
 import type { ParamTensor } from '../model/params';
 import { trainConfigErrors } from './checks';
 import type { EvalResult } from './evaluate';
@@ -53,8 +53,21 @@ export interface SampleCommand {
   seed?: number;
 }
 
+/**
+ * Live knobs (KNOBS entries with live: true, e.g. grpo.lr, grpo.beta,
+ * sampling.temperature) by dotted path; the session applies them between two
+ * steps, so the next step uses them. Anything that changes a buffer's shape is
+ * not live and needs a new init.
+ */
+export interface SetLiveCommand {
+  type: 'setLive';
+  v: number;
+  values: Record<string, number | string | boolean>;
+}
+
 export type Command =
   | InitCommand
+  | SetLiveCommand
   | { type: 'play'; v: number }
   | { type: 'pause'; v: number }
   | { type: 'step'; v: number; n: number }
@@ -64,7 +77,7 @@ export type Command =
   | { type: 'exportCheckpoint'; v: number };
 
 export type CommandType = Command['type'];
-export const COMMAND_TYPES: readonly CommandType[] = ['init', 'play', 'pause', 'step', 'reset', 'evaluate', 'sample', 'exportCheckpoint'];
+export const COMMAND_TYPES: readonly CommandType[] = ['init', 'play', 'pause', 'step', 'reset', 'evaluate', 'sample', 'exportCheckpoint', 'setLive'];
 
 // --- events -----------------------------------------------------------------
 
@@ -233,6 +246,24 @@ function parseSample(o: Obj): SampleCommand {
   return cmd;
 }
 
+function parseSetLive(o: Obj): SetLiveCommand {
+  const where = 'command setLive';
+  const vals = o.values;
+  if (vals === null || typeof vals !== 'object' || Array.isArray(vals) || Object.keys(vals).length === 0) {
+    fail(where, 'values', 'a non-empty object of live knob values by path', vals);
+  }
+  const values: Record<string, number | string | boolean> = {};
+  for (const [path, x] of Object.entries(vals as Obj)) {
+    const knob = KNOB_BY_PATH.get(path);
+    if (!knob) throw new ProtocolError(`${where}: field "values.${path}" is not a knob`);
+    if (!knob.live) throw new ProtocolError(`${where}: field "values.${path}" is not a live knob; changing it needs a new init`);
+    const bad = checkKnob(knob, x);
+    if (bad) throw new ProtocolError(`${where}: field "values.${path}": ${bad}`);
+    values[path] = x as number | string | boolean;
+  }
+  return { type: 'setLive', v: PROTOCOL_VERSION, values };
+}
+
 /** A Command from anything that arrived by postMessage; throws ProtocolError naming the bad field. */
 export function parseCommand(msg: unknown): Command {
   const { o, type } = header(msg, 'command', COMMAND_TYPES);
@@ -241,6 +272,7 @@ export function parseCommand(msg: unknown): Command {
     case 'init': return parseInit(o);
     case 'step': return { type, v, n: intIn('command step', o, 'n', 1, MAX_STEPS_PER_COMMAND) };
     case 'sample': return parseSample(o);
+    case 'setLive': return parseSetLive(o);
     case 'play': case 'pause': case 'reset': case 'evaluate': case 'exportCheckpoint':
       return { type, v };
   }

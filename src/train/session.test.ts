@@ -241,6 +241,37 @@ describe('trainer session on the CPU backend', () => {
     expect(h.session.state).toBe('idle');
   });
 
+  it('setLive changes live knobs before the next step, as changing the trainer config between steps does; a config that cannot train is refused', async () => {
+    const h = harness();
+    await h.initWithBase();
+    await h.send({ type: 'step', n: 1 });
+    await h.session.idle();
+    await h.send({ type: 'setLive', values: { 'grpo.lr': 1e-3, 'sampling.temperature': 0.5, 'grpo.beta': 0.04 } });
+    await h.session.idle();
+    expect(h.of('status').at(-1)!.message).toBe('grpo.lr = 0.001, sampling.temperature = 0.5, grpo.beta = 0.04 from step 1');
+    expect(h.of('status').at(-1)!.state).toBe('paused');
+    await h.send({ type: 'setLive', values: { 'sampling.topP': 0.5 } }); // in range for the knob, refused by the trainer
+    await h.session.idle();
+    expect(h.of('error').map((e) => e.message)).toEqual([expect.stringMatching(/^setLive: sampling\.topP = 0\.5: nucleus sampling is not implemented/)]);
+    await h.send({ type: 'step', n: 1 });
+    await h.session.idle();
+    const ms = h.of('metrics').map((e) => e.metrics);
+    expect(ms.map((m) => m.lr)).toEqual([CFG.grpo.lr, 1e-3]); // constant schedule, no warmup
+    expect(ms[0]!.kl).toBe(0); // beta 0: no reference pass
+    expect(ms[1]!.kl).toBeGreaterThan(0); // beta 0.04 after one update: the policy has moved off the reference
+    // oracle: the trainer driven directly, its config changed between the two steps
+    const ops = createCpuOps('f32');
+    const model = createModel(ops, mergeConfig(CFG, {}));
+    ops.write(model.params, base.params);
+    ops.write(model.routerBias, base.routerBias);
+    const tr = createGrpoTrainer(ops, createCpuDecodeOps(), model);
+    const want = [(await grpoStep(tr)).metrics];
+    Object.assign(tr.cfg.grpo, { lr: 1e-3, beta: 0.04 });
+    tr.cfg.sampling.temperature = 0.5;
+    want.push((await grpoStep(tr)).metrics);
+    expect(ms.map(strip)).toEqual(want.map(strip));
+  });
+
   it('a NaN step posts an error, pauses, and keeps the last good weights', async () => {
     const h = harness();
     // A NaN in a norm weight poisons every forward; the grad-norm check throws before AdamW.

@@ -16,7 +16,7 @@
 // event; the session pauses and keeps working. Only a lost GPU device leaves
 // it in 'error' (init again).
 
-import { MAX_PROMPT_TOKENS, type RunConfig } from '../core/config';
+import { cloneConfig, MAX_PROMPT_TOKENS, setPath, type RunConfig } from '../core/config';
 import { decode, encode } from '../core/tokenizer';
 import { createBackend, type Backend } from '../model/backend';
 import { createDecodeState, type DecodeOps, type DecodeState } from '../model/decode';
@@ -24,10 +24,11 @@ import { createModel, type Model } from '../model/model';
 import type { Ops } from '../model/ops';
 import { initParams } from '../model/params';
 import { rollout } from '../rl/rollout';
+import { trainConfigErrors } from './checks';
 import { createEvaluator, evaluate, type Evaluator } from './evaluate';
 import { createGrpoTrainer, grpoStep, type GrpoTrainer } from './grpo';
 import { createPretrainer, pretrainStep } from './pretrain';
-import { parseCommand, PROTOCOL_VERSION, type Command, type InitCommand, type SampleCommand, type SessionState, type StatusEvent, type TrainerEvent } from './protocol';
+import { parseCommand, PROTOCOL_VERSION, type Command, type InitCommand, type SampleCommand, type SessionState, type SetLiveCommand, type StatusEvent, type TrainerEvent } from './protocol';
 
 export type Post = (e: TrainerEvent, transfer?: Transferable[]) => void;
 
@@ -253,6 +254,20 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     status('ready', 'reset to the base model');
   }
 
+  async function setLive(r: Run<unknown, unknown>, cmd: SetLiveCommand): Promise<void> {
+    // parseCommand checked each value alone; the whole config must still train (e.g. topP other than 1 is refused)
+    const next = cloneConfig(r.cfg);
+    for (const [path, x] of Object.entries(cmd.values)) setPath(next, path, x);
+    const errs = trainConfigErrors(next);
+    if (errs.length > 0) throw new Error(errs.map((e) => e.message).join('; '));
+    // In place: the model, trainer, reference and evaluator all read this one object at each step.
+    for (const cfg of new Set([r.cfg, r.model.cfg, r.tr.cfg])) {
+      for (const [path, x] of Object.entries(cmd.values)) setPath(cfg, path, x);
+    }
+    const what = Object.entries(cmd.values).map(([p, x]) => `${p} = ${String(x)}`).join(', ');
+    status(state, `${what} from step ${r.tr.step}`);
+  }
+
   async function exportCheckpoint<F, I>(r: Run<F, I>): Promise<void> {
     // copies: a CPU read may hand back the live buffer, and the transfer detaches what it sends
     const params = new Float32Array(await r.ops.read(r.model.params));
@@ -294,6 +309,8 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
         return withRun('evaluate', async (r) => post({ type: 'evaluation', v, step: r.tr.step, result: await evaluate(r.ev, r.model) }));
       case 'sample': return withRun('sample', (r) => sample(r, cmd));
       case 'exportCheckpoint': return withRun('exportCheckpoint', exportCheckpoint);
+      // under the lock: it lands between two steps, never inside one
+      case 'setLive': return withRun('setLive', (r) => setLive(r, cmd));
     }
   }
 
