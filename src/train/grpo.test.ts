@@ -6,7 +6,8 @@ import { mergeConfig, type DeepPartial, type RunConfig } from '../core/config';
 import { createCpuOps, type CpuOps } from '../cpu/backend';
 import { createCpuDecodeOps } from '../cpu/decode';
 import type { FloatArray } from '../cpu/types';
-import { createModel, type Model } from '../model/model';
+import { createActivations, createModel, forward, type Model } from '../model/model';
+import { encode } from '../core/tokenizer';
 import type { Ops } from '../model/ops';
 import { initParams } from '../model/params';
 import { createEvaluator, evaluate } from './evaluate';
@@ -150,5 +151,31 @@ describe('GRPO step on the CPU backend', () => {
       // group advantages sum to 0 within each group
     }
     for (let gi = 0; gi < 4; gi++) expect(mean(samples.filter((s) => s.group === gi).map((s) => s.advantage))).toBeCloseTo(0, 9);
+  });
+
+  it("samples' expert choices match the routing of an independent single-row forward of the base weights", async () => {
+    const { ops, tr } = setup();
+    const { samples } = await grpoStep(tr);
+    // The step updated tr's model; routing was read before the update, so re-run the base weights.
+    const { model } = setup({}, {}, ops);
+    const { L, k, E } = model.dims;
+    const acts = createActivations(ops, model, 1, tr.T);
+    for (const s of [samples[0]!, samples[13]!, samples[31]!]) {
+      const p = encode(s.prompt);
+      const n = s.tokens.length;
+      expect(s.experts!.length).toBe(n * L * k);
+      const row = new Int32Array(tr.T);
+      row.set([...p, ...s.tokens].slice(0, tr.T));
+      ops.writeInt(acts.tokens, row);
+      forward(ops, model, acts);
+      for (let l = 0; l < L; l++) {
+        const top = await ops.readInt(acts.topIdx[l]!); // (T,k)
+        for (let j = 0; j < n; j++) {
+          const got = Array.from(s.experts!.subarray((j * L + l) * k, (j * L + l + 1) * k));
+          expect(got).toEqual(Array.from(top.subarray((p.length - 1 + j) * k, (p.length + j) * k)));
+          expect(got.every((e) => e < E)).toBe(true);
+        }
+      }
+    }
   });
 });

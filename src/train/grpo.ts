@@ -120,6 +120,12 @@ export interface GrpoSample {
   kl: Float32Array | null; // (length)
   /** -1 clipped low, +1 clipped high, 0 not clipped. */
   clip: Int8Array | null; // (length)
+  /**
+   * Routed experts (top-k indices) of each layer at the position that predicts
+   * each completion token, from the first inner iteration's forward; null when
+   * the step trained nothing.
+   */
+  experts?: Uint8Array | null; // (length,L,k)
   aha: AhaResult;
 }
 
@@ -200,6 +206,21 @@ function gatherCompletion(x: ArrayLike<number>, seq: Sequences, ro: RolloutResul
   return out;
 }
 
+/** topIdx is L arrays (nSeq*T,k); out is (nSeq,Tc,L,k): the routing at the position predicting each completion token. */
+function gatherExperts(topIdx: readonly Int32Array[], seq: Sequences, ro: RolloutResult, T: number, k: number): Uint8Array {
+  const Tc = ro.maxNew, L = topIdx.length;
+  const out = new Uint8Array(ro.nSeq * Tc * L * k);
+  for (let r = 0; r < ro.nSeq; r++) {
+    for (let j = 0; j < ro.lengths[r]!; j++) {
+      const pos = r * T + seq.start[r]! + j;
+      for (let l = 0; l < L; l++) {
+        for (let i = 0; i < k; i++) out[((r * Tc + j) * L + l) * k + i] = topIdx[l]![pos * k + i]!;
+      }
+    }
+  }
+  return out;
+}
+
 /** Rows of the kept groups, and a (nSeq,Tc) array restricted to them. */
 function keptRows(keep: readonly number[], G: number): number[] {
   return keep.flatMap((b) => Array.from({ length: G }, (_, g) => b * G + g));
@@ -246,6 +267,7 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
   let expertLoad: number[][] = [];
   let logpAll: Float32Array | null = null;
   let logpRefAll: Float32Array | null = null;
+  let expertsAll: Uint8Array | null = null; // (nSeq,Tc,L,k)
   if (rows.length > 0) {
     ops.writeInt(tr.acts.tokens, seq.tokens);
     ops.writeInt(tr.acts.targets, seq.targets);
@@ -284,6 +306,10 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
         for (let i = 0; i < ent.length; i++) { s += mask[i]! * ent[i]!; n += mask[i]!; }
         train.entropy = n > 0 ? s / n : 0;
         expertLoad = Array.from({ length: L }, (_, l) => Array.from(packed.subarray(2 * N + l * E, 2 * N + (l + 1) * E), (c) => c / (N * k)));
+        // For the inspector's expert view: one int readback per layer per step (not per token).
+        const topIdx: Int32Array[] = [];
+        for (let l = 0; l < L; l++) topIdx.push(await ops.readInt(tr.acts.topIdx[l]!));
+        expertsAll = gatherExperts(topIdx, seq, ro, T, k);
       }
       const res = grpoLoss(dLogpK, selectRows(logpAll, rows, Tc), logpOldK, logpRefK, advK, maskK, rows.length, Tc, lossCfg);
       if (!Number.isFinite(res.loss) || !Number.isFinite(auxLoss)) throw stepError(step, it, `the loss is ${res.loss + auxLoss}`);
@@ -316,7 +342,7 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
   tr.step++;
 
   // 6. metrics and samples
-  const samples = makeSamples(problems, G, ro, rowTokens, texts, rw, adv, new Set(rows), logpAll, logpRefAll, g.epsLow, g.epsHigh);
+  const samples = makeSamples(problems, G, ro, rowTokens, texts, rw, adv, new Set(rows), logpAll, logpRefAll, expertsAll, L * k, g.epsLow, g.epsHigh);
   const lens = Array.from(ro.lengths);
   const totalTokens = lens.reduce((x, y) => x + y, 0);
   const stepTime = performance.now() - t0;
@@ -347,6 +373,8 @@ function makeSamples(
   kept: ReadonlySet<number>,
   logp: Float32Array | null, // (nSeq,Tc)
   logpRef: Float32Array | null, // (nSeq,Tc)
+  experts: Uint8Array | null, // (nSeq,Tc,Lk)
+  Lk: number,
   epsLow: number,
   epsHigh: number,
 ): GrpoSample[] {
@@ -369,6 +397,7 @@ function makeSamples(
       truncated: len === 0 || tokens[len - 1] !== TOK.eos,
       logpOld: ro.logp.slice(r * Tc, r * Tc + len),
       logp: cut(logp), ratio: cut(ratio), kl: cut(kl), clip: cut(clip),
+      experts: experts ? experts.slice(r * Tc * Lk, (r * Tc + len) * Lk) : null,
       aha: classifyAha(texts[r]!, p.answer),
     };
   });
