@@ -1,8 +1,115 @@
-// Placeholder until the charts land (helper U2 replaces this file).
+// The Charts region: every training curve of the run, fed by the store at
+// most once per animation frame (useFrameState), downsampled past MAX_POINTS
+// (min/max buckets, see downsample.ts), animations off.
+
+import { useMemo } from 'react';
+import { ReferenceLine } from 'recharts';
+import type { AppState } from '../store';
+import { ChartCard, type LineSpec } from './ChartCard';
+import { downsample } from './downsample';
+import { ExpertLoadChart } from './ExpertLoadChart';
+import { fmt, pct } from './format';
+import { evalReadout, metricReadouts } from './readouts';
+import { evalRows, expertRows, expertShape, lengthRows, metricRows, type Row, type SeriesSpec } from './series';
+import { useFrameState } from './useFrameState';
+import './charts.css';
+
+/** Rows a chart draws at most (recharts renders every point it gets). */
+export const MAX_POINTS = 2000;
+
+const C = { blue: '#4cc9f0', green: '#80ed99', yellow: '#ffd166', red: '#f28482', violet: '#c77dff', grey: '#9fb3c8' };
+
+const REWARD: SeriesSpec[] = [
+  { key: 'total', label: 'total', color: C.blue, get: (m) => m.reward },
+  { key: 'accuracy', label: 'accuracy', color: C.green, get: (m) => m.rewards.accuracy },
+  { key: 'format', label: 'format', color: C.yellow, get: (m) => m.rewards.format },
+];
+const AHA: SeriesSpec[] = [
+  { key: 'reflection', label: 'reflection', color: C.blue, get: (m) => m.aha.reflection },
+  { key: 'aha', label: 'aha', color: C.red, get: (m) => m.aha.aha },
+  { key: 'verification', label: 'verification', color: C.green, get: (m) => m.aha.verification },
+  { key: 'overthinking', label: 'overthinking', color: C.yellow, get: (m) => m.aha.overthinking },
+];
+const CLIP: SeriesSpec[] = [
+  { key: 'region', label: 'region', color: C.blue, get: (m) => m.clipRatio.region, trained: true },
+  { key: 'low', label: 'low', color: C.yellow, get: (m) => m.clipRatio.low, trained: true },
+  { key: 'high', label: 'high', color: C.red, get: (m) => m.clipRatio.high, trained: true },
+];
+const single = (key: string, label: string, color: string, get: SeriesSpec['get']): SeriesSpec[] => [{ key, label, color, get, trained: true }];
+const KL = single('kl', 'KL', C.violet, (m) => m.kl);
+const ENTROPY = single('entropy', 'entropy', C.green, (m) => m.entropy);
+const POLICY_LOSS = single('policyLoss', 'policy loss', C.red, (m) => m.policyLoss);
+const GRAD_NORM = single('gradNorm', 'grad norm', C.yellow, (m) => m.gradNorm);
+const SPEED: SeriesSpec[] = [
+  { key: 'stepTime', label: 'step time (ms)', color: C.blue, get: (m) => m.stepTime },
+  { key: 'tokensPerSec', label: 'tokens/s', color: C.yellow, get: (m) => m.tokensPerSec },
+];
+const EVAL_LINES: LineSpec[] = [
+  { key: 'greedy', label: 'greedy', color: C.green },
+  { key: 'sampled', label: 'sampled pass@1', color: C.blue, dashed: true },
+];
+const LENGTH_LINES: LineSpec[] = [{ key: 'mean', label: 'mean', color: C.blue }];
+const LENGTH_BAND = { min: 'min', max: 'max', label: 'min–max', color: C.blue };
+
+const selMetrics = (s: AppState) => s.metrics;
+const selEvals = (s: AppState) => s.evals;
+const selBaseAha = (s: AppState) => s.baseAha;
+const selFirstAha = (s: AppState) => s.firstAhaStep;
+
+function useRows(metrics: AppState['metrics'], specs: SeriesSpec[]): readonly Row[] {
+  return useMemo(() => downsample(metricRows(metrics, specs), specs.map((s) => s.key), MAX_POINTS), [metrics, specs]);
+}
+
+const lines = (specs: SeriesSpec[]): LineSpec[] => specs.map(({ key, label, color }) => ({ key, label, color }));
+const REWARD_LINES = lines(REWARD), AHA_LINES = lines(AHA), CLIP_LINES = lines(CLIP);
+const SPEED_LINES: LineSpec[] = [lines(SPEED)[0]!, { ...lines(SPEED)[1]!, right: { label: 'tokens/s' } }];
+
 export function Charts() {
+  const metrics = useFrameState(selMetrics);
+  const evals = useFrameState(selEvals);
+  const baseAha = useFrameState(selBaseAha);
+  const firstAhaStep = useFrameState(selFirstAha);
+
+  const reward = useRows(metrics, REWARD);
+  const aha = useRows(metrics, AHA);
+  const clip = useRows(metrics, CLIP);
+  const kl = useRows(metrics, KL);
+  const entropy = useRows(metrics, ENTROPY);
+  const policyLoss = useRows(metrics, POLICY_LOSS);
+  const gradNorm = useRows(metrics, GRAD_NORM);
+  const speed = useRows(metrics, SPEED);
+  const length = useMemo(() => downsample(lengthRows(metrics), ['mean', 'min', 'max'], MAX_POINTS), [metrics]);
+  const held = useMemo(() => downsample(evalRows(evals), ['greedy', 'sampled'], MAX_POINTS), [evals]);
+  const [L, E] = expertShape(metrics);
+  const experts = useMemo(() => {
+    const keys = Array.from({ length: E }, (_, e) => `e${e}`);
+    return Array.from({ length: L }, (_, l) => downsample(expertRows(metrics, l), keys, MAX_POINTS));
+  }, [metrics, L, E]);
+  const r = useMemo(() => metricReadouts(metrics, firstAhaStep, baseAha), [metrics, firstAhaStep, baseAha]);
+
   return (
-    <section aria-label="Charts" className="card">
+    <section aria-label="Charts" className="card charts">
       <h2>Charts</h2>
+      {metrics.length === 0 && <p className="charts-waiting">Press Play: the curves start at the first step. Until then, waiting for the first step.</p>}
+      <div className="chart-grid">
+        <ChartCard id="reward" title="Reward" rows={reward} lines={REWARD_LINES} readout={r.reward} yLabel="reward" />
+        <ChartCard id="heldout" title="Held-out accuracy" rows={held} lines={EVAL_LINES} readout={evalReadout(evals)}
+          emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
+        <ChartCard id="length" title="Completion length" rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} readout={r.length} yLabel="tokens" />
+        <ChartCard id="aha" title="Aha moments" rows={aha} lines={AHA_LINES} readout={r.aha} yDomain={[0, 'auto']} yTick={pct}>
+          {baseAha && <ReferenceLine y={baseAha.aha} stroke={C.red} strokeDasharray="6 4" strokeOpacity={0.8}
+            label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', fill: C.red, fontSize: 10 }} />}
+          {firstAhaStep !== null && <ReferenceLine x={firstAhaStep} stroke={C.red}
+            label={{ value: 'first aha', position: 'insideTopLeft', fill: C.red, fontSize: 10 }} />}
+        </ChartCard>
+        <ChartCard id="kl" title="KL" rows={kl} lines={KL} readout={r.kl} />
+        <ChartCard id="entropy" title="Entropy" rows={entropy} lines={ENTROPY} readout={r.entropy} yLabel="nats" />
+        <ChartCard id="clip" title="Clip ratio" rows={clip} lines={CLIP_LINES} readout={r.clip} yDomain={[0, 'auto']} yTick={pct} />
+        <ChartCard id="policyLoss" title="Policy loss" rows={policyLoss} lines={POLICY_LOSS} readout={r.policyLoss} />
+        <ChartCard id="gradNorm" title="Grad norm" rows={gradNorm} lines={GRAD_NORM} readout={r.gradNorm} yTick={fmt} />
+        <ChartCard id="speed" title="Step time and tokens/s" rows={speed} lines={SPEED_LINES} readout={r.speed} yLabel="ms" />
+        <ExpertLoadChart layers={experts} experts={E} readout={r.experts} />
+      </div>
     </section>
   );
 }

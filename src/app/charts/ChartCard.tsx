@@ -1,0 +1,126 @@
+// One chart: a heading, a text readout of the latest value (the accessible,
+// testable twin of the picture), and a recharts plot of rows against steps.
+// Animations are off: the data changes every frame while training.
+
+import type { ReactNode } from 'react';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { fmt } from './format';
+import type { Row } from './series';
+
+export const WAITING = 'waiting for the first step';
+
+export interface LineSpec {
+  key: string;
+  label: string;
+  color: string;
+  dashed?: boolean;
+  /** Plot against a second y axis on the right (for a series on another scale). */
+  right?: { label: string };
+}
+
+export interface ChartCardProps {
+  /** Names the readout: data-testid readout-{id}. */
+  id: string;
+  title: string;
+  rows: readonly Row[];
+  lines: readonly LineSpec[];
+  readout: string | null;
+  /** What the empty chart says; defaults to WAITING. */
+  emptyText?: string;
+  yLabel?: string;
+  yDomain?: [number | 'auto', number | 'auto'];
+  yTick?: (v: number) => string;
+  /** A shaded min–max band under the lines. */
+  band?: { min: string; max: string; label: string; color: string };
+  /** Reference lines and the like, drawn inside the chart. */
+  children?: ReactNode;
+}
+
+const AXIS = { stroke: '#6f86a3', fontSize: 11 };
+
+export function ChartCard(p: ChartCardProps) {
+  const headingId = `chart-${p.id}-title`;
+  const empty = p.rows.length === 0;
+  // a lone point draws no line segment: show dots until there are a few
+  const dot = p.rows.length < 20 ? { r: 2 } : false;
+  const right = p.lines.find((l) => l.right)?.right;
+  return (
+    <figure className="chart-card" aria-labelledby={headingId} data-chart={p.id}>
+      <h3 id={headingId}>{p.title}</h3>
+      <p className="chart-readout" data-testid={`readout-${p.id}`}>
+        {p.readout ?? p.emptyText ?? WAITING}
+      </p>
+      {empty ? (
+        <div className="chart-empty">{p.emptyText ?? WAITING}</div>
+      ) : (
+        <div className="chart-plot">
+          <ResponsiveContainer width="100%" height="100%">
+            <ComposedChart data={p.rows as Row[]} margin={{ top: 4, right: right ? 0 : 8, bottom: 14, left: 0 }}>
+              <CartesianGrid stroke="#253756" strokeDasharray="3 3" />
+              <XAxis
+                dataKey="step"
+                type="number"
+                domain={['dataMin', 'dataMax']}
+                allowDecimals={false}
+                tick={AXIS}
+                stroke={AXIS.stroke}
+                label={{ value: 'step', position: 'insideBottom', offset: -10, fill: AXIS.stroke, fontSize: 11 }}
+              />
+              <YAxis
+                domain={p.yDomain ?? ['auto', 'auto']}
+                tick={AXIS}
+                stroke={AXIS.stroke}
+                width={44}
+                tickFormatter={p.yTick ?? fmt}
+                label={p.yLabel ? { value: p.yLabel, angle: -90, position: 'insideLeft', fill: AXIS.stroke, fontSize: 11, dx: 8 } : undefined}
+              />
+              {right && (
+                <YAxis
+                  yAxisId="right"
+                  orientation="right"
+                  tick={AXIS}
+                  stroke={AXIS.stroke}
+                  width={48}
+                  tickFormatter={fmt}
+                  label={{ value: right.label, angle: 90, position: 'insideRight', fill: AXIS.stroke, fontSize: 11, dx: -8 }}
+                />
+              )}
+              <Tooltip
+                contentStyle={{ background: '#0f1724', border: '1px solid #253756', fontSize: 12 }}
+                labelFormatter={(s) => `step ${String(s)}`}
+                formatter={(v) => (typeof v === 'number' ? (p.yTick ?? fmt)(v) : Array.isArray(v) ? v.map((x) => fmt(Number(x))).join('–') : String(v))}
+                isAnimationActive={false}
+              />
+              {p.lines.length + (p.band ? 1 : 0) > 1 && <Legend wrapperStyle={{ fontSize: 11 }} verticalAlign="top" height={18} />}
+              {p.band && (
+                <Area
+                  dataKey={(r: Row) => [r[p.band!.min], r[p.band!.max]]}
+                  name={p.band.label}
+                  stroke="none"
+                  fill={p.band.color}
+                  fillOpacity={0.25}
+                  isAnimationActive={false}
+                />
+              )}
+              {p.lines.map((l) => (
+                <Line
+                  key={l.key}
+                  dataKey={l.key}
+                  name={l.label}
+                  stroke={l.color}
+                  strokeWidth={1.5}
+                  strokeDasharray={l.dashed ? '4 3' : undefined}
+                  dot={dot}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                  yAxisId={l.right ? 'right' : 0}
+                />
+              ))}
+              {p.children}
+            </ComposedChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </figure>
+  );
+}

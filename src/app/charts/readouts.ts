@@ -1,0 +1,49 @@
+// The text readouts under each chart heading: the latest value in words
+// ("reward 0.42 at step 17"). Pure formatting of what the worker reported.
+
+import type { AhaRates } from '../../rl/aha';
+import type { EvalResult } from '../../train/evaluate';
+import type { GrpoMetrics } from '../../train/grpo';
+import { fmt, pct } from './format';
+
+type Readouts = Record<'reward' | 'length' | 'aha' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'experts' | 'speed', string | null>;
+
+/** The readouts of the latest step, all null before the first. */
+export function metricReadouts(metrics: readonly GrpoMetrics[], firstAhaStep: number | null, baseAha: AhaRates | null): Readouts {
+  const m = metrics[metrics.length - 1];
+  if (!m) return { reward: null, length: null, aha: null, kl: null, entropy: null, clip: null, policyLoss: null, gradNorm: null, experts: null, speed: null };
+  const at = `at step ${m.step}`;
+  // a step dynamic sampling skipped trained nothing: say so rather than print its zeros
+  const trained = (s: string) => (m.skipped ? `step ${m.step} skipped (no group had a reward spread)` : s);
+  const first = firstAhaStep === null ? 'no aha yet' : `first aha at step ${firstAhaStep}`;
+  const base = baseAha ? ` · base ${pct(baseAha.aha)}` : '';
+  return {
+    reward: `reward ${fmt(m.reward)} ${at} · accuracy ${fmt(m.rewards.accuracy)} · format ${fmt(m.rewards.format)}`,
+    length: `mean length ${fmt(m.completionLength.mean)} tokens ${at} · min ${m.completionLength.min} · max ${m.completionLength.max}`,
+    aha: `aha ${pct(m.aha.aha)} ${at}${base} · reflection ${pct(m.aha.reflection)} · verification ${pct(m.aha.verification)} · overthinking ${pct(m.aha.overthinking)} · ${first}`,
+    kl: trained(`KL ${fmt(m.kl)} ${at}`),
+    entropy: trained(`entropy ${fmt(m.entropy)} nats ${at}`),
+    clip: trained(`clipped ${pct(m.clipRatio.region)} of tokens ${at} · low ${pct(m.clipRatio.low)} · high ${pct(m.clipRatio.high)}`),
+    policyLoss: trained(`policy loss ${fmt(m.policyLoss)} ${at}`),
+    gradNorm: trained(`grad norm ${fmt(m.gradNorm)} ${at}`),
+    experts: expertReadout(m),
+    speed: `${fmt(m.stepTime)} ms per step · ${fmt(m.tokensPerSec)} tokens/s ${at}`,
+  };
+}
+
+/** The busiest expert of any layer at the latest step, against the uniform share 1/E. */
+function expertReadout(m: GrpoMetrics): string | null {
+  let best: { l: number; e: number; v: number } | null = null;
+  m.expertLoad.forEach((load, l) => load.forEach((v, e) => { if (!best || v > best.v) best = { l, e, v }; }));
+  const b = best as { l: number; e: number; v: number } | null;
+  const E = m.expertLoad[0]?.length ?? 0;
+  if (!b || E === 0) return null;
+  return `busiest: expert ${b.e} of layer ${b.l} with ${pct(b.v)} of the choices at step ${m.step} (balanced: ${pct(1 / E)})`;
+}
+
+/** The latest held-out evaluation, or null before any. */
+export function evalReadout(evals: readonly { step: number; result: EvalResult }[]): string | null {
+  const e = evals[evals.length - 1];
+  if (!e) return null;
+  return `greedy ${pct(e.result.greedy.accuracy)} · sampled pass@1 ${pct(e.result.sampled.accuracy)} at step ${e.step} (${e.result.problems} problems)`;
+}
