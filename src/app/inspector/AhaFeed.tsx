@@ -1,8 +1,51 @@
-// Placeholder until the aha feed lands (helper U3 replaces this file).
+// The aha feed: completions the detector classified as aha (a wrong candidate,
+// <wait>, then the right answer), newest first. Clicking one opens its step
+// in the inspector.
+import { useStore, type AhaItem } from '../store';
+import { splitSpan } from './tokens';
+import './inspector.css';
+
 export function AhaFeed() {
+  const feed = useStore((s) => s.ahaFeed);
+  const selectStep = useStore((s) => s.selectStep);
+  const kept = useStore((s) => s.history.length > 0 ? s.history[0]!.step : null);
+
+  const open = (item: AhaItem) => {
+    selectStep(item.step);
+    document.getElementById('step-inspector')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  };
+
   return (
-    <section aria-label="Aha feed" className="card">
+    <section aria-label="Aha feed" className="card aha-feed">
       <h2>Aha moments</h2>
+      {feed.length === 0 ? (
+        <p className="muted">None yet. An aha is a completion that states a wrong answer, writes &lt;wait&gt;, and ends right.</p>
+      ) : (
+        <ul>
+          {feed.map((item) => {
+            const [before, inside, after] = splitSpan(item.completion, item.span);
+            const gone = kept === null || item.step < kept;
+            return (
+              <li key={`${item.step}-${item.index}`}>
+                <button
+                  type="button"
+                  className="aha-item"
+                  onClick={() => open(item)}
+                  disabled={gone}
+                  title={gone ? 'this step is no longer kept in memory' : 'open this step in the inspector'}
+                >
+                  <span className="aha-step">step {item.step}</span> <code>{item.prompt.replace('<bos>', '')}</code>{' '}
+                  <code className="aha-text">
+                    {before}
+                    <mark>{inside}</mark>
+                    {after}
+                  </code>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
     </section>
   );
 }

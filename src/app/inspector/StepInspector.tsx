@@ -1,8 +1,154 @@
-// Placeholder until the inspector lands (helper U3 replaces this file).
+// The step inspector: a scrubber over the steps kept in store.history, and for
+// the chosen step every group's prompt and G completions, coloured by reward,
+// with advantage bars and a per-token view. Shows what the trainer reported;
+// computes nothing beyond colours and sums for display.
+import { memo } from 'react';
+import type { GrpoSample } from '../../train/grpo';
+import { useStore, type StepRecord, type TokenView } from '../store';
+import { TOKEN_VIEWS, expertColor, formatValue, groupSamples, maxAbsAdvantage, rewardColor, tokenColor, tokenPieces, tokenValue } from './tokens';
+import './inspector.css';
+
 export function StepInspector() {
+  const history = useStore((s) => s.history);
+  const selectedStep = useStore((s) => s.selectedStep);
+  const tokenView = useStore((s) => s.tokenView);
+  const selectStep = useStore((s) => s.selectStep);
+  const setTokenView = useStore((s) => s.setTokenView);
+
+  const idx = selectedStep === null ? history.length - 1 : history.findIndex((h) => h.step === selectedStep);
+  const record = idx >= 0 ? history[idx] : history[history.length - 1];
+  const shown = idx >= 0 ? idx : history.length - 1;
+
   return (
-    <section aria-label="Step inspector" className="card">
+    <section aria-label="Step inspector" className="card inspector" id="step-inspector">
       <h2>Step inspector</h2>
+      {history.length === 0 ? (
+        <p className="muted">No steps yet. Press Step or Play: each step's B prompts and their G completions appear here.</p>
+      ) : (
+        <>
+          <div className="inspector-controls">
+            <label>
+              Step{' '}
+              <input
+                type="range"
+                aria-label="Step"
+                min={0}
+                max={history.length - 1}
+                value={shown}
+                onChange={(e) => selectStep(history[Number(e.target.value)]?.step ?? null)}
+              />
+            </label>
+            <output data-testid="inspector-step">
+              step {record!.step} ({shown + 1} of {history.length} kept)
+            </output>
+            <button type="button" disabled={selectedStep === null} onClick={() => selectStep(null)}>
+              Follow latest
+            </button>
+            <label>
+              Token view{' '}
+              <select aria-label="Token view" value={tokenView} onChange={(e) => setTokenView(e.target.value as TokenView)}>
+                {TOKEN_VIEWS.map((v) => (
+                  <option key={v.value} value={v.value}>
+                    {v.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <Legend view={tokenView} />
+          <StepView record={record!} view={tokenView} />
+        </>
+      )}
     </section>
+  );
+}
+
+function Legend({ view }: { view: TokenView }) {
+  const text: Record<TokenView, string> = {
+    logp: 'Token colour: log-probability under the policy (red = unlikely).',
+    ratio: 'Token colour: π/π_old ratio (green above 1, red below).',
+    clip: 'Token colour: clipped by ε (red = clipped low, green = clipped high).',
+    kl: 'Token colour: k3 KL to the reference (orange = far). Needs β > 0.',
+    expert: 'Token colour: top-1 routed expert of the first layer; hover for every layer’s choice.',
+  };
+  return (
+    <p className="muted legend">
+      {text[view]} <span className="tok wait">&lt;wait&gt;</span> tokens are outlined; <span className="tok in-span">aha segments</span> are underlined.
+    </p>
+  );
+}
+
+const StepView = memo(function StepView({ record, view }: { record: StepRecord; view: TokenView }) {
+  const samples = record.samples;
+  const groups = groupSamples(samples);
+  const maxAdv = maxAbsAdvantage(samples);
+  const totals = samples.map((s) => s.reward.total);
+  const lo = Math.min(...totals), hi = Math.max(...totals);
+  return (
+    <div className="groups" data-step={record.step}>
+      {groups.map((g) => (
+        <article key={g.group} className={g.kept ? 'group' : 'group dropped'} data-testid="group" data-group={g.group} data-kept={g.kept}>
+          <header>
+            <code>{g.prompt.replace('<bos>', '')}</code> <span className="muted">expected {g.expected}</span>
+            {!g.kept && <span className="badge">dropped by dynamic sampling (no reward spread)</span>}
+            <span className="muted adv-sum">Σ advantage {formatValue(g.advantageSum)}</span>
+          </header>
+          <ol>
+            {g.rows.map((i) => (
+              <Completion key={i} s={samples[i]!} view={view} maxAdv={maxAdv} bg={rewardColor(samples[i]!.reward.total, lo, hi)} />
+            ))}
+          </ol>
+        </article>
+      ))}
+    </div>
+  );
+});
+
+function Completion({ s, view, maxAdv, bg }: { s: GrpoSample; view: TokenView; maxAdv: number; bg: string }) {
+  const w = (Math.abs(s.advantage) / maxAdv) * 50;
+  const r = s.reward;
+  return (
+    <li className="completion" data-testid="completion" data-advantage={s.advantage} data-reward={r.total} style={{ borderLeftColor: bg }}>
+      <span className="adv" title={`advantage ${formatValue(s.advantage)}`} aria-label={`advantage ${formatValue(s.advantage)}`}>
+        <span className={s.advantage >= 0 ? 'adv-bar pos' : 'adv-bar neg'} style={s.advantage >= 0 ? { left: '50%', width: `${w}%` } : { right: '50%', width: `${w}%` }} />
+      </span>
+      <span className="reward" style={{ background: bg }} title={`format ${r.format}, accuracy ${r.accuracy}, overlong ${formatValue(r.overlong)}`}>
+        R {formatValue(r.total)}
+      </span>
+      <span className="components muted">
+        acc {formatValue(r.accuracy)} · fmt {formatValue(r.format)}
+        {r.overlong !== 0 && <> · long {formatValue(r.overlong)}</>}
+        {s.truncated && <> · truncated</>}
+        {s.aha.aha && <> · aha</>}
+      </span>
+      <Tokens s={s} view={view} />
+    </li>
+  );
+}
+
+function Tokens({ s, view }: { s: GrpoSample; view: TokenView }) {
+  const pieces = tokenPieces(s.tokens, s.aha.span);
+  const lk = s.experts && s.tokens.length > 0 ? s.experts.length / s.tokens.length : 0;
+  return (
+    <span className="tokens">
+      {pieces.map((p) => {
+        let bg = 'transparent', title: string;
+        if (view === 'expert') {
+          const ex = s.experts ? Array.from(s.experts.subarray(p.index * lk, (p.index + 1) * lk)) : null;
+          if (ex && ex.length > 0) bg = expertColor(ex[0]!);
+          title = ex ? `experts ${ex.join(' ')}` : 'expert choices not recorded';
+        } else {
+          const v = tokenValue(s, view, p.index);
+          bg = tokenColor(view, v);
+          title = v === null ? `${view} not recorded` : `${view} ${formatValue(v)}`;
+        }
+        const cls = `tok${p.wait ? ' wait' : ''}${p.inSpan ? ' in-span' : ''}`;
+        return (
+          <span key={p.index} className={cls} style={{ background: bg }} title={`${p.text}: ${title}`}>
+            {p.text}
+          </span>
+        );
+      })}
+    </span>
   );
 }
