@@ -1,0 +1,77 @@
+// The header: product name, backend badge, the run's readouts (step, steps/s,
+// tokens/s, pretraining progress, status line), the controls, and a banner for
+// the worker's errors.
+import { useStore } from '../store';
+import { BackendBadge } from './BackendBadge';
+import { Controls } from './Controls';
+import { errorSentence, formatRate, pretrainText } from './format';
+
+export function Header() {
+  return (
+    <header className="app-header">
+      <div className="header-row">
+        <h1>GRPO Playground</h1>
+        <BackendBadge />
+        <Readouts />
+        <Controls />
+      </div>
+      <StatusLine />
+      <ErrorBanner />
+    </header>
+  );
+}
+
+function Readouts() {
+  const step = useStore((s) => s.step);
+  const stepsPerSec = useStore((s) => s.stepsPerSec);
+  const tokensPerSec = useStore((s) => s.tokensPerSec);
+  return (
+    <dl className="readouts">
+      <div>
+        <dt>step</dt>
+        <dd data-testid="header-step">{step}</dd>
+      </div>
+      <div>
+        <dt>steps/s</dt>
+        <dd data-testid="header-steps-per-sec">{formatRate(stepsPerSec)}</dd>
+      </div>
+      <div>
+        <dt>tokens/s</dt>
+        <dd data-testid="header-tokens-per-sec">{formatRate(tokensPerSec)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function StatusLine() {
+  const status = useStore((s) => s.status);
+  const message = useStore((s) => s.statusMessage);
+  const pretrain = useStore((s) => s.pretrain);
+  return (
+    <div className="status-line">
+      <span role="status" data-testid="run-status" data-state={status}>
+        <strong>{status}</strong>
+        {message ? ` — ${message}` : ''}
+      </span>
+      {status === 'pretraining' && pretrain && (
+        <label className="pretrain">
+          pretraining the base model {pretrainText(pretrain)}
+          <progress aria-label="Pretraining" max={pretrain.total} value={Math.min(pretrain.step + 1, pretrain.total)} />
+        </label>
+      )}
+    </div>
+  );
+}
+
+function ErrorBanner() {
+  const error = useStore((s) => s.error);
+  if (!error) return null;
+  return (
+    <div className="error-banner" role="alert">
+      <span>{errorSentence(error)}</span>
+      <button type="button" onClick={() => useStore.setState({ error: null })} aria-label="Dismiss the error">
+        ×
+      </button>
+    </div>
+  );
+}
