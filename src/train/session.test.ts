@@ -132,6 +132,9 @@ describe('trainer session on the CPU backend', () => {
     expect(ms.length).toBeGreaterThanOrEqual(1);
     expect(ms.length).toBeLessThanOrEqual(evStep + 2); // the step in flight at pause, and no other
     expect(h.session.state).toBe('paused');
+    // the pause was acknowledged when it arrived, before the stop
+    const st = h.of('status').map((e) => e.message);
+    expect(st.slice(-2)).toEqual(['pausing after the step in flight', `stopped at step ${ms.length}`]);
     const n0 = ms.length;
     await new Promise((r) => setTimeout(r, 50));
     expect(h.of('metrics').length).toBe(n0); // really stopped

@@ -300,6 +300,8 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       case 'play': return startSteps(Infinity);
       case 'step': return startSteps(cmd.n);
       case 'pause':
+        // said at once, not after the step in flight: the page sees the worker took the pause
+        if (loop && pending > 0) status('running', 'pausing after the step in flight');
         pending = 0;
         return;
       case 'reset':
