@@ -56,5 +56,6 @@ test('one step fills the inspector (B×G completions, advantages summing to 0 pe
   await expect(pg.getByRole('button', { name: 'Ask' })).toBeDisabled();
 
   await page.screenshot({ path: '/tmp/inspector.png', fullPage: true });
+  await inspector.screenshot({ path: '/tmp/inspector-region.png' });
   expect(errors).toEqual([]);
 });

@@ -91,7 +91,7 @@ const StepView = memo(function StepView({ record, view }: { record: StepRecord; 
           <header>
             <code>{g.prompt.replace('<bos>', '')}</code> <span className="muted">expected {g.expected}</span>
             {!g.kept && <span className="badge">dropped by dynamic sampling (no reward spread)</span>}
-            <span className="muted adv-sum">Σ advantage {formatValue(g.advantageSum)}</span>
+            <span className="muted adv-sum">Σ advantage {formatValue(Math.abs(g.advantageSum) < 1e-9 ? 0 : g.advantageSum)}</span>
           </header>
           <ol>
             {g.rows.map((i) => (
