@@ -14,8 +14,8 @@ export interface LineSpec {
   label: string;
   color: string;
   dashed?: boolean;
-  /** Plot against a second y axis on the right (for a series on another scale). */
-  right?: { label: string };
+  /** Plot against a second y axis on the right (for a series on another scale; the legend names it). */
+  right?: boolean;
 }
 
 export interface ChartCardProps {
@@ -27,8 +27,7 @@ export interface ChartCardProps {
   readout: string | null;
   /** What the empty chart says; defaults to WAITING. */
   emptyText?: string;
-  yLabel?: string;
-  yDomain?: [number | 'auto', number | 'auto'];
+  yDomain?: [number | 'auto', number | 'auto' | ((dataMax: number) => number)];
   yTick?: (v: number) => string;
   /** A shaded min–max band under the lines. */
   band?: { min: string; max: string; label: string; color: string };
@@ -43,7 +42,7 @@ export function ChartCard(p: ChartCardProps) {
   const empty = p.rows.length === 0;
   // a lone point draws no line segment: show dots until there are a few
   const dot = p.rows.length < 20 ? { r: 2 } : false;
-  const right = p.lines.find((l) => l.right)?.right;
+  const right = p.lines.some((l) => l.right);
   return (
     <figure className="chart-card" aria-labelledby={headingId} data-chart={p.id}>
       <h3 id={headingId}>{p.title}</h3>
@@ -72,7 +71,7 @@ export function ChartCard(p: ChartCardProps) {
                 stroke={AXIS.stroke}
                 width={44}
                 tickFormatter={p.yTick ?? fmt}
-                label={p.yLabel ? { value: p.yLabel, angle: -90, position: 'insideLeft', fill: AXIS.stroke, fontSize: 11, dx: 8 } : undefined}
+                niceTicks="snap125"
               />
               {right && (
                 <YAxis
@@ -82,7 +81,7 @@ export function ChartCard(p: ChartCardProps) {
                   stroke={AXIS.stroke}
                   width={48}
                   tickFormatter={fmt}
-                  label={{ value: right.label, angle: 90, position: 'insideRight', fill: AXIS.stroke, fontSize: 11, dx: -8 }}
+                  niceTicks="snap125"
                 />
               )}
               <Tooltip

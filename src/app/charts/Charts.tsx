@@ -49,6 +49,8 @@ const EVAL_LINES: LineSpec[] = [
   { key: 'sampled', label: 'sampled pass@1', color: C.blue, dashed: true },
 ];
 const LENGTH_LINES: LineSpec[] = [{ key: 'mean', label: 'mean', color: C.blue }];
+/** Rates and ratios: from 0, and at least to 5% so an all-zero series sits on a readable axis. */
+const FRACTION: [number, (dataMax: number) => number] = [0, (max) => Math.max(max, 0.05)];
 const LENGTH_BAND = { min: 'min', max: 'max', label: 'min–max', color: C.blue };
 
 const selMetrics = (s: AppState) => s.metrics;
@@ -62,7 +64,7 @@ function useRows(metrics: AppState['metrics'], specs: SeriesSpec[]): readonly Ro
 
 const lines = (specs: SeriesSpec[]): LineSpec[] => specs.map(({ key, label, color }) => ({ key, label, color }));
 const REWARD_LINES = lines(REWARD), AHA_LINES = lines(AHA), CLIP_LINES = lines(CLIP);
-const SPEED_LINES: LineSpec[] = [lines(SPEED)[0]!, { ...lines(SPEED)[1]!, right: { label: 'tokens/s' } }];
+const SPEED_LINES: LineSpec[] = [lines(SPEED)[0]!, { ...lines(SPEED)[1]!, right: true }];
 
 export function Charts() {
   const metrics = useFrameState(selMetrics);
@@ -92,22 +94,22 @@ export function Charts() {
       <h2>Charts</h2>
       {metrics.length === 0 && <p className="charts-waiting">Press Play: the curves start at the first step. Until then, waiting for the first step.</p>}
       <div className="chart-grid">
-        <ChartCard id="reward" title="Reward" rows={reward} lines={REWARD_LINES} readout={r.reward} yLabel="reward" />
+        <ChartCard id="reward" title="Reward" rows={reward} lines={REWARD_LINES} readout={r.reward} />
         <ChartCard id="heldout" title="Held-out accuracy" rows={held} lines={EVAL_LINES} readout={evalReadout(evals)}
           emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
-        <ChartCard id="length" title="Completion length" rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} readout={r.length} yLabel="tokens" />
-        <ChartCard id="aha" title="Aha moments" rows={aha} lines={AHA_LINES} readout={r.aha} yDomain={[0, 'auto']} yTick={pct}>
+        <ChartCard id="length" title="Completion length" rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} readout={r.length} />
+        <ChartCard id="aha" title="Aha moments" rows={aha} lines={AHA_LINES} readout={r.aha} yDomain={FRACTION} yTick={pct}>
           {baseAha && <ReferenceLine y={baseAha.aha} stroke={C.red} strokeDasharray="6 4" strokeOpacity={0.8}
             label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', fill: C.red, fontSize: 10 }} />}
           {firstAhaStep !== null && <ReferenceLine x={firstAhaStep} stroke={C.red}
             label={{ value: 'first aha', position: 'insideTopLeft', fill: C.red, fontSize: 10 }} />}
         </ChartCard>
         <ChartCard id="kl" title="KL" rows={kl} lines={KL} readout={r.kl} />
-        <ChartCard id="entropy" title="Entropy" rows={entropy} lines={ENTROPY} readout={r.entropy} yLabel="nats" />
-        <ChartCard id="clip" title="Clip ratio" rows={clip} lines={CLIP_LINES} readout={r.clip} yDomain={[0, 'auto']} yTick={pct} />
+        <ChartCard id="entropy" title="Entropy" rows={entropy} lines={ENTROPY} readout={r.entropy} />
+        <ChartCard id="clip" title="Clip ratio" rows={clip} lines={CLIP_LINES} readout={r.clip} yDomain={FRACTION} yTick={pct} />
         <ChartCard id="policyLoss" title="Policy loss" rows={policyLoss} lines={POLICY_LOSS} readout={r.policyLoss} />
         <ChartCard id="gradNorm" title="Grad norm" rows={gradNorm} lines={GRAD_NORM} readout={r.gradNorm} yTick={fmt} />
-        <ChartCard id="speed" title="Step time and tokens/s" rows={speed} lines={SPEED_LINES} readout={r.speed} yLabel="ms" />
+        <ChartCard id="speed" title="Step time and tokens/s" rows={speed} lines={SPEED_LINES} readout={r.speed} />
         <ExpertLoadChart layers={experts} experts={E} readout={r.experts} />
       </div>
     </section>

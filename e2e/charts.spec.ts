@@ -1,0 +1,48 @@
+import { expect, test, type Locator } from '@playwright/test';
+
+// The Charts region: every chart is named by its heading, and Play makes the
+// reward chart grow (its readout's step rises and its SVG line gains points).
+
+const HEADINGS = [
+  'Reward', 'Held-out accuracy', 'Completion length', 'Aha moments', 'KL', 'Entropy',
+  'Clip ratio', 'Policy loss', 'Grad norm', 'Expert load', 'Step time and tokens/s',
+];
+
+const stepOf = (text: string): number => Number(/at step (\d+)/.exec(text)?.[1] ?? -1);
+const readStep = async (readout: Locator) => stepOf(await readout.innerText());
+
+/** Coordinate pairs in the reward chart's first line path: the points it draws. */
+async function linePoints(charts: Locator): Promise<number> {
+  const d = (await charts.locator('[data-chart="reward"] path.recharts-line-curve').first().getAttribute('d')) ?? '';
+  return d.match(/-?[\d.]+(e-?\d+)?,-?[\d.]+/g)?.length ?? 0;
+}
+
+test('Play grows the reward chart; every chart has a heading; no console errors', async ({ page }) => {
+  test.setTimeout(110_000);
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/?config=quick');
+
+  const charts = page.getByRole('region', { name: 'Charts' });
+  const reward = charts.getByTestId('readout-reward');
+  await expect(reward).toHaveText('waiting for the first step');
+  for (const name of HEADINGS) await expect(charts.getByRole('heading', { name, exact: true }), name).toBeVisible();
+
+  const play = page.getByRole('button', { name: 'Play', exact: true });
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  await play.click();
+  await expect(reward).toHaveText(/^reward -?[\d.e-]+ at step \d+/, { timeout: 30_000 });
+  const first = await readStep(reward);
+  await expect.poll(() => readStep(reward), { timeout: 30_000 }).toBeGreaterThan(first);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect.poll(() => linePoints(charts), { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+
+  // every per-step readout now says where it is
+  for (const id of ['length', 'aha', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed', 'experts']) {
+    await expect(charts.getByTestId(`readout-${id}`), id).toHaveText(/at step \d+|skipped/);
+  }
+  await page.screenshot({ path: 'test-results/charts.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
