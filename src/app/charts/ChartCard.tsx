@@ -69,7 +69,7 @@ export function ChartCard(p: ChartCardProps) {
                 domain={p.yDomain ?? ['auto', 'auto']}
                 tick={AXIS}
                 stroke={AXIS.stroke}
-                width={44}
+                width="auto"
                 tickFormatter={p.yTick ?? fmt}
                 niceTicks="snap125"
               />
@@ -79,7 +79,7 @@ export function ChartCard(p: ChartCardProps) {
                   orientation="right"
                   tick={AXIS}
                   stroke={AXIS.stroke}
-                  width={48}
+                  width="auto"
                   tickFormatter={fmt}
                   niceTicks="snap125"
                 />
