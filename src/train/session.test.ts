@@ -8,6 +8,7 @@ import { encode } from '../core/tokenizer';
 import { createCpuOps } from '../cpu/backend';
 import { createCpuDecodeOps } from '../cpu/decode';
 import { generate } from '../model/generate';
+import { createBackend } from '../model/backend';
 import { createModel } from '../model/model';
 import { initParams } from '../model/params';
 import { heldOutSet } from '../tasks/split';
@@ -158,6 +159,35 @@ describe('trainer session on the CPU backend', () => {
     const tr = createGrpoTrainer(ops, createCpuDecodeOps(), model);
     for (let s = 0; s < evStep; s++) await grpoStep(tr);
     expect(h.of('evaluation')[0]!.result).toEqual(await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model));
+  });
+
+  it('a pause that arrives inside a step (as on WebGPU, where a step awaits the GPU) stops after it, and step(1) then takes exactly one', async () => {
+    let onRead: (() => void) | null = null;
+    const h = harness({
+      createBackend: async (cfg) => {
+        const b = await createBackend(cfg, { prefer: 'cpu' });
+        const ops = b.ops as unknown as { read(x: unknown): Promise<Float32Array> };
+        const read = ops.read.bind(ops);
+        ops.read = (x) => {
+          const hook = onRead;
+          onRead = null;
+          hook?.();
+          return read(x);
+        };
+        return b;
+      },
+    });
+    await h.initWithBase();
+    await h.send({ type: 'play' });
+    await h.until(() => h.of('metrics').length >= 1);
+    onRead = () => void h.send({ type: 'pause' }); // inside the next step's first read
+    await h.session.idle();
+    const n0 = h.of('metrics').length;
+    expect(n0).toBe(2); // the step the pause landed in finished; none followed
+    await h.send({ type: 'step', n: 1 });
+    await h.session.idle();
+    expect(h.of('metrics').map((e) => e.metrics.step)).toEqual([0, 1, 2]);
+    expect(h.session.state).toBe('paused');
   });
 
   it('reset returns to step 0 and replays identical metrics (same seed)', async () => {

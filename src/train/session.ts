@@ -185,7 +185,7 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       const evaluation = r.tr.step % every === 0 ? await evaluate(r.ev, r.model) : undefined;
       post(evaluation ? { type: 'metrics', v, metrics, evaluation } : { type: 'metrics', v, metrics });
       post({ type: 'samples', v, step: metrics.step, samples });
-      pending--;
+      pending = Math.max(0, pending - 1); // a pause during the step already set 0: a later step(1) must still take one
     } catch (e) {
       if (run !== r) return; // the device was lost meanwhile: already reported
       pending = 0;
