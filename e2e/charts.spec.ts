@@ -39,6 +39,9 @@ test('Play grows the reward chart; every chart has a heading; no console errors'
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await expect.poll(() => linePoints(charts), { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
 
+  // the base model was evaluated at step 0 (DESIGN §6: emergence is a comparison with step 0)
+  await expect(charts.getByTestId('readout-heldout')).toHaveText(/at step 0/, { timeout: 30_000 });
+
   // every per-step readout now says where it is
   for (const id of ['length', 'aha', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed', 'experts']) {
     await expect(charts.getByTestId(`readout-${id}`), id).toHaveText(/at step \d+|skipped/);

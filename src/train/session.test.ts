@@ -123,13 +123,16 @@ describe('trainer session on the CPU backend', () => {
     await h.send({ type: 'play' });
     await h.until(() => h.of('metrics').length >= 1);
     await h.send({ type: 'evaluate' });
-    await h.until(() => h.of('evaluation').length === 1);
+    // the first evaluation is the base model's, posted by init at step 0
+    await h.until(() => h.of('evaluation').length === 2);
+    expect(h.of('evaluation')[0]!.step).toBe(0);
     await h.send({ type: 'pause' });
     await h.session.idle();
     const ms = h.of('metrics');
-    const evStep = h.of('evaluation')[0]!.step;
+    const asked = h.of('evaluation')[1]!;
+    const evStep = asked.step;
     // the evaluation came between steps: it saw exactly the steps whose metrics preceded it
-    expect(evStep).toBe(h.events.filter((e, i) => e.type === 'metrics' && i < h.events.indexOf(h.of('evaluation')[0]!)).length);
+    expect(evStep).toBe(h.events.filter((e, i) => e.type === 'metrics' && i < h.events.indexOf(asked)).length);
     expect(ms.length).toBeGreaterThanOrEqual(1);
     expect(ms.length).toBeLessThanOrEqual(evStep + 2); // the step in flight at pause, and no other
     expect(h.session.state).toBe('paused');
@@ -158,7 +161,7 @@ describe('trainer session on the CPU backend', () => {
     ops.write(model.routerBias, base.routerBias);
     const tr = createGrpoTrainer(ops, createCpuDecodeOps(), model);
     for (let s = 0; s < evStep; s++) await grpoStep(tr);
-    expect(h.of('evaluation')[0]!.result).toEqual(await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model));
+    expect(asked.result).toEqual(await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model));
   });
 
   it('a pause that arrives inside a step (as on WebGPU, where a step awaits the GPU) stops after it, and step(1) then takes exactly one', async () => {
@@ -219,7 +222,24 @@ describe('trainer session on the CPU backend', () => {
     expect(ms[1]!.evaluation?.problems).toBe(heldOutSet(cfg, cfg.grpo.heldOutSize).length);
     await h.send({ type: 'evaluate' });
     await h.session.idle();
-    expect(h.of('evaluation')[0]).toEqual({ type: 'evaluation', v, step: 2, result: ms[1]!.evaluation });
+    expect(h.of('evaluation')[1]).toEqual({ type: 'evaluation', v, step: 2, result: ms[1]!.evaluation });
+  });
+
+  it('init and reset post the base model evaluation at step 0', async () => {
+    const h = harness();
+    await h.initWithBase();
+    await h.session.idle();
+    const ops = createCpuOps('f32');
+    const model = createModel(ops, CFG);
+    ops.write(model.params, base.params);
+    ops.write(model.routerBias, base.routerBias);
+    const want = await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model);
+    expect(h.of('evaluation')).toEqual([{ type: 'evaluation', v, step: 0, result: want }]);
+    await h.send({ type: 'step', n: 1 });
+    await h.send({ type: 'reset' });
+    await h.session.idle();
+    expect(h.of('evaluation')).toHaveLength(2);
+    expect(h.of('evaluation')[1]).toEqual({ type: 'evaluation', v, step: 0, result: want });
   });
 
   it('sample with temperature 0 answers as model/generate does greedily; an unknown character is an error', async () => {

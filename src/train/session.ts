@@ -118,6 +118,12 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       throw e;
     }
     status('ready', cmd.weights ? 'ready: GRPO from the given weights' : 'ready: base model pretrained');
+    await evaluateBase(run);
+  }
+
+  /** DESIGN §6: the base model's rates at step 0, so "emergence" is a comparison, not a claim. */
+  async function evaluateBase(r: Run<unknown, unknown>): Promise<void> {
+    post({ type: 'evaluation', v, step: 0, result: await evaluate(r.ev, r.model) });
   }
 
   async function build<F, I>(backend: Backend, ops: Ops<F, I>, dec: DecodeOps<F, I>, cfg: RunConfig, cmd: InitCommand, gen: number): Promise<Run<F, I>> {
@@ -252,6 +258,7 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     model.step = 0;
     tr.step = 0;
     status('ready', 'reset to the base model');
+    await evaluateBase(r as unknown as Run<unknown, unknown>);
   }
 
   async function setLive(r: Run<unknown, unknown>, cmd: SetLiveCommand): Promise<void> {
