@@ -45,7 +45,11 @@ const events: TrainerEvent[] = [
   { type: 'metrics', v, metrics, evaluation: evalResult },
   { type: 'samples', v, step: 2, samples: [sample] },
   { type: 'evaluation', v, step: 10, result: evalResult },
-  { type: 'sampleResult', v, id: 4, prompt: '1+2=', completion: '<answer>3</answer><eos>', tokens: Int32Array.of(5, 6, 7), logp: Float32Array.of(-1, -2, -3) },
+  { type: 'sampleResult', v, id: 4, prompt: '1+2=', completion: '<answer>3', tokens: Int32Array.of(5, 6), logp: Float32Array.of(-1, -2), done: false, step: 0 },
+  {
+    type: 'sampleResult', v, id: 4, prompt: '1+2=', completion: '<answer>3</answer>', tokens: Int32Array.of(5, 6, 7), logp: Float32Array.of(-1, -2, -3), done: true, step: 2,
+    experts: { L: 2, k: 1, E: 4, idx: Uint8Array.of(0, 3, 1, 1, 2, 0) },
+  },
   {
     type: 'checkpoint', v, step: 30, configJson: JSON.stringify(QUICK_CONFIG),
     tensors: [{ name: 'wte', shape: [2, 2], offset: 0, size: 4, decay: true, init: 'normal' }],
@@ -82,7 +86,11 @@ describe('protocol round trips', () => {
     if (back.type !== 'samples') throw new Error('expected samples');
     expect(back.samples[0]!.tokens).toBeInstanceOf(Int32Array);
     expect(Array.from(back.samples[0]!.clip!)).toEqual([0, 0, 1, -1]);
-    const ck = parseEvent(structuredClone(events[7]!));
+    const sr = parseEvent(structuredClone(events[7]!));
+    if (sr.type !== 'sampleResult' || !sr.experts) throw new Error('expected the final sampleResult');
+    expect(sr.experts.idx).toBeInstanceOf(Uint8Array);
+    expect(Array.from(sr.experts.idx)).toEqual([0, 3, 1, 1, 2, 0]);
+    const ck = parseEvent(structuredClone(events[8]!));
     if (ck.type !== 'checkpoint') throw new Error('expected checkpoint');
     expect(Array.from(new Float32Array(ck.params))).toEqual([1, 2, 3, 4]);
   });
@@ -166,6 +174,10 @@ describe('parseEvent rejects malformed events, naming the field', () => {
     rejects(parseEvent, { type: 'status', v, state: 'sleeping', step: 0, backendLabel: '', message: '' }, /event status: field "state" must be one of idle, .*got "sleeping"/);
     rejects(parseEvent, { type: 'samples', v, step: 1, samples: {} }, /event samples: field "samples" must be an array/);
     rejects(parseEvent, { type: 'sampleResult', v, id: 1, prompt: '', completion: '', tokens: [1], logp: new Float32Array(1) }, /field "tokens" must be a Int32Array/);
+    const ok = { type: 'sampleResult', v, id: 1, prompt: '1=', completion: '', tokens: Int32Array.of(3, 4), logp: new Float32Array(2), step: 0 };
+    rejects(parseEvent, ok, /event sampleResult: field "done" must be of type boolean, got undefined/);
+    rejects(parseEvent, { ...ok, done: true, experts: { L: 2, k: 2, E: 4, idx: new Uint8Array(4) } }, /field "experts.idx" must be of length tokens\*L\*k = 8, got 4/);
+    rejects(parseEvent, { ...ok, done: true, experts: { L: 1, k: 1, E: 4, idx: [0, 1] } }, /field "experts" must be an object/);
     rejects(parseEvent, { type: 'checkpoint', v, step: 1, configJson: '{}', tensors: [], params: new Float32Array(1), routerBias: new ArrayBuffer(4) }, /field "params" must be a ArrayBuffer/);
     rejects(parseEvent, { type: 'error', v, message: 'x', step: 0 }, /event error: field "recoverable" must be of type boolean, got undefined/);
     rejects(parseEvent, { type: 'status', v: 0 }, /event status: field "v"/);

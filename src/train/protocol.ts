@@ -128,14 +128,35 @@ export interface EvaluationEvent {
   result: EvalResult;
 }
 
+/** Routed experts of a playground answer, like GrpoSample.experts. */
+export interface SampleExperts {
+  L: number;
+  k: number;
+  /** Routed experts per layer, for the colour scale. */
+  E: number;
+  /** Top-k indices of each layer at the position that predicts each completion token. */
+  idx: Uint8Array; // (length,L,k)
+}
+
+/**
+ * The playground's answer, streamed: one event with done = false after each
+ * token (tokens so far), then one with done = true. Only the final event
+ * carries the experts (one forward over prompt+completion after the last
+ * token); `stopped` says why an answer ended early (a newer question, a reset).
+ */
 export interface SampleResultEvent {
   type: 'sampleResult';
   v: number;
   id: number;
   prompt: string;
   completion: string;
-  tokens: Int32Array; // (length) completion tokens, <eos> included when sampled
+  tokens: Int32Array; // (length) completion tokens so far, <eos> included when sampled
   logp: Float32Array; // (length) at the temperature (1 when greedy)
+  done: boolean;
+  /** GRPO steps taken when the last token was drawn (training may run between tokens). */
+  step: number;
+  experts?: SampleExperts;
+  stopped?: string;
 }
 
 export interface CheckpointEvent {
@@ -284,7 +305,7 @@ const EVENT_FIELDS: Record<EventType, Record<string, string | (new (...a: never[
   metrics: { metrics: 'object' },
   samples: { step: 'number', samples: 'object' },
   evaluation: { step: 'number', result: 'object' },
-  sampleResult: { id: 'number', prompt: 'string', completion: 'string', tokens: Int32Array, logp: Float32Array },
+  sampleResult: { id: 'number', prompt: 'string', completion: 'string', tokens: Int32Array, logp: Float32Array, done: 'boolean', step: 'number' },
   checkpoint: { step: 'number', configJson: 'string', tensors: 'object', params: ArrayBuffer, routerBias: ArrayBuffer },
   error: { message: 'string', step: 'number', recoverable: 'boolean' },
 };
@@ -299,5 +320,11 @@ export function parseEvent(msg: unknown): TrainerEvent {
   }
   if (type === 'status' && !SESSION_STATES.includes(o.state as SessionState)) fail('event status', 'state', `one of ${SESSION_STATES.join(', ')}`, o.state);
   if (type === 'samples' && !Array.isArray(o.samples)) fail('event samples', 'samples', 'an array', o.samples);
+  if (type === 'sampleResult' && o.experts !== undefined) {
+    const x = o.experts as Obj;
+    if (x === null || typeof x !== 'object' || !(x.idx instanceof Uint8Array)) fail('event sampleResult', 'experts', 'an object { L, k, E, idx: Uint8Array }', x);
+    const n = (o.tokens as Int32Array).length * Number(x.L) * Number(x.k);
+    if (x.idx.length !== n) fail('event sampleResult', 'experts.idx', `of length tokens*L*k = ${n}`, x.idx.length);
+  }
   return o as unknown as TrainerEvent;
 }

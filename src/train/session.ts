@@ -10,6 +10,8 @@
 // step, then yields a macrotask, so a pause, an evaluate or a sample sent
 // meanwhile runs between two steps. pause sets pending to 0: the step in
 // flight finishes, none follows.
+// A playground answer streams the same way: each token takes the lock
+// once (sample() below), so steps and commands interleave with its tokens.
 //
 // Errors: a malformed command, a refused config, a NaN step (grpoStep throws
 // before AdamW, so the weights are the last good ones) all become an `error`
@@ -17,10 +19,10 @@
 // it in 'error' (init again).
 
 import { cloneConfig, MAX_PROMPT_TOKENS, setPath, type RunConfig } from '../core/config';
-import { decode, encode } from '../core/tokenizer';
+import { decode, encode, TOK } from '../core/tokenizer';
 import { createBackend, type Backend } from '../model/backend';
 import { createDecodeState, type DecodeOps, type DecodeState } from '../model/decode';
-import { createModel, type Model } from '../model/model';
+import { createActivations, createModel, forward, type Activations, type Model } from '../model/model';
 import type { Ops } from '../model/ops';
 import { initParams } from '../model/params';
 import { rollout } from '../rl/rollout';
@@ -28,7 +30,7 @@ import { trainConfigErrors } from './checks';
 import { createEvaluator, evaluate, type Evaluator } from './evaluate';
 import { createGrpoTrainer, grpoStep, type GrpoTrainer } from './grpo';
 import { createPretrainer, pretrainStep } from './pretrain';
-import { parseCommand, PROTOCOL_VERSION, type Command, type InitCommand, type SampleCommand, type SessionState, type SetLiveCommand, type StatusEvent, type TrainerEvent } from './protocol';
+import { parseCommand, PROTOCOL_VERSION, type Command, type SampleExperts, type InitCommand, type SampleCommand, type SessionState, type SetLiveCommand, type StatusEvent, type TrainerEvent } from './protocol';
 
 export type Post = (e: TrainerEvent, transfer?: Transferable[]) => void;
 
@@ -60,8 +62,9 @@ interface Run<F, I> {
   ev: Evaluator<F, I>;
   /** Host copy of the base weights: reset writes them back. */
   base: { params: Float32Array; routerBias: Float32Array };
-  /** Playground decode states by maxNew (rollout needs the state's maxNew to match). */
-  sampleStates: Map<number, DecodeState<F, I>>;
+  /** Playground: a one-row decode state for one token at a time (prompts up to Tmax-1), and a (1,Tmax) forward for the experts; made on first use. */
+  tokenState: DecodeState<F, I> | null;
+  probeActs: Activations<F, I> | null;
   unsubscribe: () => void;
 }
 
@@ -82,6 +85,8 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
   let pending = 0; // steps still to take; Infinity while playing
   let loop: Promise<void> | null = null;
   let lock: Promise<unknown> = Promise.resolve();
+  let asked = 0; // bumped by each sample, reset and init: an answer streaming under an older value stops
+  let streaming: Promise<void> | null = null;
 
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = lock.then(fn);
@@ -146,7 +151,7 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     const tr = createGrpoTrainer(ops, dec, model);
     const ev = createEvaluator(ops, dec, model);
     const unsubscribe = backend.kind === 'webgpu' ? backend.gpu.subscribe((e) => onGpuError(e.kind, e.message)) : () => undefined;
-    return { backend, cfg, ops, dec, model, tr, ev, base, sampleStates: new Map(), unsubscribe };
+    return { backend, cfg, ops, dec, model, tr, ev, base, tokenState: null, probeActs: null, unsubscribe };
   }
 
   async function pretrainBase<F, I>(backend: Backend, ops: Ops<F, I>, model: Model<F>, gen: number): Promise<void> {
@@ -233,19 +238,78 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     });
   }
 
-  async function sample<F, I>(r: Run<F, I>, cmd: SampleCommand): Promise<void> {
+  /**
+   * The playground's answer, one token per turn of the lock: token j is a
+   * rollout of maxNew = 1 on prompt + the j tokens so far. The sampling key is
+   * positional (row 0, position P+j, stream of cmd.id), so this draws exactly
+   * what the one-shot rollout would; in between, a step, a reset or a newer
+   * question can take the lock, so a long answer never holds it for more than
+   * one token. Training that runs meanwhile changes the policy between tokens:
+   * the final event's `step` says where it ended.
+   */
+  async function sample(cmd: SampleCommand, mine: number): Promise<void> {
     const text = cmd.prompt.startsWith('<bos>') ? cmd.prompt : `<bos>${cmd.prompt}`;
-    const ids = encode(text); // (P) throws TokenizerError naming the bad character
+    const tokens: number[] = [], logp: number[] = [];
+    let ids: number[] = [], maxNew = 0;
+    const answer = (done: boolean, extra: { experts?: SampleExperts; stopped?: string } = {}) => {
+      const t = Int32Array.from(tokens);
+      post({ type: 'sampleResult', v, id: cmd.id, prompt: cmd.prompt, completion: decode(t), tokens: t, logp: Float32Array.from(logp), done, step: step(), ...extra });
+    };
+    for (let j = 0; ; j++) {
+      const more = await exclusive(async () => {
+        if (!run) throw new Error('no model yet: send init first');
+        if (mine !== asked) {
+          answer(true, { stopped: 'stopped: a newer question, a reset or an init came first' });
+          return false;
+        }
+        if (j === 0) {
+          ids = encode(text); // (P) throws TokenizerError naming the bad character
+          if (ids.length > MAX_PROMPT_TOKENS) throw new Error(`the prompt has ${ids.length} tokens, at most ${MAX_PROMPT_TOKENS} are allowed`);
+          maxNew = Math.min(cmd.maxNew, run.model.dims.Tmax - ids.length);
+        }
+        const done = j >= maxNew || tokens.at(-1) === TOK.eos;
+        if (done) {
+          answer(true, { experts: await routedExperts(run, ids, tokens) });
+          return false;
+        }
+        const t = await nextToken(run, [...ids, ...tokens], cmd);
+        tokens.push(t.token);
+        logp.push(t.logp);
+        answer(false);
+        return true;
+      });
+      if (!more) return;
+      await yieldToEvents();
+    }
+  }
+
+  async function nextToken<F, I>(r: Run<F, I>, prefix: readonly number[], cmd: SampleCommand): Promise<{ token: number; logp: number }> {
     const Tmax = r.model.dims.Tmax;
-    if (ids.length > MAX_PROMPT_TOKENS) throw new Error(`the prompt has ${ids.length} tokens, at most ${MAX_PROMPT_TOKENS} are allowed`);
-    const maxNew = Math.min(cmd.maxNew, Tmax - ids.length);
-    let st = r.sampleStates.get(maxNew);
-    if (!st) r.sampleStates.set(maxNew, (st = createDecodeState(r.ops, r.model, 1, MAX_PROMPT_TOKENS, maxNew)));
+    const st = (r.tokenState ??= createDecodeState(r.ops, r.model, 1, Tmax - 1, 1));
     // stream keyed by the command id: a replayed id draws the same tokens, a new id new ones
-    const ro = await rollout(r.ops, r.dec, r.model, [ids], 1, { maxNew, temperature: cmd.temperature, topK: r.cfg.sampling.topK, seed: cmd.seed ?? r.cfg.seed, step: cmd.id }, st);
-    const len = ro.lengths[0]!;
-    const tokens = ro.tokens.slice(0, len);
-    post({ type: 'sampleResult', v, id: cmd.id, prompt: cmd.prompt, completion: decode(tokens), tokens, logp: ro.logp.slice(0, len) });
+    const ro = await rollout(r.ops, r.dec, r.model, [prefix], 1, { maxNew: 1, temperature: cmd.temperature, topK: r.cfg.sampling.topK, seed: cmd.seed ?? r.cfg.seed, step: cmd.id }, st);
+    return { token: ro.tokens[0]!, logp: ro.logp[0]! };
+  }
+
+  /** One forward over prompt+completion (padded to Tmax: causal, so the padding changes nothing before it) and one readback per layer. */
+  async function routedExperts<F, I>(r: Run<F, I>, prompt: readonly number[], completion: readonly number[]): Promise<SampleExperts> {
+    const { Tmax, L, k, E } = r.model.dims;
+    const n = completion.length, P = prompt.length;
+    const idx = new Uint8Array(n * L * k); // (n,L,k)
+    if (n === 0) return { L, k, E, idx };
+    const acts = (r.probeActs ??= createActivations(r.ops, r.model, 1, Tmax));
+    const tok = new Int32Array(Tmax).fill(TOK.pad); // (1,Tmax)
+    tok.set(prompt);
+    tok.set(completion.slice(0, Tmax - P), P);
+    r.ops.writeInt(acts.tokens, tok);
+    r.ops.writeInt(acts.targets, new Int32Array(Tmax).fill(-1));
+    forward(r.ops, r.model, acts);
+    for (let l = 0; l < L; l++) {
+      const top = await r.ops.readInt(acts.topIdx[l]!); // (Tmax,k)
+      // token j is predicted at position P-1+j (GrpoSample.experts' convention)
+      for (let j = 0; j < n; j++) for (let i = 0; i < k; i++) idx[(j * L + l) * k + i] = top[(P - 1 + j) * k + i]!;
+    }
+    return { L, k, E, idx };
   }
 
   async function reset<F, I>(r: Run<F, I>): Promise<void> {
@@ -289,6 +353,7 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     switch (cmd.type) {
       case 'init': {
         const gen = ++generation; // stops a pretraining in flight at its next step
+        asked++; // and an answer streaming from the old model
         inits++;
         pending = 0;
         return exclusive(async () => {
@@ -313,10 +378,15 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
         return;
       case 'reset':
         pending = 0;
+        asked++;
         return withRun('reset', reset);
       case 'evaluate':
         return withRun('evaluate', async (r) => post({ type: 'evaluation', v, step: r.tr.step, result: await evaluate(r.ev, r.model) }));
-      case 'sample': return withRun('sample', (r) => sample(r, cmd));
+      case 'sample': {
+        const p = sample(cmd, ++asked).catch((e) => error(`sample: ${message(e)}`, true));
+        streaming = p;
+        return p;
+      }
       case 'exportCheckpoint': return withRun('exportCheckpoint', exportCheckpoint);
       // under the lock: it lands between two steps, never inside one
       case 'setLive': return withRun('setLive', (r) => setLive(r, cmd));
@@ -342,10 +412,11 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     },
     async idle() {
       for (;;) {
-        const l = loop, k = lock;
+        const l = loop, k = lock, a = streaming;
         await l;
         await k;
-        if (l === loop && k === lock) return;
+        await a;
+        if (l === loop && k === lock && a === streaming) return;
       }
     },
   };
