@@ -1,0 +1,295 @@
+// The run link: a URL hash that carries a RunConfig (and optionally a snapshot
+// of its results) so whoever opens it sees the same charts and can re-run the
+// identical training. DESIGN §9.
+//
+//   #r1.<base64url( deflate-raw( JSON ) )>
+//
+// "r1" is the format version: a link from another version is refused by name
+// instead of misread. The JSON is { c: config diff, r?: snapshot }. The config
+// is written as the knobs that differ from DEFAULT_CONFIG, keyed by knob path
+// (after tensorflow/playground's URL state), which keeps a link short; decoding
+// goes through core's validateConfig, so unknown keys are ignored, missing ones
+// take their defaults and bad ones are named and replaced by defaults.
+//
+// Decoding takes untrusted text (anyone can edit a URL) and never throws: every
+// problem becomes a message in `errors` and the caller still gets a runnable
+// config. Pure: no DOM beyond the standard CompressionStream/atob/btoa, which
+// Node 20 has too.
+
+import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, setPath, validateConfig, type RunConfig } from '../core/config';
+
+export const LINK_VERSION = 'r1';
+/** Longest hash we try to read: a results link is ~8 KB; anything far past that is not ours. */
+export const MAX_HASH_CHARS = 64 * 1024;
+/** Cap on the inflated JSON, so a small "deflate bomb" cannot take the tab's memory. */
+export const MAX_JSON_BYTES = 256 * 1024;
+/** Points kept per series in a snapshot. */
+export const SNAPSHOT_POINTS = 200;
+const MAX_TEXT = 400; // characters kept of the aha example's prompt and completion
+
+/** The series a snapshot keeps, one value per kept step (null: not measured, e.g. a skipped step). */
+export const SERIES_KEYS = [
+  'reward', 'accuracy', 'format', 'heldOutGreedy', 'heldOutSampled',
+  'lenMean', 'lenMin', 'lenMax',
+  'reflection', 'aha', 'verification', 'overthinking',
+  'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm',
+] as const;
+export type SeriesKey = (typeof SERIES_KEYS)[number];
+/** The held-out accuracy comes from evaluations, which have their own steps. */
+const EVAL_KEYS: readonly SeriesKey[] = ['heldOutGreedy', 'heldOutSampled'];
+
+export interface ResultsSnapshot {
+  /** GRPO steps the run had taken when it was shared. */
+  steps: number;
+  /** The kept training steps (GrpoMetrics.step), ascending; every training series has one value per entry. */
+  step: number[];
+  /** The kept evaluation steps, ascending; heldOutGreedy/heldOutSampled have one value per entry. */
+  evalStep: number[];
+  series: Record<SeriesKey, (number | null)[]>;
+  /** Kept steps that dynamic sampling skipped (nothing trained). */
+  skipped: number[];
+  /** The base model's step-0 aha rate (the aha chart's reference line), when measured. */
+  baseAha: number | null;
+  firstAha: { step: number; prompt: string; completion: string } | null;
+}
+
+export interface DecodedLink {
+  config: RunConfig;
+  /** One message per problem, naming the field (empty for a clean link). */
+  errors: string[];
+  snapshot?: ResultsSnapshot;
+}
+
+// --- config ----------------------------------------------------------------
+
+/**
+ * Knobs that differ from the defaults, by path. The seed is written even when
+ * it is the default: a link must reproduce the run if DEFAULT_CONFIG's seed
+ * ever changes, and the seed is what a re-run most depends on.
+ */
+export function configDiff(config: RunConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { seed: config.seed };
+  for (const k of KNOBS) {
+    const v = getPath(config, k.path);
+    if (v !== getPath(DEFAULT_CONFIG, k.path)) out[k.path] = v;
+  }
+  return out;
+}
+
+/** diff (by path) -> a validated RunConfig; field errors are replaced by defaults, cross-field ones too. */
+export function configFromDiff(diff: unknown): { config: RunConfig; errors: string[] } {
+  if (diff === null || typeof diff !== 'object' || Array.isArray(diff)) {
+    return { config: cloneConfig(DEFAULT_CONFIG), errors: ['config: missing or not an object; using the defaults'] };
+  }
+  const nested = {};
+  for (const k of KNOBS) {
+    if (Object.prototype.hasOwnProperty.call(diff, k.path)) setPath(ensureParents(nested, k.path), k.path, (diff as Record<string, unknown>)[k.path]);
+  }
+  return repairConfig(nested);
+}
+
+function ensureParents(obj: Record<string, unknown>, path: string): Record<string, unknown> {
+  const keys = path.split('.');
+  let cur = obj;
+  for (const key of keys.slice(0, -1)) cur = (cur[key] ??= {}) as Record<string, unknown>;
+  return obj;
+}
+
+/**
+ * validateConfig replaces bad single values by defaults but leaves a config
+ * that breaks a cross-field rule (nHeads not dividing dModel) as it is, and
+ * checks cross-field rules only once the single values pass. So: validate,
+ * reset each named field to its default, and repeat; if that does not settle
+ * it, fall back to the defaults wholesale (keeping the seed).
+ */
+export function repairConfig(input: unknown): { config: RunConfig; errors: string[] } {
+  const errors: string[] = [];
+  let { config, errors: errs } = validateConfig(input);
+  for (let round = 0; errs.length > 0 && round < 4; round++) {
+    for (const e of errs) {
+      errors.push(e.message);
+      if (e.path) setPath(config, e.path, getPath(DEFAULT_CONFIG, e.path));
+    }
+    ({ config, errors: errs } = validateConfig(config));
+  }
+  if (errs.length > 0) {
+    errors.push('config: the link\'s values do not fit together; using the defaults');
+    config = { ...cloneConfig(DEFAULT_CONFIG), seed: config.seed };
+  }
+  return { config, errors };
+}
+
+// --- bytes -----------------------------------------------------------------
+
+async function pump(stream: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > cap) {
+      reader.cancel().catch(() => {});
+      throw new LinkError(`the link inflates past ${cap} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) (out.set(c, o), (o += c.length));
+  return out;
+}
+
+const deflate = (bytes: Uint8Array) => pump(new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate-raw')), Infinity);
+const inflate = (bytes: Uint8Array) => pump(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')), MAX_JSON_BYTES);
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** base64url without padding -> bytes; throws LinkError on any other character or an impossible length. */
+export function fromBase64Url(s: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new LinkError('the link holds characters that are not base64url');
+  if (s.length % 4 === 1) throw new LinkError('the link is truncated (impossible base64 length)');
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+class LinkError extends Error {}
+
+// --- encode / decode ---------------------------------------------------------
+
+/** config (+ snapshot) -> the hash, '#' included. */
+export async function encodeRunLink(config: RunConfig, snapshot?: ResultsSnapshot): Promise<string> {
+  const doc: Record<string, unknown> = { c: configDiff(config) };
+  if (snapshot) doc.r = packSnapshot(snapshot);
+  const bytes = await deflate(new TextEncoder().encode(JSON.stringify(doc)));
+  return `#${LINK_VERSION}.${toBase64Url(bytes)}`;
+}
+
+/** Any string (a location.hash) -> a runnable config, the problems found, and the snapshot when one was readable. Never throws. */
+export async function decodeRunLink(hash: string): Promise<DecodedLink> {
+  const fallback = (msg: string): DecodedLink => ({ config: cloneConfig(DEFAULT_CONFIG), errors: [`${msg}; using the default config`] });
+  try {
+    const h = String(hash).replace(/^#/, '');
+    if (h.length > MAX_HASH_CHARS) return fallback(`the link is too long (${h.length} characters, at most ${MAX_HASH_CHARS})`);
+    const dot = h.indexOf('.');
+    const version = dot < 0 ? h.slice(0, 16) : h.slice(0, dot);
+    if (dot < 0 || version !== LINK_VERSION) return fallback(`not a run link of version ${LINK_VERSION} (got ${JSON.stringify(version)})`);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await inflate(fromBase64Url(h.slice(dot + 1))));
+    } catch (e) {
+      return fallback(e instanceof LinkError ? e.message : 'the link is corrupted (it does not inflate)');
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return fallback('the link is corrupted (its content is not JSON)');
+    }
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return fallback('the link is corrupted (its content is not an object)');
+    const { config, errors } = configFromDiff((doc as Record<string, unknown>).c);
+    const out: DecodedLink = { config, errors };
+    const r = (doc as Record<string, unknown>).r;
+    if (r !== undefined) {
+      const s = unpackSnapshot(r);
+      if (typeof s === 'string') errors.push(`results snapshot: ${s}; showing the config only`);
+      else out.snapshot = s;
+    }
+    return out;
+  } catch (e) {
+    // nothing above should throw; this is the promise that decoding never does
+    return fallback(`the link could not be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+// --- snapshot ----------------------------------------------------------------
+
+/** k indices into n items, evenly spread, first and last included. */
+export function downsampleIndices(n: number, k: number = SNAPSHOT_POINTS): number[] {
+  if (n <= k) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1)));
+}
+
+/**
+ * A series packed as integers: values are v = q * 10^e with e chosen so the
+ * largest |v| keeps 4 significant digits (the readouts show at most 4), then
+ * delta-coded, since curves move slowly and small deltas deflate well.
+ * null (not measured) stays null and does not break the deltas.
+ */
+export function packSeries(values: readonly (number | null)[]): [number, ...(number | null)[]] {
+  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const maxAbs = finite.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+  const e = maxAbs > 0 ? Math.floor(Math.log10(maxAbs)) - 3 : 0;
+  const out: [number, ...(number | null)[]] = [e];
+  let prev = 0;
+  for (const v of values) {
+    if (v === null || !Number.isFinite(v)) { out.push(null); continue; }
+    const q = Math.round(e >= 0 ? v / 10 ** e : v * 10 ** -e);
+    out.push(q - prev);
+    prev = q;
+  }
+  return out;
+}
+
+export function unpackSeries(packed: readonly (number | null)[]): (number | null)[] {
+  const e = packed[0] as number;
+  let q = 0;
+  // dividing by 10^-e (not multiplying by 10^e) keeps 0.1234 exact where it can be
+  return packed.slice(1).map((d) => (d === null ? null : ((q += d), e >= 0 ? q * 10 ** e : q / 10 ** -e)));
+}
+
+/** Steps as deltas: evenly spread steps become a run of equal small numbers. */
+const packSteps = (steps: readonly number[]) => steps.map((s, i) => s - (i > 0 ? steps[i - 1]! : 0));
+const unpackSteps = (d: readonly number[]) => { let s = 0; return d.map((x) => (s += x)); };
+
+function packSnapshot(s: ResultsSnapshot): Record<string, unknown> {
+  const series: Record<string, unknown> = {};
+  for (const k of SERIES_KEYS) series[k] = packSeries(s.series[k]);
+  return { n: s.steps, t: packSteps(s.step), te: packSteps(s.evalStep), s: series, k: s.skipped, b: s.baseAha, a: s.firstAha };
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1e7;
+const isIntList = (v: unknown, max: number): v is number[] => Array.isArray(v) && v.length <= max && v.every(isInt);
+
+/** Untrusted JSON -> a snapshot, or a message saying what is wrong with it. */
+function unpackSnapshot(r: unknown): ResultsSnapshot | string {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) return 'not an object';
+  const o = r as Record<string, unknown>;
+  if (!isInt(o.n)) return 'the step count is missing or not an integer';
+  if (!isIntList(o.t, SNAPSHOT_POINTS)) return `the steps must be at most ${SNAPSHOT_POINTS} integers`;
+  if (!isIntList(o.te, SNAPSHOT_POINTS)) return `the evaluation steps must be at most ${SNAPSHOT_POINTS} integers`;
+  const step = unpackSteps(o.t), evalStep = unpackSteps(o.te);
+  if (step.some((x, i) => i > 0 && x <= step[i - 1]!) || evalStep.some((x, i) => i > 0 && x <= evalStep[i - 1]!)) return 'the steps are not ascending';
+  if (o.s === null || typeof o.s !== 'object') return 'the series are missing';
+  const series = {} as Record<SeriesKey, (number | null)[]>;
+  for (const k of SERIES_KEYS) {
+    const p = (o.s as Record<string, unknown>)[k];
+    const n = EVAL_KEYS.includes(k) ? evalStep.length : step.length;
+    if (!Array.isArray(p) || p.length !== n + 1 || !Number.isInteger(p[0]) || Math.abs(p[0] as number) > 300) return `series ${k} is malformed`;
+    if (!p.slice(1).every((d) => d === null || (typeof d === 'number' && Number.isFinite(d)))) return `series ${k} holds a value that is not a number`;
+    series[k] = unpackSeries(p as (number | null)[]);
+    if (series[k].some((v) => v !== null && !Number.isFinite(v))) return `series ${k} overflows`;
+  }
+  if (!isIntList(o.k, SNAPSHOT_POINTS)) return 'the skipped steps are malformed';
+  const baseAha = o.b === null || o.b === undefined ? null : o.b;
+  if (baseAha !== null && !(typeof baseAha === 'number' && baseAha >= 0 && baseAha <= 1)) return 'the base aha rate is not a fraction';
+  let firstAha: ResultsSnapshot['firstAha'] = null;
+  if (o.a !== null && o.a !== undefined) {
+    const a = o.a as Record<string, unknown>;
+    if (typeof a !== 'object' || !isInt(a.step) || typeof a.prompt !== 'string' || typeof a.completion !== 'string') return 'the aha example is malformed';
+    firstAha = { step: a.step, prompt: a.prompt.slice(0, MAX_TEXT), completion: a.completion.slice(0, MAX_TEXT) };
+  }
+  return { steps: o.n, step, evalStep, series, skipped: o.k, baseAha, firstAha };
+}
+
+/** Snapshot values as they will read back: what the sharer should show, so both sides agree. */
+export function clampText(s: string): string {
+  return s.slice(0, MAX_TEXT);
+}
