@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../core/config';
 import type { GrpoMetrics, GrpoSample } from '../train/grpo';
 import { PROTOCOL_VERSION, type TrainerEvent } from '../train/protocol';
-import { AHA_FEED_MAX, HISTORY_STEPS, reduceEvent, useStore, type AppState } from './store';
+import { AHA_FEED_MAX, askedAnswer, HISTORY_STEPS, reduceEvent, useStore, type AppState } from './store';
 import { baseMatches, initialConfigFromLocation } from './trainer';
 import { QUICK_CONFIG } from '../train/quick';
 
@@ -78,6 +78,34 @@ describe('reduceEvent', () => {
     expect(s.error).toEqual({ message: 'GPU device lost', step: 3, recoverable: false });
     s = { ...s, ...reduceEvent(s, { type: 'status', v, state: 'ready', step: 0, backend: 'cpu', backendLabel: '', message: '' }) };
     expect(s.error).toBeNull();
+  });
+});
+
+describe('playground answers', () => {
+  const part = (id: number, toks: number[], done = false, extra: Partial<TrainerEvent & { type: 'sampleResult' }> = {}): TrainerEvent => ({
+    type: 'sampleResult', v, id, prompt: '1+2=', completion: toks.join(','), tokens: Int32Array.from(toks), logp: new Float32Array(toks.length), done, step: 4, ...extra,
+  });
+  const at = (s: AppState, e: TrainerEvent): AppState => ({ ...s, ...reduceEvent(s, e) });
+
+  it('grow with each token, end with the experts, and ignore stale ids and tokens after the end', () => {
+    let s: AppState = { ...useStore.getState(), playground: askedAnswer(5, '1+2=') };
+    expect(s.playground!.tokens.length).toBe(0);
+    s = at(s, part(5, [10]));
+    s = at(s, part(4, [1, 1, 1])); // the previous question's late token
+    s = at(s, part(5, [10, 11]));
+    expect(Array.from(s.playground!.tokens)).toEqual([10, 11]);
+    expect(s.playground!.done).toBe(false);
+    const experts = { L: 1, k: 1, E: 4, idx: Uint8Array.of(2, 3) };
+    s = at(s, part(5, [10, 11], true, { experts }));
+    expect(s.playground).toMatchObject({ id: 5, done: true, step: 4, experts, stopped: null, completion: '10,11' });
+    s = at(s, part(5, [10, 11, 12])); // nothing follows the end
+    expect(Array.from(s.playground!.tokens)).toEqual([10, 11]);
+    // a new question replaces the answer at once; the old one's stop report is ignored
+    s = { ...s, playground: askedAnswer(6, '3*3=') };
+    s = at(s, part(5, [10], true, { stopped: 'stopped: a newer question' }));
+    expect(s.playground).toMatchObject({ id: 6, prompt: '3*3=', done: false, completion: '' });
+    s = at(s, part(6, [7], true, { stopped: 'stopped: a reset' }));
+    expect(s.playground).toMatchObject({ id: 6, done: true, stopped: 'stopped: a reset', experts: null });
   });
 });
 

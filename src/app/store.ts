@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG, validateConfig, type ConfigError, type RunConfig } from
 import type { AhaRates, AhaSpan } from '../rl/aha';
 import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../train/grpo';
-import type { SessionState, TrainerEvent } from '../train/protocol';
+import type { SampleExperts, SessionState, TrainerEvent } from '../train/protocol';
 
 /** Steps whose samples the inspector keeps (a ring): enough to scrub back, bounded in memory. */
 export const HISTORY_STEPS = 64;
@@ -32,12 +32,19 @@ export interface AhaItem {
   span: AhaSpan | null;
 }
 
+/** The playground's latest question and its answer as far as it has streamed. */
 export interface PlaygroundAnswer {
   id: number;
   prompt: string;
-  completion: string | null;
-  tokens: Int32Array | null;
-  logp: Float32Array | null;
+  completion: string;
+  tokens: Int32Array; // (length) so far
+  logp: Float32Array; // (length)
+  done: boolean;
+  /** GRPO steps taken at the last token (null before the first). */
+  step: number | null;
+  /** With the final event only. */
+  experts: SampleExperts | null;
+  stopped: string | null;
 }
 
 export interface AppState {
@@ -78,6 +85,8 @@ export interface AppState {
   setDraft(draft: RunConfig): void;
   selectStep(step: number | null): void;
   setTokenView(view: TokenView): void;
+  /** A question was sent as sample id: it replaces the old answer, whose late tokens are then ignored. */
+  askPlayground(id: number, prompt: string): void;
 }
 
 export type RunSlice = Pick<
@@ -139,8 +148,17 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
       if (found.length > 0) out.ahaFeed = [...found.reverse(), ...s.ahaFeed].slice(0, AHA_FEED_MAX);
       return out;
     }
-    case 'sampleResult':
-      return { playground: { id: e.id, prompt: e.prompt, completion: e.completion, tokens: e.tokens, logp: e.logp } };
+    case 'sampleResult': {
+      // stale: an answer to a question the playground no longer shows, or a token after its end
+      const p = s.playground;
+      if (p && (e.id !== p.id || p.done)) return {};
+      return {
+        playground: {
+          id: e.id, prompt: e.prompt, completion: e.completion, tokens: e.tokens, logp: e.logp, done: e.done, step: e.step,
+          experts: e.experts ?? null, stopped: e.stopped ?? null,
+        },
+      };
+    }
     case 'error':
       return { error: { message: e.message, step: e.step, recoverable: e.recoverable } };
     case 'checkpoint':
@@ -164,4 +182,10 @@ export const useStore = create<AppState>()((set) => ({
   setDraft: (draft) => set({ draft, draftErrors: validateConfig(draft).errors }),
   selectStep: (selectedStep) => set({ selectedStep }),
   setTokenView: (tokenView) => set({ tokenView }),
+  askPlayground: (id, prompt) => set({ playground: askedAnswer(id, prompt) }),
 }));
+
+/** The playground's state right after asking: no tokens yet. */
+export function askedAnswer(id: number, prompt: string): PlaygroundAnswer {
+  return { id, prompt, completion: '', tokens: new Int32Array(0), logp: new Float32Array(0), done: false, step: null, experts: null, stopped: null };
+}
