@@ -141,8 +141,8 @@ async function pump(stream: ReadableStream<Uint8Array>, cap: number): Promise<Ui
   return out;
 }
 
-const deflate = (bytes: Uint8Array) => pump(new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate-raw')), Infinity);
-const inflate = (bytes: Uint8Array) => pump(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')), MAX_JSON_BYTES);
+const deflate = (bytes: Uint8Array) => pump(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw')), Infinity);
+const inflate = (bytes: Uint8Array) => pump(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')), MAX_JSON_BYTES);
 
 export function toBase64Url(bytes: Uint8Array): string {
   let bin = '';
