@@ -10,6 +10,7 @@ import type { AhaRates, AhaSpan } from '../rl/aha';
 import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../train/grpo';
 import type { SampleExperts, SessionState, TrainerEvent } from '../train/protocol';
+import type { ResultsSnapshot } from '../share/url';
 
 /** Steps whose samples the inspector keeps (a ring): enough to scrub back, bounded in memory. */
 export const HISTORY_STEPS = 64;
@@ -47,7 +48,24 @@ export interface PlaygroundAnswer {
   stopped: string | null;
 }
 
-export interface AppState {
+// --- shared run: a link opened with results (share/url.ts; app/share/ owns the logic)
+export interface SharedRun {
+  snapshot: ResultsSnapshot;
+  /** The config the link carried: what Re-run starts. */
+  config: RunConfig;
+  /** True while the charts show the snapshot (metrics/evals hold its points); the run's first step replaces them. */
+  showing: boolean;
+  /** What the live run reported meanwhile (its step-0 evaluation), kept aside until its curves take over. */
+  liveEvals: { step: number; result: EvalResult }[];
+  liveBaseAha: AhaRates | null;
+}
+export interface SharedSlice {
+  shared: SharedRun | null;
+  /** Problems found in the link the page was opened with, shown in a dismissible alert. */
+  linkErrors: string[];
+}
+
+export interface AppState extends SharedSlice {
   // --- config: the run's config, and the panel's draft with its errors
   config: RunConfig;
   draft: RunConfig;
@@ -178,6 +196,8 @@ export const useStore = create<AppState>()((set) => ({
   draft: DEFAULT_CONFIG,
   draftErrors: [],
   ...emptyRun(),
+  shared: null,
+  linkErrors: [],
   tokenView: 'logp',
   setDraft: (draft) => set({ draft, draftErrors: validateConfig(draft).errors }),
   selectStep: (selectedStep) => set({ selectedStep }),
