@@ -48,7 +48,18 @@ test('one step fills the inspector (B×G completions, advantages summing to 0 pe
   const answer = pg.getByTestId('playground-answer');
   await expect(answer).toBeVisible({ timeout: 60_000 });
   await expect(answer).toContainText('12+34=');
-  expect((await answer.locator('.tok').count())).toBeGreaterThan(0);
+  // it streams: tokens appear, then the answer ends (data-done) with a non-empty completion
+  await expect(answer.getByTestId('playground-token').first()).toBeVisible({ timeout: 60_000 });
+  await expect(answer).toHaveAttribute('data-done', 'true', { timeout: 90_000 });
+  const toks = answer.getByTestId('playground-token');
+  expect(await toks.count()).toBeGreaterThan(0);
+  expect((await toks.allTextContents()).join('').length).toBeGreaterThan(0);
+  // hovering a token shows the experts it was routed to, per layer
+  await toks.first().hover();
+  await expect(answer.getByTestId('token-experts')).toContainText(/token 1\): L1: e\d+/);
+  await expect(toks.first()).toHaveAttribute('title', /experts L1: e\d+/);
+  await expect(answer.getByLabel('Top-1 expert per token, by layer')).toBeVisible();
+  await pg.screenshot({ path: '/tmp/playground-region.png' });
 
   // a character the tokenizer can't encode: an inline message before anything is sent
   await problem.fill('12+x4=');
