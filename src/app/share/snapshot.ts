@@ -1,0 +1,107 @@
+// A run's results <-> a link's snapshot (share/url.ts's ResultsSnapshot), and
+// the event reducer while a shared snapshot is on the charts. Display shaping
+// only: picking fields, downsampling by index, filling the fields a snapshot
+// does not carry with NaN (the charts draw NaN as a gap).
+
+import type { RunConfig } from '../../core/config';
+import type { AhaRates } from '../../rl/aha';
+import { clampText, downsampleIndices, SERIES_KEYS, type ResultsSnapshot, type SeriesKey } from '../../share/url';
+import type { EvalResult } from '../../train/evaluate';
+import type { GrpoMetrics } from '../../train/grpo';
+import type { TrainerEvent } from '../../train/protocol';
+import { reduceEvent, type AppState, type SharedRun } from '../store';
+
+type Evals = AppState['evals'];
+
+/** How each training series is read from a step's metrics. */
+const GET: Record<Exclude<SeriesKey, 'heldOutGreedy' | 'heldOutSampled'>, (m: GrpoMetrics) => number> = {
+  reward: (m) => m.reward,
+  accuracy: (m) => m.rewards.accuracy,
+  format: (m) => m.rewards.format,
+  lenMean: (m) => m.completionLength.mean,
+  lenMin: (m) => m.completionLength.min,
+  lenMax: (m) => m.completionLength.max,
+  reflection: (m) => m.aha.reflection,
+  aha: (m) => m.aha.aha,
+  verification: (m) => m.aha.verification,
+  overthinking: (m) => m.aha.overthinking,
+  kl: (m) => m.kl,
+  entropy: (m) => m.entropy,
+  clip: (m) => m.clipRatio.region,
+  policyLoss: (m) => m.policyLoss,
+  gradNorm: (m) => m.gradNorm,
+};
+
+/** The store's results -> a snapshot of at most 200 points per series, with the first aha example. */
+export function snapshotFromRun(s: Pick<AppState, 'metrics' | 'evals' | 'baseAha' | 'ahaFeed' | 'firstAhaStep'>): ResultsSnapshot {
+  const kept = downsampleIndices(s.metrics.length).map((i) => s.metrics[i]!);
+  const evals = downsampleIndices(s.evals.length).map((i) => s.evals[i]!);
+  const series = {} as ResultsSnapshot['series'];
+  for (const k of SERIES_KEYS) {
+    if (k === 'heldOutGreedy') series[k] = evals.map((e) => e.result.greedy.accuracy);
+    else if (k === 'heldOutSampled') series[k] = evals.map((e) => e.result.sampled.accuracy);
+    else series[k] = kept.map((m) => (GET[k](m) ?? null));
+  }
+  // the feed is newest first and bounded: its oldest item is the first aha it still holds
+  const first = s.ahaFeed.length > 0 ? s.ahaFeed[s.ahaFeed.length - 1]! : null;
+  return {
+    steps: s.metrics.length,
+    step: kept.map((m) => m.step),
+    evalStep: evals.map((e) => e.step),
+    series,
+    skipped: kept.filter((m) => m.skipped).map((m) => m.step),
+    baseAha: s.baseAha?.aha ?? null,
+    firstAha: first ? { step: first.step, prompt: clampText(first.prompt), completion: clampText(first.completion) } : null,
+  };
+}
+
+const num = (v: number | null | undefined) => (v === null || v === undefined ? NaN : v);
+const rates = (aha: number): AhaRates => ({ reflection: NaN, aha, verification: NaN, overthinking: NaN });
+
+/** A snapshot -> the store's metrics/evals shapes, so the charts draw it as they draw a live run. */
+export function runFromSnapshot(snap: ResultsSnapshot, cfg: RunConfig): Pick<AppState, 'metrics' | 'evals' | 'baseAha' | 'firstAhaStep'> {
+  const skipped = new Set(snap.skipped);
+  const metrics: GrpoMetrics[] = snap.step.map((step, i) => {
+    const v = (k: SeriesKey) => num(snap.series[k][i]);
+    return {
+      step, reward: v('reward'), rewards: { format: v('format'), accuracy: v('accuracy'), overlong: NaN },
+      rewardStd: NaN, fracRewardZeroStd: NaN, keptGroups: NaN,
+      completionLength: { mean: v('lenMean'), min: v('lenMin'), max: v('lenMax') }, clippedRatio: NaN,
+      loss: NaN, policyLoss: v('policyLoss'), kl: v('kl'), entropy: v('entropy'),
+      clipRatio: { low: NaN, high: NaN, region: v('clip') }, meanRatio: NaN, gradNorm: v('gradNorm'), lr: NaN,
+      expertLoad: [], auxLoss: NaN, stepTime: NaN, tokensPerSec: NaN,
+      aha: { reflection: v('reflection'), aha: v('aha'), verification: v('verification'), overthinking: v('overthinking') },
+      skipped: skipped.has(step),
+    };
+  });
+  const evals: Evals = snap.evalStep.map((step, i) => {
+    const pass = (accuracy: number) => ({ accuracy, meanLength: NaN, aha: rates(NaN) });
+    const result: EvalResult = { problems: cfg.grpo.heldOutSize, greedy: pass(num(snap.series.heldOutGreedy[i])), sampled: pass(num(snap.series.heldOutSampled[i])) };
+    return { step, result };
+  });
+  const firstAhaStep = snap.firstAha?.step ?? metrics.find((m) => m.aha.aha > 0)?.step ?? null;
+  return { metrics, evals, baseAha: snap.baseAha === null ? null : rates(snap.baseAha), firstAhaStep };
+}
+
+/** The state that shows a shared snapshot on the charts. */
+export function showShared(snapshot: ResultsSnapshot, config: RunConfig, live: Pick<SharedRun, 'liveEvals' | 'liveBaseAha'>): Partial<AppState> {
+  return { ...runFromSnapshot(snapshot, config), shared: { snapshot, config, showing: true, ...live } };
+}
+
+/**
+ * reduceEvent while a snapshot may be on the charts. The live run's events
+ * are reduced as if the charts were its own (so a status at step 0 does not
+ * take the snapshot for a finished run and wipe it); its evaluations wait
+ * aside, and its first step replaces the snapshot with the run's own curves.
+ */
+export function reduceWithShared(s: AppState, e: TrainerEvent): Partial<AppState> {
+  const sh = s.shared;
+  if (!sh?.showing) return reduceEvent(s, e);
+  const live: AppState = { ...s, metrics: [], evals: sh.liveEvals, baseAha: sh.liveBaseAha, firstAhaStep: null };
+  const out = reduceEvent(live, e);
+  if (e.type === 'metrics') {
+    return { evals: live.evals, baseAha: live.baseAha, firstAhaStep: null, ...out, shared: { ...sh, showing: false } };
+  }
+  const { metrics: _m, evals, baseAha, firstAhaStep: _f, ...rest } = out;
+  return { ...rest, shared: { ...sh, liveEvals: evals ?? sh.liveEvals, liveBaseAha: baseAha === undefined ? sh.liveBaseAha : baseAha } };
+}
