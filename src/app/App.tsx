@@ -1,6 +1,7 @@
 // The app's frame: the header (controls, readouts), the config panel on the
 // left, and the panels that show what GRPO is doing on the right. On mount it
-// starts the run the URL asks for (?config=quick: the tiny tested config).
+// starts the run the URL asks for (a run link in the hash, else
+// ?config=quick: the tiny tested config).
 import { useEffect } from 'react';
 import { DEFAULT_CONFIG } from '../core/config';
 import { Charts } from './charts/Charts';
@@ -9,16 +10,26 @@ import { Header } from './header/Header';
 import { AhaFeed } from './inspector/AhaFeed';
 import { Playground } from './inspector/Playground';
 import { StepInspector } from './inspector/StepInspector';
-import { initialConfigFromLocation, startRun } from './trainer';
+import { LinkErrors, SharedBanner } from './share/SharedBanner';
+import { useStore } from './store';
+import { initialRunFromLocation, startRun, startSharedRun } from './trainer';
 
 let started = false;
+
+/** A run link in the hash (config, maybe results) wins over ?config=quick; its problems are shown, the defaults used. */
+async function openFromLocation(): Promise<void> {
+  const { config, errors, snapshot } = await initialRunFromLocation(location.hash, location.search, DEFAULT_CONFIG);
+  if (errors.length > 0) useStore.setState({ linkErrors: errors });
+  if (snapshot) await startSharedRun(config, snapshot);
+  else await startRun(config);
+}
 
 export function App() {
   useEffect(() => {
     // once per page: StrictMode mounts effects twice, and a second init would throw the first run away
     if (started) return;
     started = true;
-    void startRun(initialConfigFromLocation(location.search, DEFAULT_CONFIG));
+    void openFromLocation();
   }, []);
 
   return (
@@ -29,6 +40,8 @@ export function App() {
           <ConfigPanel />
         </div>
         <main className="app-main">
+          <LinkErrors />
+          <SharedBanner />
           <Charts />
           <StepInspector />
           <div className="app-pair">

@@ -4,11 +4,14 @@
 // is fetched and decoded here (parsing, not training) and handed to the worker.
 
 import { getPath, type RunConfig } from '../core/config';
+import type { ResultsSnapshot } from '../share/url';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { createTrainerClient, type CommandInput, type TrainerClient } from '../train/client';
 import { EVENT_TYPES, type InitialWeights } from '../train/protocol';
 import { QUICK_CONFIG } from '../train/quick';
-import { reduceEvent, useStore } from './store';
+import { decodeRunLink } from '../share/url';
+import { reduceWithShared, showShared } from './share/snapshot';
+import { useStore } from './store';
 
 /** Base checkpoints shipped in public/ (see share/README.md); the first whose config matches is used. */
 export const SHIPPED_BASES = ['base.safetensors', 'base-quick.safetensors'] as const;
@@ -34,7 +37,7 @@ function ensureClient(): TrainerClient {
   if (client) return client;
   const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
   const c = createTrainerClient(worker);
-  for (const type of EVENT_TYPES) c.on(type, (e) => useStore.setState((s) => reduceEvent(s, e)));
+  for (const type of EVENT_TYPES) c.on(type, (e) => useStore.setState((s) => reduceWithShared(s, e)));
   worker.addEventListener('error', (ev) => {
     useStore.setState({ error: { message: `the trainer worker failed: ${ev.message || 'unknown error'}`, step: useStore.getState().step, recoverable: false } });
   });
@@ -63,10 +66,23 @@ async function fetchBase(cfg: RunConfig): Promise<{ weights: InitialWeights; nam
   return null;
 }
 
+/**
+ * The config the page opens with: a run link in the hash (share/url.ts) wins,
+ * then `?config=quick`, then the fallback. A link's problems come back as
+ * messages (the config then holds defaults where the link was wrong).
+ */
+export async function initialRunFromLocation(hash: string, search: string, fallback: RunConfig) {
+  const base = initialConfigFromLocation(search, fallback);
+  if (!hash || hash === '#') return { config: base, errors: [] as string[], snapshot: undefined };
+  return decodeRunLink(hash, base);
+}
+
 /** Starts (or restarts) a run with cfg: the shipped base when one matches, else the worker pretrains one. */
 export async function startRun(cfg: RunConfig): Promise<void> {
   const c = ensureClient();
-  useStore.setState({ config: cfg, draft: cfg, draftErrors: [] });
+  // a new run leaves a shared snapshot behind: its curves are not this run's
+  const { shared } = useStore.getState();
+  useStore.setState({ config: cfg, draft: cfg, draftErrors: [], shared: null, ...(shared?.showing ? { metrics: [], evals: [], baseAha: null, firstAhaStep: null } : {}) });
   const base = await fetchBase(cfg);
   c.send(base ? { type: 'init', config: cfg, weights: base.weights } : { type: 'init', config: cfg });
 }
@@ -86,4 +102,33 @@ export function samplePrompt(prompt: string, maxNew: number, temperature: number
   const id = nextSampleId++;
   send({ type: 'sample', id, prompt, maxNew, temperature });
   return id;
+}
+
+/** Opens a run link's results: the snapshot on the charts while its config's run gets ready at step 0. */
+export async function startSharedRun(cfg: RunConfig, snapshot: ResultsSnapshot): Promise<void> {
+  await startRun(cfg);
+  useStore.setState(showShared(snapshot, cfg, { liveEvals: useStore.getState().evals, liveBaseAha: useStore.getState().baseAha }));
+}
+
+/**
+ * Re-run: the shared run again, same config and seed, from step 0, for as
+ * many steps as it had; the snapshot stays on the charts until the first step
+ * replaces it. Same browser and GPU: the same numbers (deterministic kernels).
+ */
+export function rerunShared(): void {
+  const s = useStore.getState();
+  const sh = s.shared;
+  if (!sh) return;
+  const same = JSON.stringify(s.config) === JSON.stringify(sh.config) && s.status !== 'idle' && s.status !== 'error';
+  if (!same) {
+    void startSharedRun(sh.config, sh.snapshot).then(() => send({ type: 'step', n: sh.snapshot.steps }));
+    return;
+  }
+  if (s.status === 'running') pause();
+  const atStart = s.step === 0;
+  // after a reset the run re-evaluates its base, so the old run's evaluations are not kept aside
+  const live = sh.showing ? { liveEvals: sh.liveEvals, liveBaseAha: sh.liveBaseAha } : { liveEvals: atStart ? s.evals : [], liveBaseAha: s.baseAha };
+  useStore.setState(showShared(sh.snapshot, sh.config, live));
+  if (!atStart) reset();
+  send({ type: 'step', n: sh.snapshot.steps });
 }

@@ -172,9 +172,14 @@ export async function encodeRunLink(config: RunConfig, snapshot?: ResultsSnapsho
   return `#${LINK_VERSION}.${toBase64Url(bytes)}`;
 }
 
-/** Any string (a location.hash) -> a runnable config, the problems found, and the snapshot when one was readable. Never throws. */
-export async function decodeRunLink(hash: string): Promise<DecodedLink> {
-  const fallback = (msg: string): DecodedLink => ({ config: cloneConfig(DEFAULT_CONFIG), errors: [`${msg}; using the default config`] });
+/**
+ * Any string (a location.hash) -> a runnable config, the problems found, and
+ * the snapshot when one was readable. Never throws. A link that cannot be
+ * read at all gives `unreadable` (the page's own default); a readable one is
+ * always relative to DEFAULT_CONFIG, as it was written.
+ */
+export async function decodeRunLink(hash: string, unreadable: RunConfig = DEFAULT_CONFIG): Promise<DecodedLink> {
+  const fallback = (msg: string): DecodedLink => ({ config: cloneConfig(unreadable), errors: [`${msg}; using the default config`] });
   try {
     const h = String(hash).replace(/^#/, '');
     if (h.length > MAX_HASH_CHARS) return fallback(`the link is too long (${h.length} characters, at most ${MAX_HASH_CHARS})`);

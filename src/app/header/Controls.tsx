@@ -1,8 +1,9 @@
-// Play / Pause / Step / Reset / Share, and the keyboard: Space toggles
+// Play / Pause / Step / Reset / Share (app/share/), and the keyboard: Space toggles
 // play/pause, ArrowRight takes one step. The buttons only send commands; the
 // worker's status events decide what is enabled.
 import { useEffect } from 'react';
 import type { SessionState } from '../../train/protocol';
+import { ShareButton } from '../share/ShareButton';
 import { useStore } from '../store';
 import { pause, play, reset, startRun, stepOnce } from '../trainer';
 
@@ -60,9 +61,7 @@ export function Controls() {
       <button type="button" onClick={resetRun} disabled={status === 'pretraining'} title="Back to the base model at step 0">
         Reset
       </button>
-      <button type="button" disabled title="Sharing arrives with run links (a later issue)">
-        Share
-      </button>
+      <ShareButton />
     </div>
   );
 }
