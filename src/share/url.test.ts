@@ -122,6 +122,12 @@ describe('config links', () => {
     }
   });
 
+  it('an unreadable link gives the page\'s own default; a readable one stays relative to DEFAULT_CONFIG', async () => {
+    const pageDefault = preset('DAPO');
+    expect((await decodeRunLink('#r1.%%', pageDefault)).config).toEqual(pageDefault);
+    expect((await decodeRunLink(await rawLink({ c: { seed: 3 } }), pageDefault)).config).toEqual({ ...DEFAULT_CONFIG, seed: 3 });
+  });
+
   it('refuses a deflate bomb past 256 KiB without inflating it all', async () => {
     const d = await decodeRunLink(await rawLink(' '.repeat(300 * 1024) + '{}'));
     expect(d.errors[0]).toMatch(/inflates past 262144 bytes/);
@@ -134,6 +140,7 @@ describe('results snapshots', () => {
     expect(s.step).toHaveLength(200);
     const hash = await encodeRunLink(DEFAULT_CONFIG, s);
     expect(hash.length).toBeLessThanOrEqual(8192);
+    console.log(`link lengths: config-only default ${(await encodeRunLink(DEFAULT_CONFIG)).length}, with a 2,000-step snapshot ${hash.length} characters`);
     const d = await decodeRunLink(hash);
     expect(d.errors).toEqual([]);
     const r = d.snapshot!;
