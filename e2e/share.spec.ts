@@ -58,6 +58,7 @@ test('share: a results link opens as a shared run, and Re-run reproduces its fir
   await expect(shared.getByTestId('readout-reward')).toHaveText(reward, { timeout: 10_000 });
   await ready(shared);
   expect(await stepNow(shared)).toBe(0);
+  await shared.screenshot({ path: '/tmp/h-share-opened.png' });
 
   await btn(shared, 'Re-run').click();
   await expect.poll(() => stepNow(shared), { timeout: 40_000 }).toBe(2);

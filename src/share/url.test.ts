@@ -53,7 +53,7 @@ function syntheticSnapshot(n: number): ResultsSnapshot {
     series[k] = k.startsWith('heldOut') ? evalStep.map((t) => frac(t / 2000 + 0.2 * rng.float())) : idx.map((i) => gen[k]!(i));
   }
   return {
-    steps: n, step: idx, evalStep, series, skipped: [idx[3]!], baseAha: 0.03125,
+    steps: n, step: idx, evalStep, series, skipped: [idx[3]!], baseAha: 0.03125, heldOutProblems: 64,
     firstAha: { step: 812, prompt: '<bos>47+85=', completion: '<think>4+8=12 7+5=11 so 122<wait>7+5=12 carry so 132</think><answer>132</answer><eos>' },
   };
 }
@@ -150,6 +150,7 @@ describe('results snapshots', () => {
     expect(r.skipped).toEqual(s.skipped);
     expect(r.firstAha).toEqual(s.firstAha);
     expect(r.baseAha).toBe(0.03125);
+    expect(r.heldOutProblems).toBe(64);
     for (const k of SERIES_KEYS) {
       const max = Math.max(...s.series[k].map((v) => Math.abs(v!)));
       // 4 significant digits of the series' largest value: error at most half a unit of the 4th digit

@@ -25,6 +25,8 @@ export const MAX_HASH_CHARS = 64 * 1024;
 export const MAX_JSON_BYTES = 256 * 1024;
 /** Points kept per series in a snapshot. */
 export const SNAPSHOT_POINTS = 200;
+/** Significant digits kept of each series' largest value: 5 would take a 2,000-step link from ~6.5 to ~7.6 KB, too near the 8 KB budget. */
+const DIGITS = 4;
 const MAX_TEXT = 400; // characters kept of the aha example's prompt and completion
 
 /** The series a snapshot keeps, one value per kept step (null: not measured, e.g. a skipped step). */
@@ -50,6 +52,8 @@ export interface ResultsSnapshot {
   skipped: number[];
   /** The base model's step-0 aha rate (the aha chart's reference line), when measured. */
   baseAha: number | null;
+  /** Problems in the held-out set (can be fewer than grpo.heldOutSize on a small task), when evaluated. */
+  heldOutProblems: number | null;
   firstAha: { step: number; prompt: string; completion: string } | null;
 }
 
@@ -231,7 +235,7 @@ export function downsampleIndices(n: number, k: number = SNAPSHOT_POINTS): numbe
 export function packSeries(values: readonly (number | null)[]): [number, ...(number | null)[]] {
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const maxAbs = finite.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
-  const e = maxAbs > 0 ? Math.floor(Math.log10(maxAbs)) - 3 : 0;
+  const e = maxAbs > 0 ? Math.floor(Math.log10(maxAbs)) - DIGITS + 1 : 0;
   const out: [number, ...(number | null)[]] = [e];
   let prev = 0;
   for (const v of values) {
@@ -257,7 +261,7 @@ const unpackSteps = (d: readonly number[]) => { let s = 0; return d.map((x) => (
 function packSnapshot(s: ResultsSnapshot): Record<string, unknown> {
   const series: Record<string, unknown> = {};
   for (const k of SERIES_KEYS) series[k] = packSeries(s.series[k]);
-  return { n: s.steps, t: packSteps(s.step), te: packSteps(s.evalStep), s: series, k: s.skipped, b: s.baseAha, a: s.firstAha };
+  return { n: s.steps, t: packSteps(s.step), te: packSteps(s.evalStep), s: series, k: s.skipped, b: s.baseAha, p: s.heldOutProblems, a: s.firstAha };
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1e7;
@@ -285,13 +289,15 @@ function unpackSnapshot(r: unknown): ResultsSnapshot | string {
   if (!isIntList(o.k, SNAPSHOT_POINTS)) return 'the skipped steps are malformed';
   const baseAha = o.b === null || o.b === undefined ? null : o.b;
   if (baseAha !== null && !(typeof baseAha === 'number' && baseAha >= 0 && baseAha <= 1)) return 'the base aha rate is not a fraction';
+  const heldOutProblems = o.p === null || o.p === undefined ? null : o.p;
+  if (heldOutProblems !== null && !isInt(heldOutProblems)) return 'the held-out problem count is not an integer';
   let firstAha: ResultsSnapshot['firstAha'] = null;
   if (o.a !== null && o.a !== undefined) {
     const a = o.a as Record<string, unknown>;
     if (typeof a !== 'object' || !isInt(a.step) || typeof a.prompt !== 'string' || typeof a.completion !== 'string') return 'the aha example is malformed';
     firstAha = { step: a.step, prompt: a.prompt.slice(0, MAX_TEXT), completion: a.completion.slice(0, MAX_TEXT) };
   }
-  return { steps: o.n, step, evalStep, series, skipped: o.k, baseAha, firstAha };
+  return { steps: o.n, step, evalStep, series, skipped: o.k, baseAha, heldOutProblems, firstAha };
 }
 
 /** Snapshot values as they will read back: what the sharer should show, so both sides agree. */

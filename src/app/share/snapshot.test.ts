@@ -4,7 +4,6 @@ import { decodeRunLink, encodeRunLink } from '../../share/url';
 import type { EvalResult } from '../../train/evaluate';
 import type { GrpoMetrics } from '../../train/grpo';
 import { PROTOCOL_VERSION, type TrainerEvent } from '../../train/protocol';
-import { QUICK_CONFIG } from '../../train/quick';
 import { useStore, type AhaItem, type AppState } from '../store';
 import { reduceWithShared, runFromSnapshot, showShared, snapshotFromRun } from './snapshot';
 
@@ -37,12 +36,13 @@ describe('snapshotFromRun / runFromSnapshot', () => {
     expect(snap.step).toEqual([0, 1, 2]);
     expect(snap.evalStep).toEqual([0, 3]);
     expect(snap.skipped).toEqual([1]);
+    expect(snap.heldOutProblems).toBe(16);
     expect(snap.series.reward).toEqual([0, 0.125, 0.25]);
     expect(snap.series.heldOutSampled).toEqual([0.25, 0.375]);
     expect(snap.firstAha).toEqual({ step: 1, prompt: '<bos>1+1=', completion: '<think>x<wait>y</think>' });
 
     // through a real link and back
-    const d = await decodeRunLink(await encodeRunLink(QUICK_CONFIG, snap));
+    const d = await decodeRunLink(await encodeRunLink(DEFAULT_CONFIG, snap)); // heldOutSize 64: the count must come from the snapshot
     const back = runFromSnapshot(d.snapshot!, d.config);
     expect(back.metrics.map((m) => m.reward)).toEqual([0, 0.125, 0.25]);
     expect(back.metrics.map((m) => m.completionLength.mean)).toEqual([10, 11, 12]);

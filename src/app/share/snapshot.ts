@@ -51,6 +51,7 @@ export function snapshotFromRun(s: Pick<AppState, 'metrics' | 'evals' | 'baseAha
     series,
     skipped: kept.filter((m) => m.skipped).map((m) => m.step),
     baseAha: s.baseAha?.aha ?? null,
+    heldOutProblems: s.evals[s.evals.length - 1]?.result.problems ?? null,
     firstAha: first ? { step: first.step, prompt: clampText(first.prompt), completion: clampText(first.completion) } : null,
   };
 }
@@ -76,7 +77,7 @@ export function runFromSnapshot(snap: ResultsSnapshot, cfg: RunConfig): Pick<App
   });
   const evals: Evals = snap.evalStep.map((step, i) => {
     const pass = (accuracy: number) => ({ accuracy, meanLength: NaN, aha: rates(NaN) });
-    const result: EvalResult = { problems: cfg.grpo.heldOutSize, greedy: pass(num(snap.series.heldOutGreedy[i])), sampled: pass(num(snap.series.heldOutSampled[i])) };
+    const result: EvalResult = { problems: snap.heldOutProblems ?? cfg.grpo.heldOutSize, greedy: pass(num(snap.series.heldOutGreedy[i])), sampled: pass(num(snap.series.heldOutSampled[i])) };
     return { step, result };
   });
   const firstAhaStep = snap.firstAha?.step ?? metrics.find((m) => m.aha.aha > 0)?.step ?? null;
