@@ -12,7 +12,7 @@ import { createActivations, createModel, forward } from '../model/model';
 import { buildParamTable, initParams } from '../model/params';
 import { QUICK_CONFIG } from '../train/quick';
 import { decodeCheckpoint } from './checkpoint';
-import { exportOnnx, onnxUnsupportedReason, OnnxExportError } from './onnx';
+import { exportOnnx, onnxFromCheckpoint, onnxUnsupportedReason, OnnxExportError } from './onnx';
 import { fInt, readOnnxMetadata } from './onnx-proto';
 
 ort.env.wasm.numThreads = 1;
@@ -119,6 +119,7 @@ describe('onnx export parity (onnxruntime-web wasm in Node vs CPU reference)', (
     const p: Policy = { cfg: ck.config, params: ck.params, bias: ck.routerBias };
     const bytes = exportOnnx(p.cfg, p.params, p.bias);
     console.log(`base-quick.onnx: ${bytes.length} bytes (${buildParamTable(p.cfg).count} parameters)`);
+    expect(onnxFromCheckpoint(new Uint8Array(readFileSync('public/base-quick.safetensors')))).toEqual(bytes);
     const s = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
     const prompts = ['3+4=', '9+8=', '5+0='].map((q) => [TOK.bos, ...encode(q)]);
     const T = prompts[0]!.length;

@@ -26,6 +26,7 @@
 import type { RunConfig } from '../core/config';
 import { VOCAB, VOCAB_SIZE } from '../core/tokenizer';
 import { buildParamTable } from '../model/params';
+import { decodeCheckpoint } from './checkpoint';
 import { ATTR, concat, DTYPE, fBytes, fFloat, fInt, fInts, fMsg, fString, type Field } from './onnx-proto';
 
 export const ONNX_OPSET = 17;
@@ -312,4 +313,10 @@ export function exportOnnx(cfg: RunConfig, params: ArrayLike<number>, routerBias
     meta('vocab', JSON.stringify(VOCAB)),
     meta('runConfig', JSON.stringify(cfg)),
   ]);
+}
+
+/** The .onnx bytes of a checkpoint file (share/checkpoint.ts), e.g. the trainer's exportCheckpoint event: what a "Download ONNX" button saves. */
+export function onnxFromCheckpoint(checkpoint: Uint8Array): Uint8Array {
+  const ck = decodeCheckpoint(checkpoint);
+  return exportOnnx(ck.config, ck.params, ck.routerBias);
 }
