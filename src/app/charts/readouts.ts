@@ -27,7 +27,8 @@ export function metricReadouts(metrics: readonly GrpoMetrics[], firstAhaStep: nu
     policyLoss: trained(`policy loss ${fmt(m.policyLoss)} ${at}`),
     gradNorm: trained(`grad norm ${fmt(m.gradNorm)} ${at}`),
     experts: expertReadout(m),
-    speed: `${fmt(m.stepTime)} ms per step · ${fmt(m.tokensPerSec)} tokens/s ${at}`,
+    // a shared run's snapshot carries no timings (they belong to the machine that ran it)
+    speed: Number.isFinite(m.stepTime) ? `${fmt(m.stepTime)} ms per step · ${fmt(m.tokensPerSec)} tokens/s ${at}` : `not in the shared snapshot (timings belong to the machine that ran it)`,
   };
 }
 

@@ -65,6 +65,8 @@ describe('readouts', () => {
     expect(r.clip).toBe('clipped 3% of tokens at step 16 · low 1% · high 2%');
     expect(r.experts).toBe('busiest: expert 1 of layer 0 with 50% of the choices at step 16 (balanced: 25%)');
     expect(r.speed).toBe('250 ms per step · 1,280 tokens/s at step 16');
+    // a shared snapshot has no timings: say so instead of printing NaN
+    expect(metricReadouts([metric(3, { stepTime: NaN, tokensPerSec: NaN })], null, null).speed).toMatch(/^not in the shared snapshot/);
     expect(evalReadout([{ step: 10, result: ev(0.5, 0.25) }])).toBe('greedy 50% · sampled pass@1 25% at step 10 (16 problems)');
   });
 
