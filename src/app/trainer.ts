@@ -7,7 +7,7 @@ import { getPath, type RunConfig } from '../core/config';
 import type { ResultsSnapshot } from '../share/url';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { createTrainerClient, type CommandInput, type TrainerClient } from '../train/client';
-import { EVENT_TYPES, type InitialWeights } from '../train/protocol';
+import { EVENT_TYPES, type EventOf, type InitialWeights } from '../train/protocol';
 import { QUICK_CONFIG } from '../train/quick';
 import { decodeRunLink } from '../share/url';
 import { reduceWithShared, showShared } from './share/snapshot';
@@ -131,4 +131,16 @@ export function rerunShared(): void {
   useStore.setState(showShared(sh.snapshot, sh.config, live));
   if (!atStart) reset();
   send({ type: 'step', n: sh.snapshot.steps });
+}
+
+/**
+ * The worker's current weights: asks for exportCheckpoint and resolves with
+ * the next checkpoint event (Export, Download ONNX, the ORT engine). A
+ * checkpoint another part asked for at the same moment is the same weights.
+ */
+export function requestCheckpoint(): Promise<EventOf<'checkpoint'>> {
+  const c = ensureClient();
+  const next = c.next('checkpoint');
+  c.send({ type: 'exportCheckpoint' });
+  return next;
 }
