@@ -54,6 +54,8 @@ const events: TrainerEvent[] = [
     type: 'checkpoint', v, step: 30, configJson: JSON.stringify(QUICK_CONFIG),
     tensors: [{ name: 'wte', shape: [2, 2], offset: 0, size: 4, decay: true, init: 'normal' }],
     params: Float32Array.of(1, 2, 3, 4).buffer, routerBias: Float32Array.of(0.5).buffer,
+    adamM: Float32Array.of(0.1, 0.2, 0.3, 0.4).buffer, adamV: Float32Array.of(1, 1, 1, 1).buffer, adamStep: 30,
+    baseParams: Float32Array.of(0, 0, 0, 0).buffer, baseRouterBias: Float32Array.of(0).buffer, tag: 'persist',
   },
   { type: 'error', v, message: 'GRPO step 3: the gradient norm is NaN', step: 3, recoverable: true },
 ];
@@ -143,6 +145,17 @@ describe('parseCommand rejects malformed messages, naming the field', () => {
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: null }, /field "weights" must be an object/);
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: { params: [1, 2], routerBias: new Float32Array(1) } }, /field "weights.params" must be a Float32Array, got an array/);
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: { params: new Float32Array(2), routerBias: new Float64Array(1) } }, /field "weights.routerBias" must be a Float32Array/);
+  });
+
+  it('init resume needs the base weights, four Float32Arrays and integer steps; exportCheckpoint tag a string', () => {
+    const w = { params: new Float32Array(2), routerBias: new Float32Array(1) };
+    const rs = { step: 3, adamStep: 3, params: new Float32Array(2), routerBias: new Float32Array(1), m: new Float32Array(2), v: new Float32Array(2) };
+    expect(parseCommand({ type: 'init', v, config: QUICK_CONFIG, weights: w, resume: rs })).toMatchObject({ resume: { step: 3, adamStep: 3 } });
+    rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, resume: rs }, /field "weights" must be present with resume/);
+    rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: w, resume: { ...rs, m: [0, 0] } }, /field "resume.m" must be a Float32Array, got an array/);
+    rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: w, resume: { ...rs, step: -1 } }, /field "step" must be an integer in \[0, /);
+    rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: w, resume: { ...rs, adamStep: 1.5 } }, /field "adamStep"/);
+    rejects(parseCommand, { type: 'exportCheckpoint', v, tag: 7 }, /command exportCheckpoint: field "tag" must be a string, got 7/);
   });
 });
 

@@ -28,6 +28,22 @@ export interface InitialWeights {
   routerBias: Float32Array; // (L*E)
 }
 
+/**
+ * Where a saved run stood: the weights, router bias and Adam moments after
+ * `step` GRPO steps, and AdamW's own step count (bias correction; mu per GRPO
+ * step). With `weights` (the base, which stays the KL reference and what reset
+ * returns to) it lets the next step be exactly the one the run would have
+ * taken: the step index picks the prompts and the sampling stream.
+ */
+export interface ResumeState {
+  step: number;
+  adamStep: number;
+  params: Float32Array; // (table.total)
+  routerBias: Float32Array; // (L*E)
+  m: Float32Array; // (table.total)
+  v: Float32Array; // (table.total)
+}
+
 export interface InitCommand {
   type: 'init';
   v: number;
@@ -37,6 +53,8 @@ export interface InitCommand {
   prefer?: 'webgpu' | 'cpu';
   /** The base model; absent: pretrain one in the worker for config.corpus.pretrainSteps. */
   weights?: InitialWeights;
+  /** Continue a saved run (needs weights: the run's base). */
+  resume?: ResumeState;
 }
 
 export interface SampleCommand {
@@ -74,7 +92,7 @@ export type Command =
   | { type: 'reset'; v: number }
   | { type: 'evaluate'; v: number }
   | SampleCommand
-  | { type: 'exportCheckpoint'; v: number };
+  | { type: 'exportCheckpoint'; v: number; tag?: string };
 
 export type CommandType = Command['type'];
 export const COMMAND_TYPES: readonly CommandType[] = ['init', 'play', 'pause', 'step', 'reset', 'evaluate', 'sample', 'exportCheckpoint', 'setLive'];
@@ -169,6 +187,15 @@ export interface CheckpointEvent {
   tensors: ParamTensor[];
   params: ArrayBuffer; // float32 (table.total), transferred
   routerBias: ArrayBuffer; // float32 (L*E), transferred
+  /** Echo of the command's tag: who asked (e.g. 'persist' for the periodic save), so others ignore it. */
+  tag?: string;
+  /** Adam moments and AdamW's step count: with these (and the base) a run resumes exactly (ResumeState). */
+  adamM: ArrayBuffer; // float32 (table.total), transferred
+  adamV: ArrayBuffer; // float32 (table.total), transferred
+  adamStep: number;
+  /** The base weights the run started from (the KL reference, what reset returns to). */
+  baseParams: ArrayBuffer; // float32 (table.total), transferred
+  baseRouterBias: ArrayBuffer; // float32 (L*E), transferred
 }
 
 export interface ErrorEvent {
@@ -251,6 +278,15 @@ function parseInit(o: Obj): InitCommand {
     if (!(w.routerBias instanceof Float32Array)) fail(where, 'weights.routerBias', 'a Float32Array', w.routerBias);
     cmd.weights = { params: w.params, routerBias: w.routerBias };
   }
+  if (o.resume !== undefined) {
+    const r = o.resume as Obj;
+    if (r === null || typeof r !== 'object') fail(where, 'resume', 'an object { step, adamStep, params, routerBias, m, v }', r);
+    if (!cmd.weights) fail(where, 'weights', 'present with resume (the run\'s base weights)', o.weights);
+    for (const f of ['params', 'routerBias', 'm', 'v'] as const) if (!(r[f] instanceof Float32Array)) fail(where, `resume.${f}`, 'a Float32Array', r[f]);
+    const step = intIn(where, r, 'step', 0, Number.MAX_SAFE_INTEGER);
+    const adamStep = intIn(where, r, 'adamStep', 0, Number.MAX_SAFE_INTEGER);
+    cmd.resume = { step, adamStep, params: r.params as Float32Array, routerBias: r.routerBias as Float32Array, m: r.m as Float32Array, v: r.v as Float32Array };
+  }
   return cmd;
 }
 
@@ -294,7 +330,11 @@ export function parseCommand(msg: unknown): Command {
     case 'step': return { type, v, n: intIn('command step', o, 'n', 1, MAX_STEPS_PER_COMMAND) };
     case 'sample': return parseSample(o);
     case 'setLive': return parseSetLive(o);
-    case 'play': case 'pause': case 'reset': case 'evaluate': case 'exportCheckpoint':
+    case 'exportCheckpoint': {
+      if (o.tag !== undefined && typeof o.tag !== 'string') fail('command exportCheckpoint', 'tag', 'a string', o.tag);
+      return o.tag === undefined ? { type, v } : { type, v, tag: o.tag as string };
+    }
+    case 'play': case 'pause': case 'reset': case 'evaluate':
       return { type, v };
   }
 }
@@ -306,7 +346,10 @@ const EVENT_FIELDS: Record<EventType, Record<string, string | (new (...a: never[
   samples: { step: 'number', samples: 'object' },
   evaluation: { step: 'number', result: 'object' },
   sampleResult: { id: 'number', prompt: 'string', completion: 'string', tokens: Int32Array, logp: Float32Array, done: 'boolean', step: 'number' },
-  checkpoint: { step: 'number', configJson: 'string', tensors: 'object', params: ArrayBuffer, routerBias: ArrayBuffer },
+  checkpoint: {
+    step: 'number', configJson: 'string', tensors: 'object', params: ArrayBuffer, routerBias: ArrayBuffer,
+    adamM: ArrayBuffer, adamV: ArrayBuffer, adamStep: 'number', baseParams: ArrayBuffer, baseRouterBias: ArrayBuffer,
+  },
   error: { message: 'string', step: 'number', recoverable: 'boolean' },
 };
 

@@ -30,7 +30,7 @@ import { trainConfigErrors } from './checks';
 import { createEvaluator, evaluate, type Evaluator } from './evaluate';
 import { createGrpoTrainer, grpoStep, type GrpoTrainer } from './grpo';
 import { createPretrainer, pretrainStep } from './pretrain';
-import { parseCommand, PROTOCOL_VERSION, type Command, type SampleExperts, type InitCommand, type SampleCommand, type SessionState, type SetLiveCommand, type StatusEvent, type TrainerEvent } from './protocol';
+import { parseCommand, PROTOCOL_VERSION, type Command, type SampleExperts, type InitCommand, type ResumeState, type SampleCommand, type SessionState, type SetLiveCommand, type StatusEvent, type TrainerEvent } from './protocol';
 
 export type Post = (e: TrainerEvent, transfer?: Transferable[]) => void;
 
@@ -122,6 +122,11 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       if (backend.kind === 'webgpu') backend.gpu.device.destroy();
       throw e;
     }
+    if (cmd.resume) {
+      // the saved run already has its step-0 evaluation; a second would only repeat it
+      status('paused', `resumed at step ${cmd.resume.step}`);
+      return;
+    }
     status('ready', cmd.weights ? 'ready: GRPO from the given weights' : 'ready: base model pretrained');
     await evaluateBase(run);
   }
@@ -149,9 +154,24 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       routerBias: new Float32Array(await ops.read(model.routerBias)),
     };
     const tr = createGrpoTrainer(ops, dec, model);
+    // after the trainer: it snapshots the base as its reference and zeroes the moments this overwrites
+    if (cmd.resume) resumeInto(ops, model, tr, cmd.resume);
     const ev = createEvaluator(ops, dec, model);
     const unsubscribe = backend.kind === 'webgpu' ? backend.gpu.subscribe((e) => onGpuError(e.kind, e.message)) : () => undefined;
     return { backend, cfg, ops, dec, model, tr, ev, base, tokenState: null, probeActs: null, unsubscribe };
+  }
+
+  function resumeInto<F, I>(ops: Ops<F, I>, model: Model<F>, tr: GrpoTrainer<F, I>, rs: ResumeState): void {
+    const n = model.table.total, LE = model.dims.L * model.dims.E;
+    for (const [name, x, want] of [['params', rs.params, n], ['m', rs.m, n], ['v', rs.v, n], ['routerBias', rs.routerBias, LE]] as const) {
+      if (x.length !== want) throw new Error(`resume: ${name} has ${x.length} entries; this config needs ${want}`);
+    }
+    ops.write(model.params, rs.params);
+    ops.write(model.routerBias, rs.routerBias);
+    ops.write(model.m, rs.m);
+    ops.write(model.v, rs.v);
+    model.step = rs.adamStep;
+    tr.step = rs.step;
   }
 
   async function pretrainBase<F, I>(backend: Backend, ops: Ops<F, I>, model: Model<F>, gen: number): Promise<void> {
@@ -339,14 +359,19 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     status(state, `${what} from step ${r.tr.step}`);
   }
 
-  async function exportCheckpoint<F, I>(r: Run<F, I>): Promise<void> {
+  async function exportCheckpoint<F, I>(r: Run<F, I>, tag: string | undefined): Promise<void> {
     // copies: a CPU read may hand back the live buffer, and the transfer detaches what it sends
     const params = new Float32Array(await r.ops.read(r.model.params));
     const routerBias = new Float32Array(await r.ops.read(r.model.routerBias));
+    const m = new Float32Array(await r.ops.read(r.model.m));
+    const mv = new Float32Array(await r.ops.read(r.model.v));
+    const baseParams = r.base.params.slice(), baseRouterBias = r.base.routerBias.slice();
+    const bufs = [params.buffer, routerBias.buffer, m.buffer, mv.buffer, baseParams.buffer, baseRouterBias.buffer];
     post({
       type: 'checkpoint', v, step: r.tr.step, configJson: JSON.stringify(r.cfg), tensors: r.model.table.tensors.map((t) => ({ ...t, shape: [...t.shape] })),
-      params: params.buffer, routerBias: routerBias.buffer,
-    }, [params.buffer, routerBias.buffer]);
+      params: params.buffer, routerBias: routerBias.buffer, adamM: m.buffer, adamV: mv.buffer, adamStep: r.model.step,
+      baseParams: baseParams.buffer, baseRouterBias: baseRouterBias.buffer, ...(tag === undefined ? {} : { tag }),
+    }, bufs);
   }
 
   async function dispatch(cmd: Command): Promise<void> {
@@ -387,7 +412,7 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
         streaming = p;
         return p;
       }
-      case 'exportCheckpoint': return withRun('exportCheckpoint', exportCheckpoint);
+      case 'exportCheckpoint': return withRun('exportCheckpoint', (r) => exportCheckpoint(r, cmd.tag));
       // under the lock: it lands between two steps, never inside one
       case 'setLive': return withRun('setLive', (r) => setLive(r, cmd));
     }
