@@ -78,6 +78,8 @@ export class GpuError extends Error {
 
 export class GpuRuntime {
   readonly counters: GpuCounters = { dispatches: 0, submits: 0, readbacks: 0 };
+  /** Bytes of the tensors alloc() has created (nothing is freed, so this is also the peak); the bench compares it with the model's own sizes. */
+  allocatedBytes = 0;
   /** Errors seen asynchronously (shader compile, validation, OOM); the app shows them. */
   readonly errors: GpuError[] = [];
   onError: ((e: GpuError) => void) | null = null;
@@ -139,6 +141,7 @@ export class GpuRuntime {
       size,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
+    this.allocatedBytes += size;
     return { buffer, offset: 0, length, dtype };
   }
 
