@@ -1,0 +1,303 @@
+// A run's results as files that leave the app: the metrics as JSON (lossless)
+// and CSV (one flat row per GRPO step, for a spreadsheet or pandas), and the
+// recipe as a Python script for Hugging Face TRL's GRPOTrainer, so the same
+// GRPO settings, rewards and prompts can train a real model elsewhere.
+// Pure functions from plain data to text; the page turns them into downloads.
+//
+// The metrics types come from train/ as types only (erased at build time): share/
+// stays free of train/ code.
+
+import type { RunConfig } from '../core/config';
+import { heldOutSet, sampleTrainProblem } from '../tasks/split';
+import type { EvalResult } from '../train/evaluate';
+import type { GrpoMetrics } from '../train/grpo';
+import { TRL_SOURCE } from './trl-fields';
+
+export const METRICS_FORMAT = 'grpo-playground-metrics';
+export const METRICS_VERSION = 1;
+
+export interface RunEval {
+  /** GRPO steps taken when evaluated (0 = the base model). */
+  step: number;
+  result: EvalResult;
+}
+
+export interface MetricsFile {
+  format: typeof METRICS_FORMAT;
+  version: number;
+  config: RunConfig;
+  metrics: GrpoMetrics[];
+  evals: RunEval[];
+}
+
+/** Everything the charts show, losslessly (NaN, which JSON cannot hold, becomes null). */
+export function metricsJson(config: RunConfig, metrics: readonly GrpoMetrics[], evals: readonly RunEval[]): string {
+  const file: MetricsFile = { format: METRICS_FORMAT, version: METRICS_VERSION, config, metrics: [...metrics], evals: [...evals] };
+  return `${JSON.stringify(file, null, 1)}\n`;
+}
+
+// --- CSV ----------------------------------------------------------------------
+
+type Col = [header: string, get: (m: GrpoMetrics) => number | boolean];
+
+const COLUMNS: readonly Col[] = [
+  ['step', (m) => m.step],
+  ['reward', (m) => m.reward],
+  ['reward_format', (m) => m.rewards.format],
+  ['reward_accuracy', (m) => m.rewards.accuracy],
+  ['reward_overlong', (m) => m.rewards.overlong],
+  ['reward_std', (m) => m.rewardStd],
+  ['frac_reward_zero_std', (m) => m.fracRewardZeroStd],
+  ['kept_groups', (m) => m.keptGroups],
+  ['completion_length_mean', (m) => m.completionLength.mean],
+  ['completion_length_min', (m) => m.completionLength.min],
+  ['completion_length_max', (m) => m.completionLength.max],
+  ['clipped_ratio', (m) => m.clippedRatio],
+  ['loss', (m) => m.loss],
+  ['policy_loss', (m) => m.policyLoss],
+  ['kl', (m) => m.kl],
+  ['entropy', (m) => m.entropy],
+  ['clip_ratio_low', (m) => m.clipRatio.low],
+  ['clip_ratio_high', (m) => m.clipRatio.high],
+  ['clip_ratio_region', (m) => m.clipRatio.region],
+  ['mean_ratio', (m) => m.meanRatio],
+  ['grad_norm', (m) => m.gradNorm],
+  ['lr', (m) => m.lr],
+  ['aux_loss', (m) => m.auxLoss],
+  ['step_time_ms', (m) => m.stepTime],
+  ['tokens_per_sec', (m) => m.tokensPerSec],
+  ['aha_reflection', (m) => m.aha.reflection],
+  ['aha_aha', (m) => m.aha.aha],
+  ['aha_verification', (m) => m.aha.verification],
+  ['aha_overthinking', (m) => m.aha.overthinking],
+  ['skipped', (m) => m.skipped],
+];
+
+/** A cell: shortest round-trip decimal, booleans as 1/0, empty for a missing or non-finite value. */
+function cell(x: number | boolean | undefined): string {
+  if (x === undefined) return '';
+  if (typeof x === 'boolean') return x ? '1' : '0';
+  return Number.isFinite(x) ? String(x) : '';
+}
+
+/**
+ * One row per GRPO step. Expert load is flattened as load_l{l}_e{e} (L,E from
+ * the first row); the held-out columns hold the evaluation taken right after
+ * that step (eval step = metrics step + 1), empty on steps without one. The
+ * base model's step-0 evaluation has no step row: it is in the JSON.
+ */
+export function metricsCsv(metrics: readonly GrpoMetrics[], evals: readonly RunEval[]): string {
+  const load = metrics[0]?.expertLoad ?? [];
+  const loadHeaders = load.flatMap((row, l) => row.map((_, e) => `load_l${l}_e${e}`));
+  const evalHeaders = ['heldout_greedy_accuracy', 'heldout_sampled_accuracy', 'heldout_greedy_length', 'heldout_sampled_length'];
+  const byStep = new Map(evals.map((e) => [e.step, e.result]));
+  const lines = [[...COLUMNS.map((c) => c[0]), ...loadHeaders, ...evalHeaders].join(',')];
+  for (const m of metrics) {
+    const ev = byStep.get(m.step + 1);
+    const loads = load.flatMap((row, l) => row.map((_, e) => cell(m.expertLoad[l]?.[e])));
+    const evCells = ev ? [ev.greedy.accuracy, ev.sampled.accuracy, ev.greedy.meanLength, ev.sampled.meanLength].map(cell) : evalHeaders.map(() => '');
+    lines.push([...COLUMNS.map(([, get]) => cell(get(m))), ...loads, ...evCells].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// --- TRL script ---------------------------------------------------------------
+
+/** Training prompts written into the script: enough for a few hundred steps' variety, small enough to read. */
+export const TRL_TRAIN_PROMPTS = 512;
+
+export interface TrlOptions {
+  /** Hugging Face model id the script fine-tunes. */
+  model?: string;
+  trainPrompts?: number;
+}
+
+/** A Python literal: True/False, a number in shortest form (always finite here), or a JSON string (valid Python for ASCII). */
+function py(x: number | string | boolean): string {
+  if (typeof x === 'boolean') return x ? 'True' : 'False';
+  if (typeof x === 'number') {
+    if (!Number.isFinite(x)) throw new RangeError(`TRL script: ${x} has no Python literal here`);
+    return String(x);
+  }
+  return JSON.stringify(x);
+}
+
+/** GRPOConfig keyword arguments of the run, in the script's order; names checked against trl-fields.ts by the test. */
+export function trlConfigArgs(cfg: RunConfig): [string, number | string | boolean][] {
+  const g = cfg.grpo;
+  const args: [string, number | string | boolean][] = [
+    ['output_dir', 'grpo-playground-trl'],
+    // one optimizer step = B prompts x G completions, as in the playground
+    ['per_device_train_batch_size', g.batchPrompts * g.groupSize],
+    ['gradient_accumulation_steps', 1],
+    ['num_generations', g.groupSize],
+    ['max_completion_length', g.maxCompletionLength],
+    ['temperature', cfg.sampling.temperature],
+    ['top_k', cfg.sampling.topK],
+    ['top_p', cfg.sampling.topP],
+    ['beta', g.beta],
+    ['epsilon', g.epsLow],
+    ['epsilon_high', g.epsHigh],
+    ['num_iterations', g.mu],
+    ['loss_type', g.lossType],
+    ['scale_rewards', g.scaleRewards],
+    ['learning_rate', g.lr],
+    ['lr_scheduler_type', g.lrSchedule === 'cosine' ? 'cosine_with_min_lr' : 'constant_with_warmup'],
+    ['warmup_steps', g.warmupSteps],
+    ['max_steps', g.totalSteps],
+    ['weight_decay', g.weightDecay],
+    ['adam_beta1', g.adamBeta1],
+    ['adam_beta2', g.adamBeta2],
+    ['adam_epsilon', g.adamEps],
+    ['max_grad_norm', g.gradClip],
+    ['seed', cfg.seed],
+    ['logging_steps', 1],
+    ['report_to', 'none'],
+  ];
+  return args;
+}
+
+const REWARD_FUNCTIONS = `# The playground's rewards (src/rl/rewards.ts), on TRL's decoded completions.
+# TRL decodes without the end-of-sequence token, so "ended with <eos>" cannot be
+# checked here; mask_truncated_completions=True is the nearest equivalent.
+THINK_ANSWER = re.compile(r"^<think>(.*)</think><answer>(.*)</answer>$", re.S)
+# Canonical integers only: no leading zeros, no "-0", at most 15 digits.
+CANONICAL_INT = re.compile(r"^(0|-?[1-9][0-9]*)$")
+
+
+def completion_text(completion):
+    # Standard datasets give strings; conversational ones give a list of messages.
+    if isinstance(completion, list):
+        return completion[-1]["content"] if completion else ""
+    return completion
+
+
+def parse_integer(s):
+    if not CANONICAL_INT.match(s) or len(s.replace("-", "")) > 15:
+        return None
+    return int(s)
+
+
+def well_formed(text):
+    m = THINK_ANSWER.match(text.strip())
+    if m is None:
+        return False
+    think, answer = m.group(1), m.group(2)
+    # only <wait> may appear inside the think section; nothing tag-like in the answer
+    return "<think>" not in think and "</think>" not in think and re.search(r"<(?!wait>)", think) is None and "<" not in answer
+
+
+def final_answer(text):
+    m = re.search(r"<answer>(.*?)</answer>", text, re.S)
+    return parse_integer(m.group(1)) if m else None
+
+
+def format_reward(completions, **kwargs):
+    """1 for exactly <think>...</think><answer>...</answer>, else 0."""
+    return [1.0 if well_formed(completion_text(c)) else 0.0 for c in completions]
+
+
+def accuracy_reward(completions, answer, **kwargs):
+    """1 when the <answer> integer equals the expected answer, else 0."""
+    return [1.0 if final_answer(completion_text(c)) == int(a) else 0.0 for c, a in zip(completions, answer)]
+`;
+
+function overlongFunction(cfg: RunConfig): string {
+  const g = cfg.grpo;
+  return `
+
+MAX_COMPLETION_LENGTH = ${g.maxCompletionLength}
+OVERLONG_BUFFER = ${g.overlongBuffer}
+
+
+def overlong_reward(completion_ids, **kwargs):
+    """DAPO soft overlong punishment in [-1, 0]; weighted by the penalty in reward_weights."""
+    out = []
+    start = MAX_COMPLETION_LENGTH - OVERLONG_BUFFER
+    for ids in completion_ids:
+        n = len(ids)
+        out.append(0.0 if n <= start else (start - n) / OVERLONG_BUFFER if n <= MAX_COMPLETION_LENGTH else -1.0)
+    return out
+`;
+}
+
+/**
+ * A Python script that trains a Hugging Face model with TRL's GRPOTrainer on
+ * this run's recipe: GRPOConfig from the RunConfig, the format and accuracy
+ * (and, when on, overlong) rewards with the run's weights, and the run's
+ * first training prompts (held-out problems excluded, as in the playground).
+ */
+export function trlScript(cfg: RunConfig, opts: TrlOptions = {}): string {
+  const model = opts.model ?? 'Qwen/Qwen2.5-0.5B-Instruct';
+  const n = opts.trainPrompts ?? TRL_TRAIN_PROMPTS;
+  const g = cfg.grpo;
+  const train = Array.from({ length: n }, (_, i) => sampleTrainProblem(cfg, i));
+  const heldOut = heldOutSet(cfg, g.heldOutSize);
+  const rows = (ps: typeof train) => ps.map((p) => `    (${py(p.expr)}, ${p.answer}),`).join('\n');
+  const funcs = ['format_reward', 'accuracy_reward', ...(g.overlongShaping ? ['overlong_reward'] : [])];
+  const weights = [g.formatWeight, g.accuracyWeight, ...(g.overlongShaping ? [g.overlongPenalty] : [])];
+  const args = trlConfigArgs(cfg).map(([k, v]) => `    ${k}=${py(v)},`);
+  if (g.lrSchedule === 'cosine') args.push('    lr_scheduler_kwargs={"min_lr_rate": 0.1},  # the playground decays to 0.1 * lr');
+  args.push(`    reward_weights=[${weights.map(py).join(', ')}],`);
+  const notes = [
+    g.dynamicSampling ? '# dynamicSampling (DAPO: drop groups with equal rewards) has no GRPOConfig field; TRL logs frac_reward_zero_std.' : '',
+  ].filter(Boolean);
+
+  return `# GRPO Playground run, exported as a Hugging Face TRL recipe.
+# Task: ${cfg.task.family}, difficulty ${cfg.task.difficulty}; seed ${cfg.seed}.
+# GRPOConfig field names checked against ${TRL_SOURCE.repo} ${TRL_SOURCE.path}
+# at ${TRL_SOURCE.commit.slice(0, 12)} (TRL ${TRL_SOURCE.version}); older TRLs may lack some.
+#
+#   pip install trl datasets
+#   python grpo_playground_trl.py            # or: accelerate launch grpo_playground_trl.py
+#
+# The playground trains a tiny MoE from scratch in the browser; here the same
+# GRPO recipe (group size, clipping, KL, loss aggregation, reward scaling,
+# rewards and prompts) runs on a real model with TRL's distributed training.
+import re
+
+from datasets import Dataset
+from trl import GRPOConfig, GRPOTrainer
+
+MODEL = ${py(model)}
+
+# (expression, answer): the run's first ${n} training prompts, held-out problems excluded.
+TRAIN = [
+${rows(train)}
+]
+
+# The run's held-out evaluation set (never trained on), for scoring afterwards.
+HELD_OUT = [
+${rows(heldOut)}
+]
+
+INSTRUCTION = (
+    "Solve the problem. Think inside <think></think> (you may write <wait> and correct yourself), "
+    "then give only the integer inside <answer></answer>.\\n"
+)
+
+
+def build_dataset(problems):
+    return Dataset.from_list([{"prompt": INSTRUCTION + expr + "=", "answer": answer} for expr, answer in problems])
+
+
+${REWARD_FUNCTIONS}${g.overlongShaping ? overlongFunction(cfg) : ''}
+${notes.join('\n')}${notes.length ? '\n' : ''}config = GRPOConfig(
+${args.join('\n')}
+)
+
+
+def main():
+    trainer = GRPOTrainer(
+        model=MODEL,
+        reward_funcs=[${funcs.join(', ')}],
+        args=config,
+        train_dataset=build_dataset(TRAIN),
+    )
+    trainer.train()
+
+
+if __name__ == "__main__":
+    main()
+`;
+}
