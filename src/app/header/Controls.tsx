@@ -1,8 +1,9 @@
-// Play / Pause / Step / Reset / Share (app/share/), and the keyboard: Space toggles
+// Play / Pause / Step / Reset / Share (app/share/) / Export (app/export/), and the keyboard: Space toggles
 // play/pause, ArrowRight takes one step. The buttons only send commands; the
 // worker's status events decide what is enabled.
 import { useEffect } from 'react';
 import type { SessionState } from '../../train/protocol';
+import { ExportMenu } from '../export/ExportMenu';
 import { ShareButton } from '../share/ShareButton';
 import { useStore } from '../store';
 import { pause, play, reset, startRun, stepOnce } from '../trainer';
@@ -62,6 +63,7 @@ export function Controls() {
         Reset
       </button>
       <ShareButton />
+      <ExportMenu />
     </div>
   );
 }
