@@ -1,0 +1,217 @@
+// Write-behind persistence of the live run: trainer events are turned into
+// records and queued; one flush a macrotask later writes the queue, so the
+// worker's events are reduced into the store first and a write never sits on
+// the path of a step. A failed write (quota, a closed database) is reported
+// once through onError and persistence stops: the run goes on in memory.
+// Loading reads records back through records.ts's checks: a corrupt run is
+// skipped with a message.
+
+import type { RunConfig } from '../../core/config';
+import type { CheckpointEvent, TrainerEvent } from '../../train/protocol';
+import { HISTORY_STEPS } from '../store';
+import type { RunDb } from './db';
+import {
+  checkCheckpoint, checkMetrics, checkpointDue, checkRun, stepsToPrune,
+  type CheckpointPolicy, type CheckpointRecord, type EvalRecord, type MetricsRecord, type RunRecord, type SamplesRecord,
+} from './records';
+
+/** The periodic save's tag on exportCheckpoint: other checkpoint events (an export) are not saved. */
+export const PERSIST_TAG = 'persist';
+
+export interface PersisterOptions {
+  policy: CheckpointPolicy;
+  /** Asks the worker for a checkpoint (exportCheckpoint with PERSIST_TAG). */
+  requestCheckpoint(): void;
+  onError(message: string): void;
+  /** Called after each run record write (the Runs list refreshes). */
+  onRunSaved?(run: RunRecord): void;
+  now?: () => number;
+  /** Default setTimeout(0). */
+  schedule?: (fn: () => void) => void;
+}
+
+export interface Persister {
+  /** Starts saving a new run; returns its record. */
+  begin(config: RunConfig, name?: string): RunRecord;
+  /** Continues saving a stored run (after a resume). */
+  attach(run: RunRecord): void;
+  onEvent(e: TrainerEvent): void;
+  /** Resolves when everything queued so far is written (or dropped by a failure). */
+  flush(): Promise<void>;
+  readonly run: RunRecord | null;
+  readonly failed: boolean;
+}
+
+let counter = 0;
+export const newRunId = (now: number) => `run-${now.toString(36)}-${(counter++).toString(36)}`;
+
+export function checkpointRecord(runId: string, e: CheckpointEvent): CheckpointRecord {
+  return {
+    runId, step: e.step, adamStep: e.adamStep, params: new Float32Array(e.params), routerBias: new Float32Array(e.routerBias),
+    m: new Float32Array(e.adamM), v: new Float32Array(e.adamV), baseParams: new Float32Array(e.baseParams), baseRouterBias: new Float32Array(e.baseRouterBias),
+  };
+}
+
+export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
+  const now = opts.now ?? Date.now;
+  const schedule = opts.schedule ?? ((fn) => setTimeout(fn, 0));
+  let run: RunRecord | null = null;
+  let failed = false;
+  let queue: ((db: RunDb) => Promise<void>)[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  let lastSave = { step: 0, time: now() };
+  let asked = false; // a persist checkpoint is on its way
+
+  const enqueue = (w: (db: RunDb) => Promise<void>) => {
+    if (failed) return;
+    queue.push(w);
+    if (scheduled) return;
+    scheduled = true;
+    schedule(() => {
+      scheduled = false;
+      void flush();
+    });
+  };
+  const saveRun = () => {
+    const r = { ...run! };
+    enqueue(async (d) => {
+      await d.put('runs', [r]);
+      opts.onRunSaved?.(r);
+    });
+  };
+
+  function flush(): Promise<void> {
+    const batch = queue;
+    queue = [];
+    writing = writing.then(async () => {
+      for (const w of batch) {
+        if (failed) return;
+        try {
+          await w(db);
+        } catch (e) {
+          failed = true;
+          queue = [];
+          opts.onError(`saving the run failed (${e instanceof Error ? e.message : String(e)}); it goes on in memory and will not survive a reload`);
+        }
+      }
+    });
+    return writing;
+  }
+
+  function begin(config: RunConfig, name?: string): RunRecord {
+    const t = now();
+    run = { id: newRunId(t), name: name ?? `Run ${new Date(t).toLocaleString()}`, created: t, config, lastStep: 0, lastReward: null, checkpointStep: null };
+    lastSave = { step: 0, time: t };
+    asked = false;
+    saveRun();
+    return run;
+  }
+
+  function attach(r: RunRecord): void {
+    run = { ...r };
+    lastSave = { step: r.checkpointStep ?? 0, time: now() };
+    asked = false;
+  }
+
+  function onEvent(e: TrainerEvent): void {
+    const r = run;
+    if (!r || failed) return;
+    const runId = r.id;
+    switch (e.type) {
+      case 'metrics': {
+        const rec: MetricsRecord = e.evaluation ? { runId, step: e.metrics.step, metrics: e.metrics, evaluation: e.evaluation } : { runId, step: e.metrics.step, metrics: e.metrics };
+        enqueue((d) => d.put('metrics', [rec]));
+        r.lastStep = e.metrics.step + 1;
+        r.lastReward = e.metrics.reward;
+        saveRun();
+        if (!asked && checkpointDue(opts.policy, r.lastStep, now(), lastSave.step, lastSave.time)) {
+          asked = true;
+          opts.requestCheckpoint();
+        }
+        return;
+      }
+      case 'evaluation': {
+        const rec: EvalRecord = { runId, step: e.step, result: e.result };
+        enqueue((d) => d.put('evals', [rec]));
+        return;
+      }
+      case 'samples': {
+        const rec: SamplesRecord = { runId, step: e.step, samples: e.samples };
+        const old = e.step - HISTORY_STEPS; // the same ring as the inspector's
+        enqueue(async (d) => {
+          await d.put('samples', [rec]);
+          if (old >= 0) await d.deleteSteps('samples', runId, [old]);
+        });
+        return;
+      }
+      case 'checkpoint': {
+        if (e.tag !== PERSIST_TAG) return;
+        asked = false;
+        const rec = checkpointRecord(runId, e);
+        lastSave = { step: e.step, time: now() };
+        r.checkpointStep = e.step;
+        enqueue(async (d) => {
+          await d.put('checkpoints', [rec]);
+          const steps = (await d.getAll('checkpoints', runId)).map((x) => (x as CheckpointRecord).step);
+          await d.deleteSteps('checkpoints', runId, stepsToPrune(steps, opts.policy.keep));
+        });
+        saveRun();
+        return;
+      }
+      case 'status':
+        // a reset: the run starts over from its base; saved as a new run, the old one stays in the list
+        if (e.step === 0 && e.state === 'ready' && r.lastStep > 0) begin(r.config, `${r.name} (reset)`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  return {
+    begin, attach, onEvent, flush,
+    get run() {
+      return run;
+    },
+    get failed() {
+      return failed;
+    },
+  };
+}
+
+/** The stored runs, newest first, and a message for each one that could not be read. */
+export async function loadRuns(db: RunDb): Promise<{ runs: RunRecord[]; skipped: string[] }> {
+  const runs: RunRecord[] = [], skipped: string[] = [];
+  for (const x of await db.getAll('runs')) {
+    const r = checkRun(x);
+    if (typeof r === 'string') skipped.push(`${r}; skipped`);
+    else runs.push(r);
+  }
+  return { runs: runs.sort((a, b) => b.created - a.created), skipped };
+}
+
+export interface LoadedRun {
+  metrics: MetricsRecord[];
+  evals: EvalRecord[];
+  samples: SamplesRecord[];
+  /** The newest checkpoint that fits the run's config; null when none does. */
+  checkpoint: CheckpointRecord | null;
+  problems: string[];
+}
+
+/** A run's records; n and LE are the config's parameter count and L*E (checkpoints are checked against them). */
+export async function loadRun(db: RunDb, run: RunRecord, n: number, LE: number): Promise<LoadedRun> {
+  const problems: string[] = [];
+  const { metrics, dropped } = checkMetrics(await db.getAll('metrics', run.id));
+  if (dropped > 0) problems.push(`${dropped} unreadable metrics records of ${run.name} skipped`);
+  const evals = (await db.getAll('evals', run.id)).filter((x): x is EvalRecord => typeof (x as EvalRecord).step === 'number' && typeof (x as EvalRecord).result === 'object');
+  const samples = (await db.getAll('samples', run.id)).filter((x): x is SamplesRecord => Array.isArray((x as SamplesRecord).samples)).sort((a, b) => a.step - b.step);
+  let checkpoint: CheckpointRecord | null = null;
+  const cks = (await db.getAll('checkpoints', run.id)).sort((a, b) => ((b as CheckpointRecord).step ?? 0) - ((a as CheckpointRecord).step ?? 0));
+  for (const x of cks) {
+    const c = checkCheckpoint(x, n, LE);
+    if (typeof c === 'string') problems.push(`${run.name}: ${c}; skipped`);
+    else if (!checkpoint) checkpoint = c;
+  }
+  return { metrics, evals, samples, checkpoint, problems };
+}
