@@ -4,7 +4,13 @@
 // token by token (the worker posts each one); when it ends, the worker sends
 // the experts each token was routed to: shown on hover, and as a strip of
 // top-1 expert colours per layer.
+//
+// The engine switch runs the same question through onnxruntime-web instead
+// (app/export/onnxEngine.ts: the current weights exported as ONNX, greedy):
+// a second, independent implementation of the same policy, whose answer at
+// temperature 0 should equal ours token for token.
 import { useState, type FormEvent } from 'react';
+import { askOrt, type OrtAnswer } from '../export/onnxEngine';
 import { samplePrompt } from '../trainer';
 import type { SampleExperts } from '../../train/protocol';
 import { useStore } from '../store';
@@ -13,7 +19,16 @@ import { checkProblem, expertColor, formatValue, tokenColor, tokenPieces } from 
 import './inspector.css';
 import './playground.css';
 
+type Engine = 'wgsl' | 'ort';
+const ENGINES: [Engine, string][] = [['wgsl', 'WGSL (ours)'], ['ort', 'onnxruntime-web']];
+
+/** The onnxruntime-web engine's last question: in flight, answered, or failed. */
+type OrtState = { busy: true; prompt: string } | { busy: false; answer: OrtAnswer } | { busy: false; error: string };
+
 export function Playground() {
+  const [engine, setEngine] = useState<Engine>('wgsl');
+  const [ort, setOrt] = useState<OrtState | null>(null);
+  const backendLabel = useStore((s) => s.backendLabel);
   const [problem, setProblem] = useState('47+85=');
   const [temperature, setTemperature] = useState(0);
   const [hover, setHover] = useState<number | null>(null);
@@ -29,6 +44,15 @@ export function Playground() {
     e.preventDefault();
     if (bad || problem.length === 0 || !canAsk) return;
     setHover(null);
+    if (engine === 'ort') {
+      if (ort?.busy) return;
+      setOrt({ busy: true, prompt: problem });
+      askOrt(problem, maxNew).then(
+        (answer) => setOrt({ busy: false, answer }),
+        (err: unknown) => setOrt({ busy: false, error: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
+    }
     askPlayground(samplePrompt(problem, maxNew, temperature), problem);
   };
 
@@ -39,6 +63,17 @@ export function Playground() {
   return (
     <section aria-label="Playground" className="card playground">
       <h2>Playground</h2>
+      <div role="radiogroup" aria-label="Engine" className="pg-engine">
+        Engine:{' '}
+        {ENGINES.map(([id, label]) => (
+          <label key={id}>
+            <input type="radio" name="pg-engine" value={id} checked={engine === id} onChange={() => setEngine(id)} /> {label}
+          </label>
+        ))}
+      </div>
+      <p className="muted" data-testid="engine-running">
+        {engine === 'wgsl' ? `Running: WGSL (ours)${backendLabel ? ` on ${backendLabel}` : ''}` : ortRunning(ort)}
+      </p>
       <form onSubmit={ask} className="playground-form">
         <label>
           Problem{' '}
@@ -60,12 +95,14 @@ export function Playground() {
             min={0}
             max={2}
             step={0.05}
-            value={temperature}
+            value={engine === 'ort' ? 0 : temperature}
+            disabled={engine === 'ort'}
+            title={engine === 'ort' ? 'onnxruntime-web answers greedily' : undefined}
             onChange={(e) => setTemperature(Number(e.target.value))}
           />
-          <output>{temperature === 0 ? 'greedy' : temperature.toFixed(2)}</output>
+          <output>{temperature === 0 || engine === 'ort' ? 'greedy' : temperature.toFixed(2)}</output>
         </label>
-        <button type="submit" disabled={bad !== null || problem.length === 0 || !canAsk}>
+        <button type="submit" disabled={bad !== null || problem.length === 0 || !canAsk || (engine === 'ort' && ort?.busy === true)}>
           Ask
         </button>
       </form>
@@ -75,8 +112,9 @@ export function Playground() {
         </p>
       )}
       {!canAsk && <p className="muted">The policy is not ready yet.</p>}
-      {answer && (
-        <div data-testid="playground-answer" data-done={answer.done} aria-busy={streaming} className="answer">
+      {engine === 'ort' && ort && <OrtAnswerView state={ort} />}
+      {engine === 'wgsl' && answer && (
+        <div data-testid="playground-answer" data-done={answer.done} data-completion={answer.completion} aria-busy={streaming} className="answer">
           <code>{answer.prompt}</code>{' '}
           <span className="tokens" onMouseLeave={() => setHover(null)}>
             {pieces.map((p) => {
@@ -112,6 +150,24 @@ export function Playground() {
         </div>
       )}
     </section>
+  );
+}
+
+function ortRunning(ort: OrtState | null): string {
+  if (!ort || ort.busy || !('answer' in ort)) return 'Running: onnxruntime-web (starts with the first question)';
+  const { ep, fallbackReason } = ort.answer.engine;
+  return `Running: onnxruntime-web on ${ep === 'webgpu' ? 'the WebGPU EP' : 'the wasm EP'}${fallbackReason ? ` (WebGPU failed: ${fallbackReason})` : ''}`;
+}
+
+function OrtAnswerView({ state }: { state: OrtState }) {
+  if (state.busy) return <p className="muted" aria-busy="true">onnxruntime-web is answering {state.prompt}…</p>;
+  if ('error' in state) return <p role="alert" className="error">onnxruntime-web: {state.error}</p>;
+  const a = state.answer;
+  return (
+    <div data-testid="ort-answer" data-done="true" data-completion={a.completion} className="answer">
+      <code>{a.prompt}</code> <span className="tokens">{tokenPieces(Int32Array.from(a.tokens), null).map((p) => <span key={p.index} className={p.wait ? 'tok wait' : 'tok'}>{p.text}</span>)}</span>
+      <p className="muted">Greedy, onnxruntime-web ({a.engine.ep}), policy after {a.step} GRPO step{a.step === 1 ? '' : 's'}.</p>
+    </div>
   );
 }
 
