@@ -10,14 +10,18 @@ import { Header } from './header/Header';
 import { AhaFeed } from './inspector/AhaFeed';
 import { Playground } from './inspector/Playground';
 import { StepInspector } from './inspector/StepInspector';
+import { openPersistence } from './runs/persistence';
+import { ResumeBanner, RunsPanel, StorageMessages } from './runs/RunsPanel';
 import { LinkErrors, SharedBanner } from './share/SharedBanner';
 import { useStore } from './store';
-import { initialRunFromLocation, startRun, startSharedRun } from './trainer';
+import { initialRunFromLocation, send, startRun, startSharedRun } from './trainer';
 
 let started = false;
 
 /** A run link in the hash (config, maybe results) wins over ?config=quick; its problems are shown, the defaults used. */
 async function openFromLocation(): Promise<void> {
+  // the stored runs first: the resume offer shows while the new run gets ready
+  await openPersistence(send, location.search);
   const { config, errors, snapshot } = await initialRunFromLocation(location.hash, location.search, DEFAULT_CONFIG);
   if (errors.length > 0) useStore.setState({ linkErrors: errors });
   if (snapshot) await startSharedRun(config, snapshot);
@@ -42,12 +46,15 @@ export function App() {
         <main className="app-main">
           <LinkErrors />
           <SharedBanner />
+          <ResumeBanner />
+          <StorageMessages />
           <Charts />
           <StepInspector />
           <div className="app-pair">
             <AhaFeed />
             <Playground />
           </div>
+          <RunsPanel />
         </main>
       </div>
     </div>

@@ -65,7 +65,41 @@ export interface SharedSlice {
   linkErrors: string[];
 }
 
-export interface AppState extends SharedSlice {
+// --- runs: what app/persist keeps across reloads (app/runs/ and app/trainer.ts own the logic)
+/** A stored run as the Runs list shows it (app/persist/records.ts RunRecord, minus what the list does not need). */
+export interface RunSummary {
+  id: string;
+  name: string;
+  created: number;
+  summary: string;
+  lastStep: number;
+  lastReward: number | null;
+  checkpointStep: number | null;
+}
+/** Another run's curve drawn over this run's charts: its reward per step. */
+export interface OverlayRun {
+  id: string;
+  name: string;
+  color: string;
+  points: { step: number; reward: number; accuracy: number }[];
+}
+export interface RunsSlice {
+  runs: {
+    list: RunSummary[];
+    /** The live run's id in storage; null when it is not being saved. */
+    currentId: string | null;
+    /** Offered at startup: the newest run that has a checkpoint. */
+    resumeOffer: { id: string; name: string; step: number } | null;
+    overlays: OverlayRun[];
+    /** A failed save (quota): the run continues in memory. */
+    storageError: string | null;
+    /** Stored records that could not be read, skipped at startup. */
+    skipped: string[];
+  };
+}
+export const emptyRuns = (): RunsSlice['runs'] => ({ list: [], currentId: null, resumeOffer: null, overlays: [], storageError: null, skipped: [] });
+
+export interface AppState extends SharedSlice, RunsSlice {
   // --- config: the run's config, and the panel's draft with its errors
   config: RunConfig;
   draft: RunConfig;
@@ -198,6 +232,7 @@ export const useStore = create<AppState>()((set) => ({
   ...emptyRun(),
   shared: null,
   linkErrors: [],
+  runs: emptyRuns(),
   tokenView: 'logp',
   setDraft: (draft) => set({ draft, draftErrors: validateConfig(draft).errors }),
   selectStep: (selectedStep) => set({ selectedStep }),

@@ -10,6 +10,7 @@ import { createTrainerClient, type CommandInput, type TrainerClient } from '../t
 import { EVENT_TYPES, type EventOf, type InitialWeights } from '../train/protocol';
 import { QUICK_CONFIG } from '../train/quick';
 import { decodeRunLink } from '../share/url';
+import { beginRun, onTrainerEvent, prepareResume } from './runs/persistence';
 import { reduceWithShared, showShared } from './share/snapshot';
 import { useStore } from './store';
 
@@ -37,7 +38,12 @@ function ensureClient(): TrainerClient {
   if (client) return client;
   const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
   const c = createTrainerClient(worker);
-  for (const type of EVENT_TYPES) c.on(type, (e) => useStore.setState((s) => reduceWithShared(s, e)));
+  for (const type of EVENT_TYPES) {
+    c.on(type, (e) => {
+      useStore.setState((s) => reduceWithShared(s, e));
+      onTrainerEvent(e); // after the store: saving is write-behind, off the event's path
+    });
+  }
   worker.addEventListener('error', (ev) => {
     useStore.setState({ error: { message: `the trainer worker failed: ${ev.message || 'unknown error'}`, step: useStore.getState().step, recoverable: false } });
   });
@@ -84,7 +90,17 @@ export async function startRun(cfg: RunConfig): Promise<void> {
   const { shared } = useStore.getState();
   useStore.setState({ config: cfg, draft: cfg, draftErrors: [], shared: null, ...(shared?.showing ? { metrics: [], evals: [], baseAha: null, firstAhaStep: null } : {}) });
   const base = await fetchBase(cfg);
+  beginRun(cfg);
   c.send(base ? { type: 'init', config: cfg, weights: base.weights } : { type: 'init', config: cfg });
+}
+
+/** Continues a stored run from its newest checkpoint: its config, curves and inspector history, then weights, Adam state and step. */
+export async function resumeRun(id: string): Promise<void> {
+  const c = ensureClient();
+  const r = await prepareResume(id);
+  if (!r) return;
+  useStore.setState({ config: r.run.config, draft: r.run.config, draftErrors: [], shared: null });
+  c.send({ type: 'init', config: r.run.config, weights: r.weights, resume: r.resume });
 }
 
 export function send(cmd: CommandInput): void {

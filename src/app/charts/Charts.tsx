@@ -11,6 +11,7 @@ import { ExpertLoadChart } from './ExpertLoadChart';
 import { fmt, pct } from './format';
 import { evalReadout, metricReadouts } from './readouts';
 import { evalRows, expertRows, expertShape, lengthRows, metricRows, type Row, type SeriesSpec } from './series';
+import { overlayLines, withOverlays } from './overlay';
 import { useFrameState } from './useFrameState';
 import './charts.css';
 
@@ -57,6 +58,7 @@ const selMetrics = (s: AppState) => s.metrics;
 const selEvals = (s: AppState) => s.evals;
 const selBaseAha = (s: AppState) => s.baseAha;
 const selFirstAha = (s: AppState) => s.firstAhaStep;
+const selOverlays = (s: AppState) => s.runs.overlays;
 
 function useRows(metrics: AppState['metrics'], specs: SeriesSpec[]): readonly Row[] {
   return useMemo(() => downsample(metricRows(metrics, specs), specs.map((s) => s.key), MAX_POINTS), [metrics, specs]);
@@ -72,7 +74,11 @@ export function Charts() {
   const baseAha = useFrameState(selBaseAha);
   const firstAhaStep = useFrameState(selFirstAha);
 
-  const reward = useRows(metrics, REWARD);
+  const overlays = useFrameState(selOverlays);
+  const liveReward = useRows(metrics, REWARD);
+  // stored runs ticked in the Runs list: their total reward, dashed, over this run's
+  const reward = useMemo(() => withOverlays(liveReward, overlays, 'reward'), [liveReward, overlays]);
+  const rewardLines = useMemo(() => [...REWARD_LINES, ...overlayLines(overlays)], [overlays]);
   const aha = useRows(metrics, AHA);
   const clip = useRows(metrics, CLIP);
   const kl = useRows(metrics, KL);
@@ -94,7 +100,7 @@ export function Charts() {
       <h2>Charts</h2>
       {metrics.length === 0 && <p className="charts-waiting">Press Play: the curves start at the first step. Until then, waiting for the first step.</p>}
       <div className="chart-grid">
-        <ChartCard id="reward" title="Reward" rows={reward} lines={REWARD_LINES} readout={r.reward} />
+        <ChartCard id="reward" title="Reward" rows={reward} lines={rewardLines} readout={r.reward} />
         <ChartCard id="heldout" title="Held-out accuracy" rows={held} lines={EVAL_LINES} readout={evalReadout(evals)}
           emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
         <ChartCard id="length" title="Completion length" rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} readout={r.length} />

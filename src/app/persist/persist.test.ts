@@ -180,6 +180,10 @@ describe('persister', () => {
     expect(h.p.run!.name).toBe('a (reset)');
     h.runTasks();
     await h.p.flush();
+    expect((await loadRuns(h.db)).runs.length).toBe(1); // not before its first step
+    h.p.onEvent(mEv(0));
+    h.runTasks();
+    await h.p.flush();
     expect((await loadRuns(h.db)).runs.length).toBe(2);
     await h.db.deleteRun(first.id);
     expect((await loadRuns(h.db)).runs.map((r) => r.name)).toEqual(['a (reset)']);

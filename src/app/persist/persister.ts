@@ -31,7 +31,7 @@ export interface PersisterOptions {
 }
 
 export interface Persister {
-  /** Starts saving a new run; returns its record. */
+  /** Starts saving a new run (its record is written with its first step); returns the record. */
   begin(config: RunConfig, name?: string): RunRecord;
   /** Continues saving a stored run (after a resume). */
   attach(run: RunRecord): void;
@@ -104,7 +104,7 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
     run = { id: newRunId(t), name: name ?? `Run ${new Date(t).toLocaleString()}`, created: t, config, lastStep: 0, lastReward: null, checkpointStep: null };
     lastSave = { step: 0, time: t };
     asked = false;
-    saveRun();
+    // the record is written with the first step: a page opened and left at step 0 leaves no run behind
     return run;
   }
 

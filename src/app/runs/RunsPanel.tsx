@@ -1,0 +1,74 @@
+// The Runs region: stored runs (name, config, steps, last reward) with an
+// overlay checkbox each (their reward curve drawn dashed on the Reward chart),
+// Delete, and Clear all behind a confirm. The resume banner offers the newest
+// run with a checkpoint at startup. Storage problems show here too.
+import { useShallow } from 'zustand/react/shallow';
+import { useStore, type AppState } from '../store';
+import { resumeRun } from '../trainer';
+import { clearRuns, deleteRun, dismissResume, setOverlay } from './persistence';
+import './runs.css';
+
+const selList = (s: AppState) => s.runs.list;
+const selCurrent = (s: AppState) => s.runs.currentId;
+const selOverlayIds = (s: AppState) => s.runs.overlays.map((o) => o.id);
+const selOffer = (s: AppState) => s.runs.resumeOffer;
+const selStorageError = (s: AppState) => s.runs.storageError;
+const selSkipped = (s: AppState) => s.runs.skipped;
+
+export function ResumeBanner() {
+  const offer = useStore(selOffer);
+  if (!offer) return null;
+  return (
+    <div className="card runs-resume" role="region" aria-label="Resume">
+      <button type="button" onClick={() => void resumeRun(offer.id)}>Resume run {offer.name} from step {offer.step}</button>
+      <button type="button" onClick={dismissResume}>Start fresh</button>
+    </div>
+  );
+}
+
+export function StorageMessages() {
+  const err = useStore(selStorageError);
+  const skipped = useStore(useShallow(selSkipped));
+  if (!err && skipped.length === 0) return null;
+  return (
+    <div className="card runs-alert" role="alert">
+      {err && <p>{err}</p>}
+      {skipped.map((m) => <p key={m}>{m}</p>)}
+    </div>
+  );
+}
+
+export function RunsPanel() {
+  const list = useStore(selList);
+  const current = useStore(selCurrent);
+  const overlaid = useStore(useShallow(selOverlayIds));
+  const clearAll = () => {
+    if (window.confirm('Delete every stored run? This cannot be undone.')) void clearRuns();
+  };
+  return (
+    <section className="card runs" aria-label="Runs">
+      <h2>Runs</h2>
+      {list.length === 0 ? <p className="runs-empty">No stored runs yet: a run is saved from its first step.</p> : (
+        <table>
+          <thead><tr><th>Overlay</th><th>Run</th><th>Config</th><th>Steps</th><th>Last reward</th><th /></tr></thead>
+          <tbody>
+            {list.map((r) => (
+              <tr key={r.id} className={r.id === current ? 'runs-current' : undefined}>
+                <td>
+                  <input type="checkbox" aria-label={`Overlay ${r.name}`} checked={overlaid.includes(r.id)} disabled={r.id === current}
+                    onChange={(ev) => void setOverlay(r.id, ev.target.checked)} />
+                </td>
+                <td>{r.name}{r.id === current ? ' (this run)' : ''}</td>
+                <td>{r.summary}</td>
+                <td>{r.lastStep}</td>
+                <td>{r.lastReward === null ? '–' : r.lastReward.toFixed(3)}</td>
+                <td><button type="button" aria-label={`Delete ${r.name}`} onClick={() => void deleteRun(r.id)}>Delete</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <button type="button" onClick={clearAll} disabled={list.length === 0}>Clear all</button>
+    </section>
+  );
+}

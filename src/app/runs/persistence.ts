@@ -1,0 +1,149 @@
+// The page's side of run persistence: opens the database at startup, fills
+// the store's `runs` block (the list, the resume offer, what was skipped),
+// saves the live run from the trainer's events (app/persist/persister.ts),
+// and restores a stored run's curves and inspector history on resume. The
+// worker is driven through the callbacks app/trainer.ts hands in.
+
+import { buildParamTable } from '../../model/params';
+import type { CommandInput } from '../../train/client';
+import type { ResumeState, InitialWeights, TrainerEvent } from '../../train/protocol';
+import { createMemoryDb, openIndexedDb, type RunDb } from '../persist/db';
+import { createPersister, loadRun, loadRuns, PERSIST_TAG, type Persister } from '../persist/persister';
+import { configSummary, policyFromSearch, type RunRecord } from '../persist/records';
+import { emptyRuns, useStore, type AppState, type OverlayRun, type RunSummary } from '../store';
+
+let db: RunDb | null = null;
+let persister: Persister | null = null;
+let stored: RunRecord[] = [];
+
+const setRuns = (patch: Partial<AppState['runs']>) => useStore.setState((s) => ({ runs: { ...s.runs, ...patch } }));
+const summaryOf = (r: RunRecord): RunSummary => ({
+  id: r.id, name: r.name, created: r.created, summary: configSummary(r.config), lastStep: r.lastStep, lastReward: r.lastReward, checkpointStep: r.checkpointStep,
+});
+
+async function refreshList(): Promise<void> {
+  if (!db) return;
+  const { runs, skipped } = await loadRuns(db);
+  stored = runs;
+  setRuns({ list: runs.map(summaryOf), skipped });
+}
+
+/** Opens storage and lists the stored runs; offers to resume the newest one that has a checkpoint. Never throws. */
+export async function openPersistence(send: (c: CommandInput) => void, search: string): Promise<void> {
+  try {
+    db = await openIndexedDb();
+  } catch (e) {
+    db = createMemoryDb();
+    setRuns({ storageError: `runs cannot be kept across reloads here (${e instanceof Error ? e.message : String(e)})` });
+  }
+  persister = createPersister(db, {
+    policy: policyFromSearch(search),
+    requestCheckpoint: () => send({ type: 'exportCheckpoint', tag: PERSIST_TAG }),
+    onError: (storageError) => setRuns({ storageError }),
+    onRunSaved: (r) => {
+      const i = stored.findIndex((x) => x.id === r.id);
+      stored = i < 0 ? [r, ...stored] : stored.map((x) => (x.id === r.id ? r : x));
+      setRuns({ list: stored.map(summaryOf) });
+    },
+  });
+  try {
+    await refreshList();
+  } catch (e) {
+    setRuns({ skipped: [`the stored runs could not be read (${e instanceof Error ? e.message : String(e)})`] });
+  }
+  const offer = stored.find((r) => r.checkpointStep !== null);
+  if (offer) setRuns({ resumeOffer: { id: offer.id, name: offer.name, step: offer.checkpointStep! } });
+}
+
+/** A new run starts: saved under a new id from its first step. */
+export function beginRun(cfg: AppState['config']): void {
+  if (!persister) return;
+  const r = persister.begin(cfg);
+  setRuns({ currentId: r.id });
+}
+
+let restore: { step: number; apply: () => void } | null = null;
+
+/** Every trainer event, after the store reduced it. */
+export function onTrainerEvent(e: TrainerEvent): void {
+  // the resumed run's curves go in once the worker says it is at the checkpoint's step (its init status would wipe them)
+  if (restore && e.type === 'status' && e.state === 'paused' && e.step === restore.step) {
+    restore.apply();
+    restore = null;
+  }
+  persister?.onEvent(e);
+}
+
+/**
+ * Resume a stored run: returns the init command's weights (its base) and
+ * resume state, or null with a message in the store when it cannot be.
+ */
+export async function prepareResume(id: string): Promise<{ run: RunRecord; weights: InitialWeights; resume: ResumeState } | null> {
+  const run = stored.find((r) => r.id === id);
+  if (!db || !run) return null;
+  const { nLayers: L, nRouted: E } = run.config.model;
+  const loaded = await loadRun(db, run, buildParamTable(run.config).total, L * E);
+  const ck = loaded.checkpoint;
+  if (!ck) {
+    setRuns({ resumeOffer: null, skipped: [...useStore.getState().runs.skipped, ...loaded.problems, `${run.name} has no usable checkpoint; cannot resume`] });
+    return null;
+  }
+  const metrics = loaded.metrics.filter((m) => m.step < ck.step).map((m) => m.metrics);
+  const evals = new Map<number, AppState['evals'][number]>();
+  for (const x of loaded.evals) if (x.step <= ck.step) evals.set(x.step, { step: x.step, result: x.result });
+  for (const m of loaded.metrics) if (m.evaluation && m.step + 1 <= ck.step) evals.set(m.step + 1, { step: m.step + 1, result: m.evaluation });
+  const evalList = [...evals.values()].sort((a, b) => a.step - b.step);
+  const history = loaded.samples.filter((x) => x.step < ck.step).map((x) => ({ step: x.step, samples: x.samples }));
+  restore = {
+    step: ck.step,
+    apply: () => {
+      useStore.setState({
+        metrics, evals: evalList, history, baseAha: evalList.find((x) => x.step === 0)?.result.sampled.aha ?? null,
+        firstAhaStep: metrics.find((m) => m.aha.aha > 0)?.step ?? null,
+      });
+    },
+  };
+  persister?.attach({ ...run, lastStep: ck.step });
+  setRuns({ currentId: run.id, resumeOffer: null, ...(loaded.problems.length ? { skipped: [...useStore.getState().runs.skipped, ...loaded.problems] } : {}) });
+  return {
+    run,
+    weights: { params: ck.baseParams, routerBias: ck.baseRouterBias },
+    resume: { step: ck.step, adamStep: ck.adamStep, params: ck.params, routerBias: ck.routerBias, m: ck.m, v: ck.v },
+  };
+}
+
+export const dismissResume = () => setRuns({ resumeOffer: null });
+
+export async function deleteRun(id: string): Promise<void> {
+  if (!db) return;
+  await db.deleteRun(id);
+  const { runs } = useStore.getState();
+  setRuns({ overlays: runs.overlays.filter((o) => o.id !== id), ...(runs.currentId === id ? { currentId: null } : {}) });
+  await refreshList();
+}
+
+export async function clearRuns(): Promise<void> {
+  if (!db) return;
+  await db.clear();
+  const { storageError } = useStore.getState().runs;
+  stored = [];
+  setRuns({ ...emptyRuns(), storageError });
+  // the live run keeps being saved: under a fresh id, from its next step
+  const cfg = useStore.getState().config;
+  if (persister?.run) beginRun(cfg);
+}
+
+const OVERLAY_COLORS = ['#f4a261', '#e76f51', '#2a9d8f', '#e9c46a', '#b5179e', '#90be6d'];
+
+/** Draws (on) or removes (off) a stored run's reward curve over the charts. */
+export async function setOverlay(id: string, on: boolean): Promise<void> {
+  const cur = useStore.getState().runs.overlays;
+  if (!on) return setRuns({ overlays: cur.filter((o) => o.id !== id) });
+  const run = stored.find((r) => r.id === id);
+  if (!db || !run || cur.some((o) => o.id === id)) return;
+  const { metrics } = await loadRun(db, run, 0, 0);
+  const used = new Set(cur.map((o) => o.color));
+  const color = OVERLAY_COLORS.find((c) => !used.has(c)) ?? OVERLAY_COLORS[cur.length % OVERLAY_COLORS.length]!;
+  const overlay: OverlayRun = { id, name: run.name, color, points: metrics.map((m) => ({ step: m.step, reward: m.metrics.reward, accuracy: m.metrics.rewards.accuracy })) };
+  setRuns({ overlays: [...useStore.getState().runs.overlays.filter((o) => o.id !== id), overlay] });
+}
