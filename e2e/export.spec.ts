@@ -20,11 +20,7 @@ function safetensorsHeader(bytes: Buffer): Record<string, unknown> & { __metadat
 test('export weights, ONNX, metrics and the TRL script; import a bad and a good checkpoint; the ONNX engine answers like ours', async ({ page }) => {
   test.setTimeout(240_000);
   const errors: string[] = [];
-  // onnxruntime's native warnings ("[W:onnxruntime:...] Some nodes were not assigned to the preferred
-  // execution providers") reach the console through emscripten's stderr as errors; they are warnings.
-  // (src/ort/worker.ts could pass logSeverityLevel: 3 to silence them at the source.)
-  const ortWarning = /^\S+ \S+ \[W:onnxruntime:/;
-  page.on('console', (m) => m.type() === 'error' && !ortWarning.test(m.text()) && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
 
   await page.goto('/?config=quick');

@@ -23,7 +23,9 @@ function post(msg: OrtResponse, transfer: Transferable[] = []): void {
 }
 
 async function create(model: Uint8Array, ep: Ep): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(model, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+  // logSeverityLevel 3 (errors only): ORT's native warnings ("Some nodes were not assigned to the
+  // preferred execution providers") otherwise reach the page console as errors through emscripten's stderr.
+  return ort.InferenceSession.create(model, { executionProviders: [ep], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
 }
 
 async function load(model: Uint8Array, prefer: Ep): Promise<{ ep: Ep; fallbackReason?: string }> {
