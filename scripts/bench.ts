@@ -7,8 +7,8 @@
 // bench/results.json ({adapter, quick, figures: [{name, value, unit, vs,
 // ratio, target, met}], wallSeconds}; bench/figures.ts defines it).
 //
-// --quick: QUICK_CONFIG's model and batch, training-shape matmuls capped at
-// 512 rows, MoE at C = H = 32; still the median of 5 alternating rounds per
+// --quick: QUICK_CONFIG at 2 prompts x 8, forward at B = 8, training-shape matmuls capped at
+// 512 rows, MoE at N = 4096, C = H = 16; still the median of 5 alternating rounds per
 // ratio. Under 3 minutes on 2 cores with SwiftShader.
 
 import { writeFileSync } from 'node:fs';
