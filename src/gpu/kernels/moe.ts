@@ -15,7 +15,7 @@ import dHiddenCode from './moe_backward_hidden.wgsl?raw';
 import dInpCode from './moe_backward_inp.wgsl?raw';
 import dW13Code from './moe_backward_w13.wgsl?raw';
 import dW2Code from './moe_backward_w2.wgsl?raw';
-import { moeGroupedForward, moeGroupedWeightBackward } from './moe_grouped';
+import { moeGroupedForward, moeGroupedWeightBackward, type GpuMoeCache } from './moe_grouped';
 
 const WG = 64;
 
@@ -24,12 +24,7 @@ export const GROUPED_MIN_EXPERTS = 8;
 export type MoePath = 'dense' | 'grouped';
 const pathFor = (d: MoeDims): MoePath => (d.E >= GROUPED_MIN_EXPERTS ? 'grouped' : 'dense');
 
-export interface GpuMoeCache {
-  h1: GpuTensor; // (N,S+k,H)
-  h3: GpuTensor | null; // (N,S+k,H), swiglu only
-  act: GpuTensor; // (N,S+k,H)
-  y: GpuTensor; // (N,S+k,C)
-}
+export type { GpuMoeCache };
 
 function check(who: string, w3: GpuTensor | null, h3: GpuTensor | null, d: MoeDims): void {
   const swiglu = d.ffn === 'swiglu';

@@ -15,7 +15,6 @@
 // rows, in token order, so the result equals the dense scan term for term.
 import type { MoeDims } from '../../cpu/moe';
 import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
-import type { GpuMoeCache } from './moe';
 import rowsCode from './moe_grouped_rows.wgsl?raw';
 import countCode from './moe_grouped_count.wgsl?raw';
 import offsetsCode from './moe_grouped_offsets.wgsl?raw';
@@ -25,6 +24,14 @@ import downCode from './moe_grouped_forward_down.wgsl?raw';
 import combineCode from './moe_grouped_combine.wgsl?raw';
 import dW13Code from './moe_grouped_backward_w13.wgsl?raw';
 import dW2Code from './moe_grouped_backward_w2.wgsl?raw';
+
+/** The MoE cache in the twin's layout (cpu/moe.ts MoeCache); both paths read and write it. */
+export interface GpuMoeCache {
+  h1: GpuTensor; // (N,S+k,H)
+  h3: GpuTensor | null; // (N,S+k,H), swiglu only
+  act: GpuTensor; // (N,S+k,H)
+  y: GpuTensor; // (N,S+k,C)
+}
 
 const WG = 64;
 const CH = 32; // tokens per histogram/scatter chunk: E*ceil(N/CH) threads each walk CH*k choices
