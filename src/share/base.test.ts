@@ -1,0 +1,42 @@
+// The shipped base for DEFAULT_CONFIG (public/base.safetensors, made by
+// `npm run pretrain`): the model the app loads when opened with no hash. Its
+// config must still be the default's on every knob a base depends on (model,
+// task, corpus: app/trainer.ts baseMatches), and its weights must reproduce the
+// held-out numbers recorded with them, so a stale file fails here, not in a
+// user's browser as a silent minutes-long pretraining.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, getPath, KNOBS } from '../core/config';
+import { createCpuOps } from '../cpu/backend';
+import { createCpuDecodeOps } from '../cpu/decode';
+import { createModel } from '../model/model';
+import { createEvaluator, evaluate } from '../train/evaluate';
+import { decodeCheckpoint } from './checkpoint';
+
+const FILE = new URL('../../public/base.safetensors', import.meta.url);
+const present = existsSync(FILE);
+const STALE = 'DEFAULT_CONFIG or the evaluation changed since public/base.safetensors was made: rerun `npm run pretrain`';
+
+describe('the shipped public/base.safetensors', () => {
+  it.skipIf(!present)('is DEFAULT_CONFIG pretrained (model, task, corpus) and reproduces its recorded held-out accuracy', async () => {
+    const ck = decodeCheckpoint(new Uint8Array(readFileSync(FILE)));
+    const differ = KNOBS.filter((k) => /^(model|task|corpus)\./.test(k.path) && getPath(ck.config, k.path) !== getPath(DEFAULT_CONFIG, k.path))
+      .map((k) => `${k.path}: file ${String(getPath(ck.config, k.path))}, default ${String(getPath(DEFAULT_CONFIG, k.path))}`);
+    expect(differ, STALE).toEqual([]);
+    expect(ck.meta.step).toBe(DEFAULT_CONFIG.corpus.pretrainSteps);
+
+    // the held-out set and the greedy/sampled decoding depend on grpo/sampling knobs too: evaluate as the file's config says
+    const ops = createCpuOps('f32');
+    const model = createModel(ops, ck.config);
+    ops.write(model.params, ck.params);
+    ops.write(model.routerBias, ck.routerBias);
+    const res = await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model);
+    const s = ck.meta.stats as { heldOutAccuracy: number; sampledPass1: number };
+    expect(res.greedy.accuracy, STALE).toBeCloseTo(s.heldOutAccuracy, 4);
+    expect(res.sampled.accuracy, STALE).toBeCloseTo(s.sampledPass1, 4);
+    // a base GRPO can improve: neither near 0 nor near 1
+    expect(s.heldOutAccuracy).toBeGreaterThan(0.05);
+    expect(s.heldOutAccuracy).toBeLessThan(0.95);
+  });
+
+});
