@@ -1,0 +1,88 @@
+// `npm run soak -- [--steps N] [--every K]` (default 300 steps, a line every 25)
+//
+// The long soak of issue 9: QUICK_CONFIG for hundreds of GRPO steps on WebGPU
+// in headless Chromium (a Vite dev server + bench/soak.html, as
+// scripts/experiment.ts does), through the real session and store. Passes
+// (exit 0) when, once warm (from the first report on):
+//   - the live GPU buffer bytes never change (the arena is allocated once;
+//     per-step staging buffers are destroyed),
+//   - the JS heap (after a forced GC) grows by less than HEAP_SLACK over the
+//     run: the store keeps rings (HISTORY_STEPS samples, AHA_FEED_MAX aha
+//     items) plus one metrics row per step, nothing else,
+//   - no console error, page error or trainer error event.
+// Prints a table of the reports and, last, one JSON line with the figures.
+
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { createServer } from 'vite';
+import type { SoakResult } from '../bench/soak-run';
+import { chromiumArgs, chromiumPath } from './chromium';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Heap growth allowed, warm to end: the metrics rows of a few hundred steps are ~1 KB each; 32 MiB is far past honest growth and far below a leak of per-step samples. */
+const HEAP_SLACK = 32 * 2 ** 20;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} needs an integer >= 1, got ${JSON.stringify(process.argv[i + 1])}`);
+  return v;
+}
+
+async function main(): Promise<number> {
+  const steps = arg('steps', 300);
+  const every = arg('every', 25);
+  const server = await createServer({ root: ROOT, logLevel: 'warn', clearScreen: false, server: { port: 0, strictPort: false, hmr: false } });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs, '--js-flags=--expose-gc', '--enable-precise-memory-info'], headless: true });
+  const errors: string[] = [];
+  try {
+    await server.listen();
+    const addr = server.httpServer?.address();
+    if (!addr || typeof addr === 'string') throw new Error('soak: the Vite dev server has no TCP address');
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.text().startsWith('[soak] ')) console.log(m.text().slice(7));
+      else if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+    await page.goto(`http://127.0.0.1:${addr.port}/bench/soak.html?steps=${steps}&every=${every}`);
+    await page.waitForFunction(() => (window as unknown as { __soakDone?: boolean }).__soakDone === true, undefined, { timeout: 0, polling: 1000 });
+    const { result, error } = await page.evaluate(() => {
+      const w = window as unknown as { __soakResult?: SoakResult; __soakError?: string };
+      return { result: w.__soakResult ?? null, error: w.__soakError ?? null };
+    });
+    if (error !== null || result === null) throw new Error(`soak page: ${error ?? 'no result'}`);
+    errors.push(...result.errors.map((e) => `trainer: ${e}`));
+
+    const warm = result.points.slice(1);
+    const bytes = new Set(warm.map((p) => p.gpuLiveBytes));
+    const heap = warm.map((p) => p.heapBytes ?? NaN);
+    const heapGrowth = Math.max(...heap) - heap[0]!;
+    const last = result.points.at(-2)!; // the last step's report (the final one is after the reset)
+    const figures = {
+      steps, backend: result.backend,
+      gpuLiveBytesWarm: [...bytes], gpuLiveBuffers: [...new Set(warm.map((p) => p.gpuLiveBuffers))],
+      buffersMadePerStep: (last.buffersMade - warm[0]!.buffersMade) / (last.step - warm[0]!.step),
+      heapStartMiB: +(heap[0]! / 2 ** 20).toFixed(2), heapMaxMiB: +(Math.max(...heap) / 2 ** 20).toFixed(2), heapGrowthMiB: +(heapGrowth / 2 ** 20).toFixed(2),
+      secondsPerStep: +(last.ms / 1000 / steps).toFixed(2), errors,
+    };
+    const failures = [
+      ...(bytes.size === 1 ? [] : [`GPU live bytes moved once warm: ${[...bytes].join(', ')}`]),
+      ...(Number.isFinite(heapGrowth) ? (heapGrowth < HEAP_SLACK ? [] : [`JS heap grew ${figures.heapGrowthMiB} MiB (allowed ${HEAP_SLACK / 2 ** 20})`]) : ['no heap figures (performance.memory missing)']),
+      ...errors,
+    ];
+    for (const f of failures) console.error(`soak FAILED: ${f}`);
+    console.log(JSON.stringify(figures));
+    return failures.length === 0 ? 0 : 1;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().then((code) => process.exit(code), (e: unknown) => {
+  console.error(`soak failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
