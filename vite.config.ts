@@ -15,7 +15,8 @@ const isolation = {
 // makes (chart exports, downloads); styles stay 'self' (React and recharts
 // set styles through the DOM, which CSP does not govern).
 // It is injected at build time only: the dev server's React-refresh preamble
-// is an inline <script>, which this policy (rightly) forbids.
+// is an inline <script>, which this policy (rightly) forbids. A host of the
+// build should send it as a header as well (see preview below).
 export const CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -48,7 +49,9 @@ function csp(): Plugin {
 export default defineConfig({
   plugins: [react(), csp()],
   server: { headers: isolation },
-  preview: { headers: isolation, port: 4173, strictPort: true },
+  // preview serves the build, so it sends the policy as a header too: a meta tag governs only the
+  // document, while a worker (trainer, onnxruntime-web) takes its policy from its own script's response
+  preview: { headers: { ...isolation, 'Content-Security-Policy': CSP }, port: 4173, strictPort: true },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
 });
