@@ -7,8 +7,9 @@
 //   - the live GPU buffer bytes never change (the arena is allocated once;
 //     per-step staging buffers are destroyed),
 //   - the JS heap (after a forced GC) grows by less than HEAP_SLACK over the
-//     run: the store keeps rings (HISTORY_STEPS samples, AHA_FEED_MAX aha
-//     items) plus one metrics row per step, nothing else,
+//     run, and, once the sample ring (HISTORY_STEPS steps) is full, by no more
+//     than the metrics rows: the store keeps rings (HISTORY_STEPS samples,
+//     AHA_FEED_MAX aha items) plus one metrics row per step, nothing else,
 //   - no console error, page error or trainer error event.
 // Prints a table of the reports and, last, one JSON line with the figures.
 
@@ -17,11 +18,14 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import type { SoakResult } from '../bench/soak-run';
+import { HISTORY_STEPS } from '../src/app/store';
 import { chromiumArgs, chromiumPath } from './chromium';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Heap growth allowed, warm to end: the metrics rows of a few hundred steps are ~1 KB each; 32 MiB is far past honest growth and far below a leak of per-step samples. */
 const HEAP_SLACK = 32 * 2 ** 20;
+/** Once the sample ring is full only the metrics rows grow (~2.5 KB a step measured): allowed 1 MiB + 8 KB a step. */
+const heapAllowedAfterRing = (steps: number) => 2 ** 20 + 8 * 1024 * steps;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,6 +65,7 @@ async function main(): Promise<number> {
     const heap = warm.map((p) => p.heapBytes ?? NaN);
     const heapGrowth = Math.max(...heap) - heap[0]!;
     const last = result.points.at(-2)!; // the last step's report (the final one is after the reset)
+    // (the after-reset report has step -1: leave it out of the step filters below)
     const figures = {
       steps, backend: result.backend,
       gpuLiveBytesWarm: [...bytes], gpuLiveBuffers: [...new Set(warm.map((p) => p.gpuLiveBuffers))],
@@ -68,7 +73,13 @@ async function main(): Promise<number> {
       heapStartMiB: +(heap[0]! / 2 ** 20).toFixed(2), heapMaxMiB: +(Math.max(...heap) / 2 ** 20).toFixed(2), heapGrowthMiB: +(heapGrowth / 2 ** 20).toFixed(2),
       secondsPerStep: +(last.ms / 1000 / steps).toFixed(2), errors,
     };
+    // from the first report with the sample ring (HISTORY_STEPS steps) full
+    const full = warm.filter((p) => p.step >= HISTORY_STEPS || p.step < 0);
+    const ringGrowth = full.length >= 2 ? Math.max(...full.map((p) => p.heapBytes ?? NaN)) - full[0]!.heapBytes! : null;
+    const ringSteps = full.length >= 2 ? last.step - full[0]!.step : 0;
+    Object.assign(figures, { heapGrowthAfterRingFullMiB: ringGrowth === null ? null : +(ringGrowth / 2 ** 20).toFixed(2), stepsAfterRingFull: ringSteps });
     const failures = [
+      ...(ringGrowth === null || ringGrowth < heapAllowedAfterRing(ringSteps) ? [] : [`JS heap grew ${(ringGrowth / 2 ** 20).toFixed(2)} MiB over ${ringSteps} steps after the sample ring filled (allowed ${(heapAllowedAfterRing(ringSteps) / 2 ** 20).toFixed(2)})`]),
       ...(bytes.size === 1 ? [] : [`GPU live bytes moved once warm: ${[...bytes].join(', ')}`]),
       ...(Number.isFinite(heapGrowth) ? (heapGrowth < HEAP_SLACK ? [] : [`JS heap grew ${figures.heapGrowthMiB} MiB (allowed ${HEAP_SLACK / 2 ** 20})`]) : ['no heap figures (performance.memory missing)']),
       ...errors,
