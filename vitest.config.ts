@@ -29,8 +29,8 @@ export default defineConfig({
         },
       },
       {
-        // Pre-bundled up front: discovering onnxruntime-web mid-run makes Vite reload the test page.
-        optimizeDeps: { include: ['onnxruntime-web'] },
+        // Pre-bundled up front: discovering a dependency mid-run makes Vite reload the test page.
+        optimizeDeps: { include: ['onnxruntime-web', 'zustand'] },
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.ts'],
