@@ -8,7 +8,7 @@ import type { AppState } from '../store';
 import { ChartCard, type LineSpec } from './ChartCard';
 import { downsample } from './downsample';
 import { ExpertLoadChart } from './ExpertLoadChart';
-import { fmt, pct } from './format';
+import { fmt, fractionTop, pct } from './format';
 import { evalReadout, metricReadouts } from './readouts';
 import { evalRows, expertRows, expertShape, lengthRows, metricRows, type Row, type SeriesSpec } from './series';
 import { overlayLines, withOverlays } from './overlay';
@@ -51,7 +51,7 @@ const EVAL_LINES: LineSpec[] = [
 ];
 const LENGTH_LINES: LineSpec[] = [{ key: 'mean', label: 'mean', color: C.blue }];
 /** Rates and ratios: from 0, and at least to 5% so an all-zero series sits on a readable axis. */
-const FRACTION: [number, (dataMax: number) => number] = [0, (max) => Math.max(max, 0.05)];
+const FRACTION: [number, (dataMax: number) => number] = [0, fractionTop];
 const LENGTH_BAND = { min: 'min', max: 'max', label: 'min–max', color: C.blue };
 
 const selMetrics = (s: AppState) => s.metrics;

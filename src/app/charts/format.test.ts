@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmt, pct } from './format';
+import { fmt, fractionTop, pct } from './format';
 
 describe('fmt', () => {
   it.each([
@@ -26,4 +26,16 @@ describe('pct', () => {
     [0.004, '0.4%'],
     [0.25, '25%'],
   ])('%s -> %s', (v, s) => expect(pct(v)).toBe(s));
+});
+
+describe('fractionTop', () => {
+  it('picks an axis top whose quarters are whole percents', () => {
+    expect(fractionTop(0)).toBe(0.04);
+    expect(fractionTop(0.09)).toBe(0.2);
+    expect(fractionTop(0.08)).toBe(0.08);
+    expect(fractionTop(0.5)).toBe(0.8);
+    expect(fractionTop(1)).toBe(1);
+    expect(fractionTop(1.2)).toBe(1.2);
+    for (const top of [0.04, 0.08, 0.2, 0.4, 0.8, 1]) for (let q = 1; q <= 4; q++) expect(pct((top * q) / 4)).toMatch(/^\d+%$/);
+  });
 });

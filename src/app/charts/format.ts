@@ -25,3 +25,11 @@ export function pct(v: number): string {
 function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
+
+/** Axis tops for fractions whose quarters are whole percents, so a 5-tick axis reads 0%, 2%, 4%, 6%, 8%. */
+const FRACTION_TOPS = [0.04, 0.08, 0.2, 0.4, 0.8, 1];
+
+/** The y-axis top for a fraction series whose largest value is max: the first round top at or above it. */
+export function fractionTop(max: number): number {
+  return FRACTION_TOPS.find((t) => t >= max) ?? Math.max(1, max);
+}
