@@ -101,6 +101,7 @@ export class GpuRuntime {
   /** One small buffer per binding slot stands in for null tensors: a shared one would alias. */
   private readonly dummies: GPUBuffer[] = [];
   private copyScratch: GPUBuffer | null = null;
+  private readonly scratches = new Map<string, GpuTensor>();
 
   constructor(readonly device: GPUDevice) {
     this.storageAlign = device.limits.minStorageBufferOffsetAlignment;
@@ -150,6 +151,21 @@ export class GpuRuntime {
       throw new RangeError(`view [${offset}, ${offset + length}) outside a tensor of ${t.length}`);
     }
     return { buffer: t.buffer, offset: t.offset + offset, length, dtype };
+  }
+
+  /**
+   * A named scratch tensor of n elements, grown (never shrunk) on demand and
+   * shared by every call that names it. Reuse across calls in one submit is
+   * safe: dispatches run in program order, so a later kernel sees the earlier
+   * one's writes, and each caller writes its scratch before reading it.
+   */
+  scratch(name: string, n: number, dtype: DType = 'f32'): GpuTensor {
+    let t = this.scratches.get(name);
+    if (!t || t.length < n) {
+      t = this.alloc(Math.max(n, 2 * (t?.length ?? 0), TENSOR_ALIGN), dtype, `scratch ${name}`);
+      this.scratches.set(name, t);
+    }
+    return this.view(t, 0, n);
   }
 
   /** Uploads host data into t, in program order with enqueued dispatches. */

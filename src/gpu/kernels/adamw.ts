@@ -11,23 +11,11 @@ const WG = 256;
 const ITEMS = 8; // elements per thread in pass 1: CHUNK = 2048 per workgroup
 const CHUNK = WG * ITEMS;
 
-// One partials buffer per runtime, grown on demand. Reusing it across calls in
-// one submit is safe: dispatches in a pass see each other's writes in order.
-const partials = new WeakMap<GpuRuntime, GpuTensor>();
-
-function partialBuffer(rt: GpuRuntime, count: number): GpuTensor {
-  let t = partials.get(rt);
-  if (!t || t.length < count) {
-    t = rt.alloc(Math.max(count, 1024), 'f32', 'gradNorm partials');
-    partials.set(rt, t);
-  }
-  return t;
-}
 
 /** norm (1) = sqrt(sum grads (n)^2); two dispatches, deterministic. */
 export function gradNorm(rt: GpuRuntime, norm: GpuTensor, grads: GpuTensor, n: number): void {
   const count = Math.max(1, Math.ceil(n / CHUNK)); // P partial sums
-  const partial = partialBuffer(rt, count); // (P)
+  const partial = rt.scratch('gradNorm partials', count); // (P)
   const k1 = rt.kernel({ name: 'adamw_grad_norm_partial', code: partialCode, tensors: 2, constants: { WG, ITEMS } });
   const k2 = rt.kernel({ name: 'adamw_grad_norm_final', code: finalCode, tensors: 2, constants: { WG } });
   rt.dispatch(k1, [partial, grads], [n], grid(count));

@@ -17,17 +17,6 @@ function checkDims(fn: string, T: number, C: number, NH: number): number {
 }
 
 // Backward's row sums D (B,NH,T), passed from the row pass to the column pass.
-// Scratch per runtime, grown (never shrunk); reuse across calls is safe because
-// dispatches run in order and each call's column pass reads before the next row pass writes.
-const scratch = new WeakMap<GpuRuntime, GpuTensor>();
-
-function dsumScratch(rt: GpuRuntime, n: number): GpuTensor {
-  const hit = scratch.get(rt);
-  if (hit && hit.length >= n) return rt.view(hit, 0, n);
-  const t = rt.alloc(Math.max(n, 4096), 'f32', 'attention dsum scratch');
-  scratch.set(rt, t);
-  return rt.view(t, 0, n);
-}
 
 /**
  * out is (B,T,C); att is (B,NH,T,T) cache of the softmax weights (entries
@@ -55,7 +44,7 @@ export function attentionBackward(
   const HS = checkDims('attentionBackward', T, C, NH);
   const rows = B * NH * T;
   if (rows === 0) return;
-  const dsum = dsumScratch(rt, rows); // (B,NH,T)
+  const dsum = rt.scratch('attention dsum', rows); // (B,NH,T)
   const params = [rows, T, C, NH, f32(1 / Math.sqrt(HS))];
   const kr = rt.kernel({ name: 'attention_backward_row', code: backwardRowCode, tensors: 5, constants: { WG } });
   rt.dispatch(kr, [dInp, dOut, inp, att, dsum], params, grid(rows));

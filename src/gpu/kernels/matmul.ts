@@ -30,18 +30,6 @@ export function matmulSplitK(M: number, Nc: number, K: number): { splits: number
   return { splits: Math.max(1, Math.ceil(K / kchunk)), kchunk };
 }
 
-// Partial tiles of split-K products, (splits, M, Nc); one per runtime, grown on
-// demand. Reuse within a submit is safe: dispatches of a pass run in order.
-const scratch = new WeakMap<GpuRuntime, GpuTensor>();
-
-function scratchFor(rt: GpuRuntime, n: number): GpuTensor {
-  let t = scratch.get(rt);
-  if (!t || t.length < n) {
-    t = rt.alloc(Math.max(n, 2 * (t?.length ?? 0)), 'f32', 'matmul split-k partials');
-    scratch.set(rt, t);
-  }
-  return t;
-}
 
 interface Gemm {
   name: string;
@@ -66,7 +54,7 @@ function gemm(rt: GpuRuntime, g: Gemm, out: GpuTensor, a: GpuTensor, b: GpuTenso
     return;
   }
   // partial (splits, M, Nc) written, then out += the partials summed in split order.
-  const partial = scratchFor(rt, splits * M * Nc);
+  const partial = rt.scratch('matmul split-k partials', splits * M * Nc);
   rt.dispatch(tiled(`${g.name}_splitk`, false), [partial, a, b, null], [M, Nc, K, kchunk], groups);
   const reduce = rt.kernel({ name: 'matmul_splitk_reduce', code: reduceCode, tensors: 2, constants: { WG: REDUCE_WG } });
   rt.dispatch(reduce, [out, partial], [M * Nc, splits], grid(Math.ceil((M * Nc) / REDUCE_WG)));

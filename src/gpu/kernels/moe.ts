@@ -33,32 +33,7 @@ function check(who: string, w3: GpuTensor | null, h3: GpuTensor | null, d: MoeDi
   }
 }
 
-// One (2,N,S+k,H) dh scratch per runtime, grown on demand; dispatches in one
-// pass see each other's writes in order, so consecutive calls may share it.
-const scratch = new WeakMap<GpuRuntime, GpuTensor>();
 
-function dhBuffer(rt: GpuRuntime, n: number): GpuTensor {
-  let t = scratch.get(rt);
-  if (!t || t.length < n) {
-    t = rt.alloc(Math.max(n, 1024), 'f32', 'moe dh');
-    scratch.set(rt, t);
-  }
-  return rt.view(t, 0, n);
-}
-
-// The runtime binds every null tensor to ONE dummy buffer, and its aliasing
-// check then rejects a dispatch with two nulls (moe_forward_hidden for GELU has
-// h3 and w3), so the second one gets this small tensor of its own.
-const placeholders = new WeakMap<GpuRuntime, GpuTensor>();
-
-function placeholder(rt: GpuRuntime): GpuTensor {
-  let t = placeholders.get(rt);
-  if (!t) {
-    t = rt.alloc(4, 'f32', 'moe unused binding');
-    placeholders.set(rt, t);
-  }
-  return t;
-}
 
 /** out (N,C) and the cache from inp (N,C), topIdx (N,k) int, gates (N,k), w1/w3 (S+E,H,C), w2 (S+E,C,H). */
 export function moeForward(
@@ -72,7 +47,7 @@ export function moeForward(
   const kh = rt.kernel({ name: 'moe_forward_hidden', code: hiddenCode, tensors: 7, constants: { WG } });
   const kd = rt.kernel({ name: 'moe_forward_down', code: downCode, tensors: 6, constants: { WG } });
   const swiglu = w3 ? 1 : 0;
-  rt.dispatch(kh, [cache.h1, cache.h3, cache.act, inp, topIdx, w1, w3 ?? placeholder(rt)], [N, C, H, S, k, swiglu], grid(Math.ceil((N * K * H) / WG)));
+  rt.dispatch(kh, [cache.h1, cache.h3, cache.act, inp, topIdx, w1, w3], [N, C, H, S, k, swiglu], grid(Math.ceil((N * K * H) / WG)));
   rt.dispatch(kd, [out, cache.y, cache.act, topIdx, gates, w2], [N, C, H, S, k], grid(Math.ceil((N * C) / WG)));
 }
 
@@ -87,7 +62,7 @@ export function moeBackward(
   if ((dW3 === null) !== (w3 === null)) throw new Error('moeBackward: dW3 must be given exactly when w3 is');
   const K = S + k;
   const swiglu = w3 ? 1 : 0;
-  const dh = dhBuffer(rt, 2 * N * K * H); // (2,N,S+k,H) dh1 then dh3
+  const dh = rt.scratch('moe dh', 2 * N * K * H); // (2,N,S+k,H) dh1 then dh3
   const kg = rt.kernel({ name: 'moe_backward_gates', code: gatesCode, tensors: 3, constants: { WG } });
   const kh = rt.kernel({ name: 'moe_backward_hidden', code: dHiddenCode, tensors: 7, constants: { WG } });
   const ki = rt.kernel({ name: 'moe_backward_inp', code: dInpCode, tensors: 5, constants: { WG } });

@@ -44,21 +44,6 @@ export function moeRouteSize(d: MoeDims): { perm: number; offs: number } {
   return { perm: d.N * d.k, offs: 2 * d.E + 2 };
 }
 
-// Scratch per runtime, grown on demand. Every forward/backward call
-// recomputes the route before using it, and dispatches run in order, so the
-// layers of one step may share it.
-const scratches = new WeakMap<GpuRuntime, Map<string, GpuTensor>>();
-
-function scratch(rt: GpuRuntime, name: string, n: number): GpuTensor {
-  let m = scratches.get(rt);
-  if (!m) scratches.set(rt, (m = new Map()));
-  let t = m.get(name);
-  if (!t || t.length < n) {
-    t = rt.alloc(Math.max(n, 2 * (t?.length ?? 0), 64), 'i32', `moe route ${name}`);
-    m.set(name, t);
-  }
-  return rt.view(t, 0, n);
-}
 
 /** tiled: the kernel uses moe_grouped_rows.wgsl and a fixed (16,16) workgroup. */
 function kernel(rt: GpuRuntime, name: string, code: string, tensors: number, tiled = false) {
@@ -75,7 +60,7 @@ export function moeGroupedRoute(rt: GpuRuntime, perm: GpuTensor, offs: GpuTensor
   if (E > MAX_E) throw new Error(`moeGroupedRoute: E = ${E} exceeds ${MAX_E}`);
   if (perm.length < N * k || offs.length < 2 * E + 2) throw new RangeError('moeGroupedRoute: perm or offs too small');
   const nChunks = Math.ceil(N / CH);
-  const cv = scratch(rt, 'counts', E * nChunks); // (E,nChunks)
+  const cv = rt.scratch('moe route counts', E * nChunks, 'i32'); // (E,nChunks)
   const threads = Math.ceil((E * nChunks) / WG);
   rt.dispatch(kernel(rt, 'moe_grouped_count', countCode, 2), [cv, topIdx], [N, E, k, CH, nChunks], [threads]);
   rt.dispatch(kernel(rt, 'moe_grouped_offsets', offsetsCode, 2), [cv, offs], [E, nChunks, TM], [1]);
@@ -94,8 +79,8 @@ export function moeGroupedForward(
 ): void {
   const { N, C, H, E, S, k } = d;
   const size = moeRouteSize(d);
-  const perm = scratch(rt, 'perm', size.perm);
-  const offs = scratch(rt, 'offs', size.offs);
+  const perm = rt.scratch('moe route perm', size.perm, 'i32');
+  const offs = rt.scratch('moe route offs', size.offs, 'i32');
   moeGroupedRoute(rt, perm, offs, topIdx, d);
   const tiles = rowTiles(d);
   const kh = kernel(rt, 'moe_grouped_forward_hidden', hiddenCode, 8, true);
@@ -116,8 +101,8 @@ export function moeGroupedWeightBackward(
 ): void {
   const { N, C, H, E, S, k } = d;
   const size = moeRouteSize(d);
-  const perm = scratch(rt, 'perm', size.perm);
-  const offs = scratch(rt, 'offs', size.offs);
+  const perm = rt.scratch('moe route perm', size.perm, 'i32');
+  const offs = rt.scratch('moe route offs', size.offs, 'i32');
   moeGroupedRoute(rt, perm, offs, topIdx, d);
   const k13 = kernel(rt, 'moe_grouped_backward_w13', dW13Code, 6, true);
   const k2 = kernel(rt, 'moe_grouped_backward_w2', dW2Code, 6, true);

@@ -19,18 +19,6 @@ function check(who: string, E: number, k: number): void {
   }
 }
 
-// One dLogits scratch per runtime, grown on demand; dispatches in one pass see
-// each other's writes in order, so consecutive calls may share it.
-const scratch = new WeakMap<GpuRuntime, GpuTensor>();
-
-function dLogitsBuffer(rt: GpuRuntime, n: number): GpuTensor {
-  let t = scratch.get(rt);
-  if (!t || t.length < n) {
-    t = rt.alloc(Math.max(n, 1024), 'f32', 'router dLogits');
-    scratch.set(rt, t);
-  }
-  return t;
-}
 
 /** scores (N,E), topIdx (N,k) int, gates (N,k) from inp (N,C), wRouter (E,C), bias (E). */
 export function routerForward(
@@ -49,7 +37,7 @@ export function routerBackward(
   N: number, C: number, E: number, k: number, kind: RouterKind,
 ): void {
   check('routerBackward', E, k);
-  const dLogits = rt.view(dLogitsBuffer(rt, N * E), 0, N * E); // (N,E)
+  const dLogits = rt.scratch('router dLogits', N * E); // (N,E)
   const k1 = rt.kernel({ name: 'router_backward_logits', code: logitsCode, tensors: 6, constants: { WG } });
   const k2 = rt.kernel({ name: 'router_backward_inp', code: inpCode, tensors: 3, constants: { WG } });
   const k3 = rt.kernel({ name: 'router_backward_weight', code: weightCode, tensors: 3, constants: { WG } });
