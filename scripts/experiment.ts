@@ -25,12 +25,14 @@ import { QUICK_CONFIG } from '../src/train/quick';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|webgpu]
+const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|webgpu] [--base FILE]
   --steps N        GRPO steps, an integer >= 1 (required)
   --seed S         run seed, an integer >= 0 (default: the config's seed)
   --preset NAME    one of ${PRESET_NAMES.map((p) => JSON.stringify(p)).join(', ')} (default: the config as it is)
   --quick          the tiny configuration of the tests (QUICK_CONFIG) and its base model
-  --backend B      cpu (default: this Node process) or webgpu (headless Chromium)`;
+  --backend B      cpu (default: this Node process) or webgpu (headless Chromium)
+  --base FILE      the base checkpoint, a file name under public/ (default: ${baseCheckpointName(false)},
+                   or ${baseCheckpointName(true)} with --quick)`;
 
 interface CliOptions {
   steps: number;
@@ -38,6 +40,7 @@ interface CliOptions {
   preset?: PresetName;
   quick: boolean;
   backend: 'cpu' | 'webgpu';
+  base?: string;
 }
 
 class UsageError extends Error {}
@@ -72,6 +75,14 @@ function parseArgs(argv: readonly string[]): CliOptions {
         out.backend = v;
         break;
       }
+      case '--base': {
+        const v = value();
+        // a plain file name: the webgpu page fetches it from the dev server's public/ root
+        if (v === undefined || !/^[\w.-]+\.safetensors$/.test(v)) throw new UsageError(`--base needs a .safetensors file name under public/, got ${JSON.stringify(v ?? '')}`);
+        if (!existsSync(join(ROOT, 'public', v))) throw new UsageError(`--base: public/${v} does not exist (make it with npm run pretrain -- --out public/${v})`);
+        out.base = v;
+        break;
+      }
       default: throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
@@ -80,16 +91,20 @@ function parseArgs(argv: readonly string[]): CliOptions {
   return out as CliOptions;
 }
 
-function readBase(quick: boolean): BaseWeights | undefined {
-  const file = join(ROOT, 'public', baseCheckpointName(quick));
+function baseName(o: CliOptions): string {
+  return o.base ?? baseCheckpointName(o.quick);
+}
+
+function readBase(o: CliOptions): BaseWeights | undefined {
+  const file = join(ROOT, 'public', baseName(o));
   if (!existsSync(file)) return undefined;
   const ck = decodeCheckpoint(new Uint8Array(readFileSync(file)));
-  return { params: ck.params, routerBias: ck.routerBias, config: ck.config, source: `public/${baseCheckpointName(quick)}` };
+  return { params: ck.params, routerBias: ck.routerBias, config: ck.config, source: `public/${baseName(o)}` };
 }
 
 async function runCpu(o: CliOptions): Promise<ExperimentResult> {
   const backend = { kind: 'cpu' as const, ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: 'Node, --backend cpu', label: 'CPU' };
-  return runExperiment({ ...o, backend, base: readBase(o.quick), onLine: (s) => console.log(s) });
+  return runExperiment({ ...o, backend, base: readBase(o), onLine: (s) => console.log(s) });
 }
 
 async function runWebgpu(o: CliOptions): Promise<ExperimentResult> {
@@ -106,7 +121,7 @@ async function runWebgpu(o: CliOptions): Promise<ExperimentResult> {
     const q = new URLSearchParams({ steps: String(o.steps), seed: String(o.seed), quick: o.quick ? '1' : '0' });
     if (o.preset) q.set('preset', o.preset);
     // the page fetches the checkpoint only when it exists: a dev server answers a missing file with index.html
-    if (existsSync(join(ROOT, 'public', baseCheckpointName(o.quick)))) q.set('base', `/${baseCheckpointName(o.quick)}`);
+    if (existsSync(join(ROOT, 'public', baseName(o)))) q.set('base', `/${baseName(o)}`);
     browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
     const page = await browser.newPage();
     page.on('console', (m) => {

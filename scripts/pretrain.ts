@@ -1,4 +1,4 @@
-// npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S]
+// npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S] [--corrected X]
 //
 // Pretrains the base model (stage 0) on the CPU backend in Node, evaluates it
 // on the held-out set (greedy accuracy, sampled pass@1, mean length, the aha
@@ -11,6 +11,10 @@
 //               (without it: DEFAULT_CONFIG, default out public/base.safetensors)
 //   --steps N   corpus.pretrainSteps (the cosine schedule ends there)
 //   --seed S    the run's seed (default: the config's)
+//   --corrected X  corpus.corrected, the share of self-corrected traces (0..1;
+//               the style weights are relative, so 0 removes <wait> traces and
+//               the others keep their proportions): the base of README's
+//               "no self-correction in the corpus" run
 
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -29,6 +33,7 @@ interface Args {
   out?: string;
   steps?: number;
   seed?: number;
+  corrected?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -46,7 +51,13 @@ function parseArgs(argv: string[]): Args {
       if (!args.out) throw new Error('--out needs a file name');
     } else if (a === '--steps') args.steps = int(a, argv[++i], 1);
     else if (a === '--seed') args.seed = int(a, argv[++i], 0);
-    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S]`);
+    else if (a === '--corrected') {
+      const v = argv[++i];
+      const x = Number(v);
+      if (v === undefined || v.trim() === '' || !(x >= 0 && x <= 1)) throw new Error(`--corrected needs a number from 0 to 1, got ${v ?? 'nothing'}`);
+      args.corrected = x;
+    }
+    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S] [--corrected X]`);
   }
   return args;
 }
@@ -66,7 +77,7 @@ async function main(): Promise<void> {
   const base = args.quick ? QUICK_CONFIG : DEFAULT_CONFIG;
   const cfg: RunConfig = mergeConfig(base, {
     seed: args.seed ?? base.seed,
-    corpus: { pretrainSteps: args.steps ?? base.corpus.pretrainSteps },
+    corpus: { pretrainSteps: args.steps ?? base.corpus.pretrainSteps, corrected: args.corrected ?? base.corpus.corrected },
   });
   const out = args.out ?? (args.quick ? 'public/base-quick.safetensors' : 'public/base.safetensors');
   const steps = cfg.corpus.pretrainSteps;
