@@ -52,6 +52,8 @@ export const ADVANTAGE_EPS = 1e-4;
 export interface GrpoHooks<F> {
   /** Called after backward has filled model.grads, before the grad-norm check. */
   afterBackward?(model: Model<F>, innerIteration: number): void;
+  /** Called with the policy loss before its finiteness check; returns the loss to use (a fault test returns NaN). */
+  afterLoss?(loss: number, innerIteration: number): number;
 }
 
 export interface GrpoTrainer<F, I> {
@@ -312,6 +314,7 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
         expertsAll = gatherExperts(topIdx, seq, ro, T, k);
       }
       const res = grpoLoss(dLogpK, selectRows(logpAll, rows, Tc), logpOldK, logpRefK, advK, maskK, rows.length, Tc, lossCfg);
+      if (tr.hooks.afterLoss) res.loss = tr.hooks.afterLoss(res.loss, it);
       if (!Number.isFinite(res.loss) || !Number.isFinite(auxLoss)) throw stepError(step, it, `the loss is ${res.loss + auxLoss}`);
       // scatter the kept rows' dLogp back to their positions in (nSeq,T)
       const dFull = new Float32Array(N);
