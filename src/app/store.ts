@@ -82,6 +82,9 @@ export interface OverlayRun {
   name: string;
   color: string;
   points: { step: number; reward: number; accuracy: number }[];
+  /** Its stored metrics and evaluations: app/charts draws one series of them on every chart that takes an overlay. */
+  metrics?: readonly GrpoMetrics[];
+  evals?: readonly { step: number; result: EvalResult }[];
 }
 export interface RunsSlice {
   runs: {

@@ -141,9 +141,11 @@ export async function setOverlay(id: string, on: boolean): Promise<void> {
   if (!on) return setRuns({ overlays: cur.filter((o) => o.id !== id) });
   const run = stored.find((r) => r.id === id);
   if (!db || !run || cur.some((o) => o.id === id)) return;
-  const { metrics } = await loadRun(db, run, 0, 0);
+  const { metrics, evals } = await loadRun(db, run, 0, 0);
   const used = new Set(cur.map((o) => o.color));
   const color = OVERLAY_COLORS.find((c) => !used.has(c)) ?? OVERLAY_COLORS[cur.length % OVERLAY_COLORS.length]!;
-  const overlay: OverlayRun = { id, name: run.name, color, points: metrics.map((m) => ({ step: m.step, reward: m.metrics.reward, accuracy: m.metrics.rewards.accuracy })) };
+  const overlay: OverlayRun = { id, name: run.name, color, points: metrics.map((m) => ({ step: m.step, reward: m.metrics.reward, accuracy: m.metrics.rewards.accuracy })),
+    metrics: metrics.map((m) => m.metrics),
+    evals: [...evals.map((x) => ({ step: x.step, result: x.result })), ...metrics.flatMap((m) => (m.evaluation ? [{ step: m.step + 1, result: m.evaluation }] : []))].sort((a, b) => a.step - b.step) };
   setRuns({ overlays: [...useStore.getState().runs.overlays.filter((o) => o.id !== id), overlay] });
 }
