@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmt } from './format';
+import type { OverlayLine } from './overlay';
 import type { Row } from './series';
 
 export const WAITING = 'waiting for the first step';
@@ -31,6 +32,8 @@ export interface ChartCardProps {
   yTick?: (v: number) => string;
   /** A shaded min–max band under the lines. */
   band?: { min: string; max: string; label: string; color: string };
+  /** Other stored runs' lines, each with its own rows (overlay.ts), drawn dashed over this run's. */
+  overlays?: readonly OverlayLine[];
   /** Reference lines and the like, drawn inside the chart. */
   children?: ReactNode;
 }
@@ -39,9 +42,12 @@ const AXIS = { stroke: '#6f86a3', fontSize: 11 };
 
 export function ChartCard(p: ChartCardProps) {
   const headingId = `chart-${p.id}-title`;
-  const empty = p.rows.length === 0;
+  const overlays = p.overlays ?? [];
+  // an overlaid run draws even before this run's first step
+  const empty = p.rows.length === 0 && overlays.length === 0;
   // a lone point draws no line segment: show dots until there are a few
-  const dot = p.rows.length < 20 ? { r: 2 } : false;
+  const dotFor = (n: number) => (n < 20 ? { r: 2 } : false);
+  const dot = dotFor(p.rows.length);
   const right = p.lines.some((l) => l.right);
   return (
     <figure className="chart-card" aria-labelledby={headingId} data-chart={p.id}>
@@ -90,7 +96,7 @@ export function ChartCard(p: ChartCardProps) {
                 formatter={(v) => (typeof v === 'number' ? (p.yTick ?? fmt)(v) : Array.isArray(v) ? v.map((x) => fmt(Number(x))).join('–') : String(v))}
                 isAnimationActive={false}
               />
-              {p.lines.length + (p.band ? 1 : 0) > 1 && <Legend wrapperStyle={{ fontSize: 11 }} verticalAlign="top" height={18} />}
+              {p.lines.length + overlays.length + (p.band ? 1 : 0) > 1 && <Legend wrapperStyle={{ fontSize: 11 }} verticalAlign="top" height={overlays.length ? undefined : 18} />}
               {p.band && (
                 <Area
                   dataKey={(r: Row) => [r[p.band!.min], r[p.band!.max]]}
@@ -113,6 +119,22 @@ export function ChartCard(p: ChartCardProps) {
                   isAnimationActive={false}
                   connectNulls={false}
                   yAxisId={l.right ? 'right' : 0}
+                />
+              ))}
+              {overlays.map((l) => (
+                <Line
+                  key={l.key}
+                  data={l.rows as Row[]}
+                  dataKey={l.key}
+                  name={l.label}
+                  stroke={l.color}
+                  strokeWidth={1.5}
+                  strokeDasharray="4 3"
+                  dot={dotFor(l.rows.length)}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                  data-testid="overlay-curve"
+                  data-run={l.key}
                 />
               ))}
               {p.children}

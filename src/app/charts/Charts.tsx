@@ -1,6 +1,7 @@
 // The Charts region: every training curve of the run, fed by the store at
 // most once per animation frame (useFrameState), downsampled past MAX_POINTS
-// (min/max buckets, see downsample.ts), animations off.
+// (min/max buckets, see downsample.ts), animations off. Runs ticked in the
+// Runs list are drawn dashed over every chart but expert load (overlay.ts).
 
 import { useMemo } from 'react';
 import { ReferenceLine } from 'recharts';
@@ -10,46 +11,18 @@ import { downsample } from './downsample';
 import { ExpertLoadChart } from './ExpertLoadChart';
 import { fmt, fractionTop, pct } from './format';
 import { evalReadout, metricReadouts } from './readouts';
-import { evalRows, expertRows, expertShape, lengthRows, metricRows, type Row, type SeriesSpec } from './series';
-import { overlayLines, withOverlays } from './overlay';
+import { overlaysByChart } from './overlay';
+import { AHA, C, CLIP, ENTROPY, evalRows, expertRows, expertShape, GRAD_NORM, KL, LENGTH_MEAN, lengthRows, metricRows, POLICY_LOSS, REWARD, SPEED, type Row, type SeriesSpec } from './series';
 import { useFrameState } from './useFrameState';
 import './charts.css';
 
 /** Rows a chart draws at most (recharts renders every point it gets). */
 export const MAX_POINTS = 2000;
 
-const C = { blue: '#4cc9f0', green: '#80ed99', yellow: '#ffd166', red: '#f28482', violet: '#c77dff', grey: '#9fb3c8' };
-
-const REWARD: SeriesSpec[] = [
-  { key: 'total', label: 'total', color: C.blue, get: (m) => m.reward },
-  { key: 'accuracy', label: 'accuracy', color: C.green, get: (m) => m.rewards.accuracy },
-  { key: 'format', label: 'format', color: C.yellow, get: (m) => m.rewards.format },
-];
-const AHA: SeriesSpec[] = [
-  { key: 'reflection', label: 'reflection', color: C.blue, get: (m) => m.aha.reflection },
-  { key: 'aha', label: 'aha', color: C.red, get: (m) => m.aha.aha },
-  { key: 'verification', label: 'verification', color: C.green, get: (m) => m.aha.verification },
-  { key: 'overthinking', label: 'overthinking', color: C.yellow, get: (m) => m.aha.overthinking },
-];
-const CLIP: SeriesSpec[] = [
-  { key: 'region', label: 'region', color: C.blue, get: (m) => m.clipRatio.region, trained: true },
-  { key: 'low', label: 'low', color: C.yellow, get: (m) => m.clipRatio.low, trained: true },
-  { key: 'high', label: 'high', color: C.red, get: (m) => m.clipRatio.high, trained: true },
-];
-const single = (key: string, label: string, color: string, get: SeriesSpec['get']): SeriesSpec[] => [{ key, label, color, get, trained: true }];
-const KL = single('kl', 'KL', C.violet, (m) => m.kl);
-const ENTROPY = single('entropy', 'entropy', C.green, (m) => m.entropy);
-const POLICY_LOSS = single('policyLoss', 'policy loss', C.red, (m) => m.policyLoss);
-const GRAD_NORM = single('gradNorm', 'grad norm', C.yellow, (m) => m.gradNorm);
-const SPEED: SeriesSpec[] = [
-  { key: 'stepTime', label: 'step time (ms)', color: C.blue, get: (m) => m.stepTime },
-  { key: 'tokensPerSec', label: 'tokens/s', color: C.yellow, get: (m) => m.tokensPerSec },
-];
 const EVAL_LINES: LineSpec[] = [
   { key: 'greedy', label: 'greedy', color: C.green },
   { key: 'sampled', label: 'sampled pass@1', color: C.blue, dashed: true },
 ];
-const LENGTH_LINES: LineSpec[] = [{ key: 'mean', label: 'mean', color: C.blue }];
 /** Rates and ratios: from 0, and at least to 5% so an all-zero series sits on a readable axis. */
 const FRACTION: [number, (dataMax: number) => number] = [0, fractionTop];
 const LENGTH_BAND = { min: 'min', max: 'max', label: 'min–max', color: C.blue };
@@ -66,6 +39,7 @@ function useRows(metrics: AppState['metrics'], specs: SeriesSpec[]): readonly Ro
 
 const lines = (specs: SeriesSpec[]): LineSpec[] => specs.map(({ key, label, color }) => ({ key, label, color }));
 const REWARD_LINES = lines(REWARD), AHA_LINES = lines(AHA), CLIP_LINES = lines(CLIP);
+const LENGTH_LINES = lines([LENGTH_MEAN]);
 const SPEED_LINES: LineSpec[] = [lines(SPEED)[0]!, { ...lines(SPEED)[1]!, right: true }];
 
 export function Charts() {
@@ -75,10 +49,9 @@ export function Charts() {
   const firstAhaStep = useFrameState(selFirstAha);
 
   const overlays = useFrameState(selOverlays);
-  const liveReward = useRows(metrics, REWARD);
-  // stored runs ticked in the Runs list: their total reward, dashed, over this run's
-  const reward = useMemo(() => withOverlays(liveReward, overlays, 'reward'), [liveReward, overlays]);
-  const rewardLines = useMemo(() => [...REWARD_LINES, ...overlayLines(overlays)], [overlays]);
+  // stored runs ticked in the Runs list: built when the ticks change, not per step
+  const over = useMemo(() => overlaysByChart(overlays), [overlays]);
+  const reward = useRows(metrics, REWARD);
   const aha = useRows(metrics, AHA);
   const clip = useRows(metrics, CLIP);
   const kl = useRows(metrics, KL);
@@ -100,22 +73,22 @@ export function Charts() {
       <h2>Charts</h2>
       {metrics.length === 0 && <p className="charts-waiting">Press Play: the curves start at the first step. Until then, waiting for the first step.</p>}
       <div className="chart-grid">
-        <ChartCard id="reward" title="Reward" rows={reward} lines={rewardLines} readout={r.reward} />
-        <ChartCard id="heldout" title="Held-out accuracy" rows={held} lines={EVAL_LINES} readout={evalReadout(evals)}
+        <ChartCard id="reward" title="Reward" rows={reward} lines={REWARD_LINES} overlays={over.reward} readout={r.reward} />
+        <ChartCard id="heldout" title="Held-out accuracy" rows={held} lines={EVAL_LINES} overlays={over.heldout} readout={evalReadout(evals)}
           emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
-        <ChartCard id="length" title="Completion length" rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} readout={r.length} />
-        <ChartCard id="aha" title="Aha moments" rows={aha} lines={AHA_LINES} readout={r.aha} yDomain={FRACTION} yTick={pct}>
+        <ChartCard id="length" title="Completion length" rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} overlays={over.length} readout={r.length} />
+        <ChartCard id="aha" title="Aha moments" rows={aha} lines={AHA_LINES} overlays={over.aha} readout={r.aha} yDomain={FRACTION} yTick={pct}>
           {baseAha && <ReferenceLine y={baseAha.aha} stroke={C.red} strokeDasharray="6 4" strokeOpacity={0.8}
             label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', fill: C.red, fontSize: 10 }} />}
           {firstAhaStep !== null && <ReferenceLine x={firstAhaStep} stroke={C.red}
             label={{ value: 'first aha', position: 'insideTopLeft', fill: C.red, fontSize: 10 }} />}
         </ChartCard>
-        <ChartCard id="kl" title="KL" rows={kl} lines={KL} readout={r.kl} />
-        <ChartCard id="entropy" title="Entropy" rows={entropy} lines={ENTROPY} readout={r.entropy} />
-        <ChartCard id="clip" title="Clip ratio" rows={clip} lines={CLIP_LINES} readout={r.clip} yDomain={FRACTION} yTick={pct} />
-        <ChartCard id="policyLoss" title="Policy loss" rows={policyLoss} lines={POLICY_LOSS} readout={r.policyLoss} />
-        <ChartCard id="gradNorm" title="Grad norm" rows={gradNorm} lines={GRAD_NORM} readout={r.gradNorm} yTick={fmt} />
-        <ChartCard id="speed" title="Step time and tokens/s" rows={speed} lines={SPEED_LINES} readout={r.speed} />
+        <ChartCard id="kl" title="KL" rows={kl} lines={KL} overlays={over.kl} readout={r.kl} />
+        <ChartCard id="entropy" title="Entropy" rows={entropy} lines={ENTROPY} overlays={over.entropy} readout={r.entropy} />
+        <ChartCard id="clip" title="Clip ratio" rows={clip} lines={CLIP_LINES} overlays={over.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} />
+        <ChartCard id="policyLoss" title="Policy loss" rows={policyLoss} lines={POLICY_LOSS} overlays={over.policyLoss} readout={r.policyLoss} />
+        <ChartCard id="gradNorm" title="Grad norm" rows={gradNorm} lines={GRAD_NORM} overlays={over.gradNorm} readout={r.gradNorm} yTick={fmt} />
+        <ChartCard id="speed" title="Step time and tokens/s" rows={speed} lines={SPEED_LINES} overlays={over.speed} readout={r.speed} />
         <ExpertLoadChart layers={experts} experts={E} readout={r.experts} />
       </div>
     </section>

@@ -1,25 +1,106 @@
-// Other stored runs' curves on this run's charts (the Runs list's overlay):
-// their values joined onto the live rows by step, one column per run.
+// Other stored runs' curves on this run's charts (the Runs list's overlay).
+// Every chart with a per-step series takes one dashed line per overlaid run:
+// the chart's headline series (OVERLAY_SERIES), from the run's stored metrics,
+// or its greedy held-out accuracy from its stored evaluations. Not overlaid:
+// the expert load plots (stacked shares of THIS run's routing, one plot per
+// layer: another run's shares cannot stack onto them, and its L and E may
+// differ).
+//
+// Each overlay line carries its own rows (recharts takes data per line), so
+// nothing is joined onto the live rows every step, and a live run's gaps
+// (skipped steps, downsampling) never break an overlay or the other way round.
+// An overlay's rows are built when the overlays change (a tick in the Runs
+// list), not per step, downsampled to OVERLAY_POINTS with the same min/max
+// buckets as the live curves.
 
 import type { OverlayRun } from '../store';
 import type { LineSpec } from './ChartCard';
-import type { Row } from './series';
+import { downsample } from './downsample';
+import { AHA, CLIP, ENTROPY, GRAD_NORM, KL, LENGTH_MEAN, metricRows, POLICY_LOSS, REWARD, SPEED, type Row, type SeriesSpec } from './series';
+
+/** Charts that take overlays (Charts.tsx ids). */
+export type OverlayChart = 'reward' | 'heldout' | 'length' | 'aha' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'speed';
+/** Charts that never take one, and why (see the header). */
+export const NOT_OVERLAID = { experts: 'stacked expert shares of this run, per layer' } as const;
+
+/** Per chart, the series an overlaid run draws: the chart's headline (aha rate, not the three other rates; clip region, not low/high). */
+export const OVERLAY_SERIES: Record<Exclude<OverlayChart, 'heldout'>, SeriesSpec> = {
+  reward: REWARD[0]!, // total
+  length: LENGTH_MEAN,
+  aha: AHA[1]!, // aha
+  kl: KL[0]!,
+  entropy: ENTROPY[0]!,
+  clip: CLIP[0]!, // region
+  policyLoss: POLICY_LOSS[0]!,
+  gradNorm: GRAD_NORM[0]!,
+  speed: SPEED[0]!, // step time, on the left axis
+};
+/** The held-out chart's overlay: each evaluation's greedy accuracy. */
+export const HELDOUT_SERIES = { key: 'greedy', label: 'greedy' } as const;
+/** Charts with several live series name the overlaid one after the run's name. */
+const MULTI: ReadonlySet<OverlayChart> = new Set(['reward', 'heldout', 'aha', 'clip', 'speed']);
+
+/** Points one overlay line draws at most, per chart (the live curves keep up to MAX_POINTS). */
+export const OVERLAY_POINTS = 400;
 
 export const overlayKey = (id: string) => `run:${id}`;
 
-/** rows + one column per overlay (field of its points), joined by step; steps only an overlay has get rows of their own. */
-export function withOverlays(rows: readonly Row[], overlays: readonly OverlayRun[], field: 'reward' | 'accuracy'): Row[] {
-  if (overlays.length === 0) return rows as Row[];
-  const byStep = new Map<number, Row>(rows.map((r) => [r.step, { ...r }]));
-  for (const o of overlays) {
-    for (const p of o.points) {
-      const row: Row = byStep.get(p.step) ?? { step: p.step };
-      row[overlayKey(o.id)] = p[field];
-      byStep.set(p.step, row);
-    }
-  }
-  return [...byStep.values()].sort((a, b) => a.step - b.step);
+/** One overlaid run's line on one chart: its rows {step, [overlayKey(id)]} (M <= max), downsampled. */
+export function overlayRows(o: OverlayRun, chart: OverlayChart, max = OVERLAY_POINTS): readonly Row[] {
+  const key = overlayKey(o.id);
+  const rows: Row[] = chart === 'heldout'
+    ? (o.evals ?? []).map((e) => ({ step: e.step, [key]: e.result.greedy.accuracy }))
+    : metricRows(o.metrics ?? [], [{ ...OVERLAY_SERIES[chart], key }]);
+  return downsample(rows, [key], max);
 }
 
-export const overlayLines = (overlays: readonly OverlayRun[]): LineSpec[] =>
-  overlays.map((o) => ({ key: overlayKey(o.id), label: o.name, color: o.color, dashed: true }));
+// Colours: distinct from the live series (series.ts C) and from each other.
+export const OVERLAY_PALETTE = ['#f4a261', '#2a9d8f', '#e76f51', '#e9c46a', '#b5179e', '#90be6d', '#ff99c8', '#06d6a0', '#ef476f', '#8d99ae'];
+
+/** FNV-1a of the id: a run's colour follows it, not the order runs were ticked in. */
+function hash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * ids (K) -> colours (K): each run its hashed palette slot; a slot an earlier
+ * id already holds moves on to the next free one, so up to the palette's size
+ * overlays never share a colour. The same id alone (or beside ids that do not
+ * collide with it) always gets the same colour.
+ */
+export function overlayColors(ids: readonly string[]): string[] {
+  const n = OVERLAY_PALETTE.length;
+  const taken = new Set<number>();
+  return ids.map((id) => {
+    let slot = hash(id) % n;
+    for (let i = 0; i < n && taken.has(slot); i++) slot = (slot + 1) % n;
+    taken.add(slot);
+    return OVERLAY_PALETTE[slot]!;
+  });
+}
+
+/** A line of another run: its spec and its own rows. */
+export interface OverlayLine extends LineSpec {
+  rows: readonly Row[];
+}
+
+/** Every overlaid run's line on one chart, dashed, named after its run; a run with nothing to draw there gives none. */
+export function overlayLines(overlays: readonly OverlayRun[], chart: OverlayChart, max = OVERLAY_POINTS): OverlayLine[] {
+  const colors = overlayColors(overlays.map((o) => o.id));
+  const series = chart === 'heldout' ? HELDOUT_SERIES.label : OVERLAY_SERIES[chart].label;
+  const out: OverlayLine[] = [];
+  overlays.forEach((o, i) => {
+    const rows = overlayRows(o, chart, max);
+    if (rows.length === 0) return;
+    out.push({ key: overlayKey(o.id), label: MULTI.has(chart) ? `${o.name}: ${series}` : o.name, color: colors[i]!, dashed: true, rows });
+  });
+  return out;
+}
+
+/** Every chart's overlay lines, built once when the overlays change (not per step). */
+export function overlaysByChart(overlays: readonly OverlayRun[], max = OVERLAY_POINTS): Record<OverlayChart, OverlayLine[]> {
+  const charts: OverlayChart[] = ['reward', 'heldout', 'length', 'aha', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed'];
+  return Object.fromEntries(charts.map((c) => [c, overlayLines(overlays, c, max)])) as Record<OverlayChart, OverlayLine[]>;
+}

@@ -19,6 +19,39 @@ export interface SeriesSpec {
   trained?: boolean;
 }
 
+/** The live series' colours (overlays take theirs from overlay.ts's palette, which avoids these). */
+export const C = { blue: '#4cc9f0', green: '#80ed99', yellow: '#ffd166', red: '#f28482', violet: '#c77dff', grey: '#9fb3c8' };
+
+// Each chart's series, by chart. The first of a multi-series chart is not
+// necessarily its headline: overlay.ts names the one an overlaid run draws.
+export const REWARD: SeriesSpec[] = [
+  { key: 'total', label: 'total', color: C.blue, get: (m) => m.reward },
+  { key: 'accuracy', label: 'accuracy', color: C.green, get: (m) => m.rewards.accuracy },
+  { key: 'format', label: 'format', color: C.yellow, get: (m) => m.rewards.format },
+];
+export const AHA: SeriesSpec[] = [
+  { key: 'reflection', label: 'reflection', color: C.blue, get: (m) => m.aha.reflection },
+  { key: 'aha', label: 'aha', color: C.red, get: (m) => m.aha.aha },
+  { key: 'verification', label: 'verification', color: C.green, get: (m) => m.aha.verification },
+  { key: 'overthinking', label: 'overthinking', color: C.yellow, get: (m) => m.aha.overthinking },
+];
+export const CLIP: SeriesSpec[] = [
+  { key: 'region', label: 'region', color: C.blue, get: (m) => m.clipRatio.region, trained: true },
+  { key: 'low', label: 'low', color: C.yellow, get: (m) => m.clipRatio.low, trained: true },
+  { key: 'high', label: 'high', color: C.red, get: (m) => m.clipRatio.high, trained: true },
+];
+const single = (key: string, label: string, color: string, get: SeriesSpec['get']): SeriesSpec[] => [{ key, label, color, get, trained: true }];
+export const KL = single('kl', 'KL', C.violet, (m) => m.kl);
+export const ENTROPY = single('entropy', 'entropy', C.green, (m) => m.entropy);
+export const POLICY_LOSS = single('policyLoss', 'policy loss', C.red, (m) => m.policyLoss);
+export const GRAD_NORM = single('gradNorm', 'grad norm', C.yellow, (m) => m.gradNorm);
+export const SPEED: SeriesSpec[] = [
+  { key: 'stepTime', label: 'step time (ms)', color: C.blue, get: (m) => m.stepTime },
+  { key: 'tokensPerSec', label: 'tokens/s', color: C.yellow, get: (m) => m.tokensPerSec },
+];
+/** The completion-length chart's line (lengthRows also gives its min–max band). */
+export const LENGTH_MEAN: SeriesSpec = { key: 'mean', label: 'mean', color: C.blue, get: (m) => m.completionLength.mean };
+
 /** metrics (N) -> rows (N), one column per spec; trained series are null on skipped steps. */
 export function metricRows(metrics: readonly GrpoMetrics[], specs: readonly SeriesSpec[]): Row[] {
   return metrics.map((m) => {
