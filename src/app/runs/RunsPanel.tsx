@@ -1,8 +1,10 @@
 // The Runs region: stored runs (name, config, steps, last reward) with an
-// overlay checkbox each (their reward curve drawn dashed on the Reward chart),
-// Delete, and Clear all behind a confirm. The resume banner offers the newest
+// overlay checkbox each (the run drawn dashed on every chart but expert load,
+// in the colour its swatch shows: app/charts/overlay.ts), Delete, and Clear
+// all behind a confirm. The resume banner offers the newest
 // run with a checkpoint at startup. Storage problems show here too.
 import { useShallow } from 'zustand/react/shallow';
+import { overlayColors } from '../charts/overlay';
 import { useStore, type AppState } from '../store';
 import { resumeRun } from '../trainer';
 import { clearRuns, deleteRun, dismissResume, setOverlay } from './persistence';
@@ -42,6 +44,7 @@ export function RunsPanel() {
   const list = useStore(selList);
   const current = useStore(selCurrent);
   const overlaid = useStore(useShallow(selOverlayIds));
+  const colors = overlayColors(overlaid);
   const clearAll = () => {
     if (window.confirm('Delete every stored run? This cannot be undone.')) void clearRuns();
   };
@@ -57,6 +60,7 @@ export function RunsPanel() {
                 <td>
                   <input type="checkbox" aria-label={`Overlay ${r.name}`} checked={overlaid.includes(r.id)} disabled={r.id === current}
                     onChange={(ev) => void setOverlay(r.id, ev.target.checked)} />
+                  {overlaid.includes(r.id) && <span className="runs-swatch" data-testid="overlay-swatch" style={{ borderColor: colors[overlaid.indexOf(r.id)] }} title="its dashed line on the charts" />}
                 </td>
                 <td>{r.name}{r.id === current ? ' (this run)' : ''}</td>
                 <td>{r.summary}</td>
