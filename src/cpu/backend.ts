@@ -10,9 +10,11 @@ import { adamwUpdate, clipScale, gradNorm } from './adamw';
 import { attentionBackward, attentionForward } from './attention';
 import { auxFreeBiasUpdate, expertLoad, switchAuxLossBackward, switchAuxLossForward } from './balance';
 import { encoderBackward, encoderForward } from './encoder';
+import { grpoLossForward } from './grpo_loss';
 import { entropyForward, logprobBackward, logprobForward } from './logprob';
 import { matmulBackward, matmulForward } from './matmul';
 import { moeBackward, moeForward } from './moe';
+import { checkFinite, intToFloat } from './pack';
 import { residualBackward, residualForward } from './residual';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm';
 import { ropeBackward, ropeForward } from './rope';
@@ -77,16 +79,22 @@ export function createCpuOps(precision: CpuPrecision = 'f32') {
       expertLoad(counts, topIdx, N, E, k);
       load.set(counts);
     },
-    auxFreeBiasUpdate(bias: FloatArray, load: FloatArray, E: number, gamma: number) {
+    auxFreeBiasUpdate(bias: FloatArray, load: FloatArray, E: number, gamma: number, skip?: FloatArray | null) {
+      if (skip && skip[0] !== 0) return;
       auxFreeBiasUpdate(bias, Float64Array.from(load), E, gamma);
     },
 
     gradNorm(norm: FloatArray, grads: FloatArray, n: number) {
       norm[0] = gradNorm(grads, n);
     },
-    adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, norm: FloatArray, n: number, h: Parameters<typeof adamwUpdate>[5]) {
+    adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, norm: FloatArray, n: number, h: Parameters<typeof adamwUpdate>[5], skip?: FloatArray | null) {
+      if (skip && skip[0] !== 0) return;
       adamwUpdate(params, grads, m, v, n, h, clipScale(norm[0]!, h.gradClip));
     },
+
+    grpoLossForward,
+    checkFinite,
+    intToFloat,
   };
 }
 

@@ -12,9 +12,11 @@ import { adamwUpdate, gradNorm } from './kernels/adamw';
 import { attentionBackward, attentionForward } from './kernels/attention';
 import { auxFreeBiasUpdate, expertLoad, switchAuxLossBackward, switchAuxLossForward } from './kernels/balance';
 import { encoderBackward, encoderForward } from './kernels/encoder';
+import { grpoLossForward } from './kernels/grpo_loss';
 import { entropyForward, logprobBackward, logprobForward } from './kernels/logprob';
 import { matmulBackward, matmulForward } from './kernels/matmul';
 import { moeBackward, moeForward } from './kernels/moe';
+import { checkFinite, intToFloat } from './kernels/pack';
 import { residualBackward, residualForward } from './kernels/residual';
 import { rmsnormBackward, rmsnormForward } from './kernels/rmsnorm';
 import { ropeBackward, ropeForward } from './kernels/rope';
@@ -86,6 +88,10 @@ export function createGpuOps(rt: GpuRuntime) {
 
     gradNorm: withRuntime(rt, gradNorm),
     adamwUpdate: withRuntime(rt, adamwUpdate),
+
+    grpoLossForward: withRuntime(rt, grpoLossForward),
+    checkFinite: withRuntime(rt, checkFinite),
+    intToFloat: withRuntime(rt, intToFloat),
   };
 }
 

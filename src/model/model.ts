@@ -336,18 +336,32 @@ export interface OptimHyper {
 }
 
 /**
+ * A device-side NaN guard for adamwStep (cpu/pack.ts): checkFinite(flag,
+ * gradNorm, code) runs between the norm and the updates, and the updates do
+ * nothing while flag is non-zero, so a bad step needs no readback to be refused.
+ */
+export interface StepGuard<F> {
+  flag: F; // (1)
+  code: number;
+}
+
+/**
  * One AdamW step over every tensor, clipped by the global gradient norm
  * (written to model.gradNorm before clipping). Decay only where the table says.
+ * With a guard, a non-finite norm (or a flag already set) leaves every weight
+ * and moment as it was; model.step still counts the step (the caller that
+ * reads the flag later puts it back).
  */
-export function adamwStep<F, I>(ops: Ops<F, I>, model: Model<F>, h: OptimHyper): void {
+export function adamwStep<F, I>(ops: Ops<F, I>, model: Model<F>, h: OptimHyper, guard?: StepGuard<F>): void {
   model.step++;
   ops.gradNorm(model.gradNorm, model.grads, model.table.total);
+  if (guard) ops.checkFinite(guard.flag, model.gradNorm, 1, guard.code);
   for (const s of model.slots) {
-    ops.adamwUpdate(s.p, s.g, s.m, s.v, model.gradNorm, s.size, { ...h, step: model.step, weightDecay: s.decay ? h.weightDecay : 0 });
+    ops.adamwUpdate(s.p, s.g, s.m, s.v, model.gradNorm, s.size, { ...h, step: model.step, weightDecay: s.decay ? h.weightDecay : 0 }, guard?.flag ?? null);
   }
 }
 
-/** DeepSeek-V3 aux-loss-free balancing: nudges each layer's bias by the load of the last forward. */
-export function updateRouterBias<F, I>(ops: Ops<F, I>, model: Model<F>, acts: Activations<F, I>, gamma: number): void {
-  for (let l = 0; l < model.dims.L; l++) ops.auxFreeBiasUpdate(model.bias[l]!, acts.a.layers[l]!.load, model.dims.E, gamma);
+/** DeepSeek-V3 aux-loss-free balancing: nudges each layer's bias by the load of the last forward (not while skip (1) is non-zero). */
+export function updateRouterBias<F, I>(ops: Ops<F, I>, model: Model<F>, acts: Activations<F, I>, gamma: number, skip: F | null = null): void {
+  for (let l = 0; l < model.dims.L; l++) ops.auxFreeBiasUpdate(model.bias[l]!, acts.a.layers[l]!.load, model.dims.E, gamma, skip);
 }

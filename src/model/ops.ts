@@ -16,8 +16,10 @@
 
 import type { FfnKind, RouterKind } from '../core/config';
 import type { AdamwHyper } from '../cpu/adamw';
+import type { GrpoLossHyper } from '../cpu/grpo_loss';
 
-export type { AdamwHyper };
+export type { AdamwHyper, GrpoLossHyper };
+export { GRPO_SUMS } from '../cpu/grpo_loss';
 
 /** The MoE block's per-forward cache; h3 is null for GELU experts. */
 export interface MoeCacheOf<F> {
@@ -106,8 +108,8 @@ export interface Ops<F, I> {
   switchAuxLossBackward(dScores: F, scores: F, topIdx: I, N: number, E: number, k: number, alpha: number, dLoss: number): void;
   /** load (E) = how many of the N*k choices picked each expert. */
   expertLoad(load: F, topIdx: I, N: number, E: number, k: number): void;
-  /** bias (E) += gamma * sign(mean(load) - load). */
-  auxFreeBiasUpdate(bias: F, load: F, E: number, gamma: number): void;
+  /** bias (E) += gamma * sign(mean(load) - load); nothing when skip (1) is given and non-zero. */
+  auxFreeBiasUpdate(bias: F, load: F, E: number, gamma: number, skip?: F | null): void;
 
   // --- optimizer ----------------------------------------------------------
   /** norm (1) = L2 norm of grads (n). */
@@ -117,6 +119,20 @@ export interface Ops<F, I> {
    * (1 when gradClip is 0); m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
    * p -= lr * (m/(1-b1^step) / (sqrt(v/(1-b2^step)) + eps) + weightDecay * p).
    * h.weightDecay is this range's decay (the driver passes 0 for tensors without decay).
+   * When skip (1) is given and non-zero, nothing is written (checkFinite's flag).
    */
-  adamwUpdate(params: F, grads: F, m: F, v: F, norm: F, n: number, h: AdamwHyper): void;
+  adamwUpdate(params: F, grads: F, m: F, v: F, norm: F, n: number, h: AdamwHyper, skip?: F | null): void;
+
+  // --- GRPO step on the device (cpu/grpo_loss.ts, cpu/pack.ts) ----------------
+  /**
+   * The GRPO surrogate over the N positions of a training forward: dLogp (N)
+   * written, sums (GRPO_SUMS) written; logp, logpOld, logpRef (null when beta
+   * is 0), adv, denom all (N). rl/grpo.ts grpoLoss per position; the spec is
+   * cpu/grpo_loss.ts.
+   */
+  grpoLossForward(dLogp: F, sums: F, logp: F, logpOld: F, logpRef: F | null, adv: F, denom: F, N: number, h: GrpoLossHyper): void;
+  /** flag (1) = code when flag is 0 and some x (n) is NaN/Inf (sticky). */
+  checkFinite(flag: F, x: F, n: number, code: number): void;
+  /** out (n) = src (n) as floats (exact below 2^24). */
+  intToFloat(out: F, src: I, n: number): void;
 }

@@ -156,7 +156,16 @@ export interface GrpoLossResult {
  * An all-masked sequence still counts in grpo's N, as in TRL's .mean().
  */
 export function sequenceWeights(mask: Vec, N: number, Tc: number, cfg: GrpoLossConfig): Float64Array {
-  const w = new Float64Array(N);
+  return sequenceDenominators(mask, N, Tc, cfg).map((d) => 1 / d);
+}
+
+/**
+ * 1 / sequenceWeights: the integer each sequence's token weight divides by.
+ * The device loss (cpu/grpo_loss.ts) takes these, since an integer survives
+ * an f32 buffer where the weight itself would be rounded.
+ */
+export function sequenceDenominators(mask: Vec, N: number, Tc: number, cfg: GrpoLossConfig): Float64Array {
+  const d = new Float64Array(N);
   let total = 0;
   const n = new Float64Array(N);
   for (let i = 0; i < N; i++) {
@@ -167,14 +176,14 @@ export function sequenceWeights(mask: Vec, N: number, Tc: number, cfg: GrpoLossC
   }
   for (let i = 0; i < N; i++) {
     switch (cfg.lossType) {
-      case 'grpo': w[i] = 1 / (N * Math.max(1, n[i]!)); break;
-      case 'bnpo': w[i] = 1 / Math.max(1, total); break;
-      case 'dapo': w[i] = 1 / Math.max(1, cfg.tokenNormalizer ?? total); break;
-      case 'dr_grpo': w[i] = 1 / (N * cfg.maxCompletionLength); break;
+      case 'grpo': d[i] = N * Math.max(1, n[i]!); break;
+      case 'bnpo': d[i] = Math.max(1, total); break;
+      case 'dapo': d[i] = Math.max(1, cfg.tokenNormalizer ?? total); break;
+      case 'dr_grpo': d[i] = N * cfg.maxCompletionLength; break;
       default: throw new Error(`unknown lossType ${JSON.stringify(cfg.lossType)}`);
     }
   }
-  return w;
+  return d;
 }
 
 /**

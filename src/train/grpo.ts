@@ -7,13 +7,19 @@
 //   2. rollout: G completions each, sampling stream of step s    [readback 1]
 //   3. rewards (format, accuracy, overlong), group advantages, dynamic sampling
 //   4. reference log-probs: one forward with the frozen initial weights, only
-//      when beta > 0 (they do not change across the mu iterations) [readback]
-//   5. mu times: forward (policy, sampling temperature)            [readback 2]
-//      -> grpoLoss on the host -> dLogp scattered into (B*G,T) -> backward
-//      -> grad norm                                                [readback 3]
-//      -> NaN/Inf check (throws BEFORE AdamW: weights untouched) -> AdamW
-//      -> aux-free router-bias update
-//   6. metrics and the inspector's samples.
+//      when beta > 0 (they do not change across the mu iterations); they stay
+//      on the device
+//   5. mu times: forward (policy, sampling temperature) -> grpoLossForward on
+//      the device (dLogp and the loss sums, cpu/grpo_loss.ts) -> checkFinite
+//      (loss) -> backward -> grad norm -> checkFinite (norm) -> AdamW and the
+//      aux-free router-bias update, both gated by that sticky device flag, so
+//      a NaN/Inf iteration leaves the weights bit-identical without a host
+//      round trip
+//   6. one readback of the packed metrics (packLayout)                [readback 2]
+//      -> throw naming the step, iteration and cause when the flag is set
+//   7. metrics and the inspector's samples.
+// Two readbacks per step for any mu and beta. The afterLoss test hook adds
+// one (it needs the loss on the host); production runs have no hooks.
 //
 // Dimension letters: B prompts, G completions per prompt, nSeq = B*G rows
 // (row r = b*G + g), Tc = maxCompletionLength, T positions of the training
@@ -35,9 +41,9 @@ import { decode, encode, TOK } from '../core/tokenizer';
 import type { DecodeOps, DecodeState } from '../model/decode';
 import { createDecodeState } from '../model/decode';
 import { adamwStep, backward, createActivations, createModel, forward, updateRouterBias, zeroGrads, type Activations, type Model } from '../model/model';
-import type { Ops } from '../model/ops';
+import { GRPO_SUMS, type Ops } from '../model/ops';
 import { ahaRates, classifyAha, type AhaRates, type AhaResult } from '../rl/aha';
-import { dynamicSamplingFilter, groupAdvantages, grpoLoss, grpoTokenStats, rewardStats } from '../rl/grpo';
+import { dynamicSamplingFilter, groupAdvantages, grpoTokenStats, rewardStats, sequenceDenominators, type GrpoLossConfig } from '../rl/grpo';
 import { rewardBatch } from '../rl/rewards';
 import { rollout, type RolloutResult } from '../rl/rollout';
 import { longestPromptTokens } from '../tasks/lengths';
@@ -52,7 +58,11 @@ export const ADVANTAGE_EPS = 1e-4;
 export interface GrpoHooks<F> {
   /** Called after backward has filled model.grads, before the grad-norm check. */
   afterBackward?(model: Model<F>, innerIteration: number): void;
-  /** Called with the policy loss before its finiteness check; returns the loss to use (a fault test returns NaN). */
+  /**
+   * Called with the policy loss before its finiteness check (after dLogp
+   * exists, before backward); returns the loss to use (a fault test returns
+   * NaN). Costs one extra readback per inner iteration.
+   */
   afterLoss?(loss: number, innerIteration: number): number;
 }
 
@@ -68,8 +78,16 @@ export interface GrpoTrainer<F, I> {
   step: number;
   T: number;
   acts: Activations<F, I>; // (nSeq, T)
-  dLogp: F; // (nSeq*T)
-  packed: F; // logp (nSeq*T) | entropy (nSeq*T) | load (L,E) | auxLoss (L): one readback per forward
+  dLogp: F; // (nSeq*T) written by grpoLossForward
+  // Per position of the training forward, written by the host once per step (cpu/grpo_loss.ts):
+  logpOld: F; // (nSeq*T) the rollout's log-probs
+  adv: F; // (nSeq*T) the row's advantage
+  denom: F; // (nSeq*T) 1 / the token's loss weight; 0 off the loss
+  logpRef: F; // (nSeq*T) the reference forward's logp (beta > 0)
+  sums: F; // (GRPO_SUMS) grpoLossForward's
+  flag: F; // (1) checkFinite's sticky fault code: 0 ok, 2*it+1 loss, 2*it+2 gradient norm
+  packed: F; // packLayout: everything the step reads back, in one readback
+  packedLength: number;
   decodeState: DecodeState<F, I>;
   hooks: GrpoHooks<F>;
   /** Forwards run with the reference weights (tests check beta = 0 runs none). */
@@ -96,7 +114,10 @@ export function createGrpoTrainer<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, mo
     ops, dec, model, ref, cfg, step: 0, T,
     acts: createActivations(ops, model, nSeq, T),
     dLogp: ops.alloc(nSeq * T),
-    packed: ops.alloc(2 * nSeq * T + L * E + L),
+    logpOld: ops.alloc(nSeq * T), adv: ops.alloc(nSeq * T), denom: ops.alloc(nSeq * T), logpRef: ops.alloc(nSeq * T),
+    sums: ops.alloc(GRPO_SUMS), flag: ops.alloc(1),
+    packed: ops.alloc(packLayout(nSeq * T, L, E, model.dims.k, g.mu).total),
+    packedLength: packLayout(nSeq * T, L, E, model.dims.k, g.mu).total,
     decodeState: createDecodeState(ops, model, nSeq, Pmax, g.maxCompletionLength),
     hooks, refForwards: 0,
   };
@@ -233,6 +254,48 @@ function selectRows(x: Float32Array, rows: readonly number[], Tc: number): Float
   return out;
 }
 
+/**
+ * Offsets in the step's one readback buffer, N = nSeq*T positions:
+ *   flag (1) | per inner iteration: loss, aux (L), sums[1..] (GRPO_SUMS-1), gradNorm |
+ *   entropy (N), load (L,E), topIdx (L,N,k) as floats (first iteration) | logp (N) (last) | logpRef (N)
+ */
+export function packLayout(N: number, L: number, E: number, k: number, mu: number) {
+  const stride = 1 + L + (GRPO_SUMS - 1) + 1;
+  const iters = 1;
+  const entropy = iters + mu * stride;
+  const load = entropy + N;
+  const topIdx = load + L * E;
+  const logp = topIdx + L * N * k;
+  const logpRef = logp + N;
+  return {
+    flag: 0,
+    iter: (it: number) => {
+      const base = iters + it * stride;
+      return { loss: base, aux: base + 1, sums: base + 1 + L, gradNorm: base + L + GRPO_SUMS };
+    },
+    entropy, load, topIdx, logp, logpRef,
+    total: logpRef + N,
+  };
+}
+
+/** The device loss's per-position inputs (cpu/grpo_loss.ts): logp_old, advantage, weight denominator (0 off the kept rows' completion tokens). */
+function writeLossInputs<F, I>(tr: GrpoTrainer<F, I>, seq: Sequences, ro: RolloutResult, rows: readonly number[], adv: Float64Array, lossCfg: GrpoLossConfig): void {
+  const { T } = tr, Tc = ro.maxNew, N = ro.nSeq * T;
+  const denomK = sequenceDenominators(selectRows(Float32Array.from(ro.mask), rows, Tc), rows.length, Tc, lossCfg);
+  const logpOld = new Float32Array(N), a = new Float32Array(N), denom = new Float32Array(N);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < ro.lengths[r]!; j++) {
+      const n = r * T + seq.start[r]! + j;
+      logpOld[n] = ro.logp[r * Tc + j]!;
+      a[n] = adv[r]!;
+      denom[n] = denomK[i]!;
+    }
+  });
+  tr.ops.write(tr.logpOld, logpOld);
+  tr.ops.write(tr.adv, a);
+  tr.ops.write(tr.denom, denom);
+}
+
 function stepError(step: number, it: number, cause: string): Error {
   return new Error(`GRPO step ${step} (inner iteration ${it}): ${cause}; the update was not applied and the weights are as before it`);
 }
@@ -271,76 +334,98 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
   let logpRefAll: Float32Array | null = null;
   let expertsAll: Uint8Array | null = null; // (nSeq,Tc,L,k)
   if (rows.length > 0) {
+    const N = nSeq * T;
+    const beta = g.beta;
+    const aux = cfg.model.balance === 'aux';
+    const lay = packLayout(N, L, E, k, g.mu);
+    if (tr.packedLength < lay.total) { // mu grew (a live knob)
+      tr.packed = ops.alloc(lay.total);
+      tr.packedLength = lay.total;
+    }
+    const pk = (off: number, n: number) => ops.view(tr.packed, off, n);
     ops.writeInt(tr.acts.tokens, seq.tokens);
     ops.writeInt(tr.acts.targets, seq.targets);
-    const beta = g.beta;
-    // 4. the reference, once per step
+    writeLossInputs(tr, seq, ro, rows, adv, { lossType: g.lossType, beta, epsLow: g.epsLow, epsHigh: g.epsHigh, maxCompletionLength: Tc });
+    ops.zero(tr.flag);
+    // 4. the reference, once per step; its logp stays on the device
     if (beta > 0) {
       forward(ops, tr.ref, tr.acts, temperature);
       tr.refForwards++;
-      logpRefAll = gatherCompletion(await ops.read(tr.acts.a.logp), seq, ro, T);
+      ops.copy(tr.logpRef, tr.acts.a.logp, N);
     }
-    const mask = Float32Array.from(ro.mask);
-    const maskK = selectRows(mask, rows, Tc);
-    const logpOldK = selectRows(ro.logp, rows, Tc);
-    const logpRefK = logpRefAll ? selectRows(logpRefAll, rows, Tc) : null;
-    const advK = Float64Array.from(rows, (r) => adv[r]!);
-    const lossCfg = { lossType: g.lossType, beta, epsLow: g.epsLow, epsHigh: g.epsHigh, maxCompletionLength: Tc };
-    const dLogpK = new Float32Array(rows.length * Tc);
-    const N = nSeq * T;
-    // 5. mu inner iterations
+    const adam = { lr, beta1: g.adamBeta1, beta2: g.adamBeta2, eps: g.adamEps, weightDecay: g.weightDecay, gradClip: g.gradClip };
+    const adamSteps = model.step;
+    // 5. mu inner iterations, no readback
     for (let it = 0; it < g.mu; it++) {
       forward(ops, model, tr.acts, temperature);
       const a = tr.acts.a;
-      ops.copy(ops.view(tr.packed, 0, N), a.logp, N);
-      ops.copy(ops.view(tr.packed, N, N), a.entropy, N);
-      for (let l = 0; l < L; l++) {
-        ops.copy(ops.view(tr.packed, 2 * N + l * E, E), a.layers[l]!.load, E);
-        ops.copy(ops.view(tr.packed, 2 * N + L * E + l, 1), a.layers[l]!.auxLoss, 1);
-      }
-      const packed = await ops.read(tr.packed);
-      logpAll = gatherCompletion(packed.subarray(0, N), seq, ro, T);
-      let auxLoss = 0;
-      for (let l = 0; l < L; l++) auxLoss += cfg.model.balance === 'aux' ? packed[2 * N + L * E + l]! : 0;
       if (it === 0) {
-        const ent = gatherCompletion(packed.subarray(N, 2 * N), seq, ro, T);
-        let s = 0, n = 0;
-        for (let i = 0; i < ent.length; i++) { s += mask[i]! * ent[i]!; n += mask[i]!; }
-        train.entropy = n > 0 ? s / n : 0;
-        expertLoad = Array.from({ length: L }, (_, l) => Array.from(packed.subarray(2 * N + l * E, 2 * N + (l + 1) * E), (c) => c / (N * k)));
-        // For the inspector's expert view: one int readback per layer per step (not per token).
-        const topIdx: Int32Array[] = [];
-        for (let l = 0; l < L; l++) topIdx.push(await ops.readInt(tr.acts.topIdx[l]!));
-        expertsAll = gatherExperts(topIdx, seq, ro, T, k);
+        ops.copy(pk(lay.entropy, N), a.entropy, N);
+        for (let l = 0; l < L; l++) {
+          ops.copy(pk(lay.load + l * E, E), a.layers[l]!.load, E);
+          ops.intToFloat(pk(lay.topIdx + l * N * k, N * k), tr.acts.topIdx[l]!, N * k);
+        }
       }
-      const res = grpoLoss(dLogpK, selectRows(logpAll, rows, Tc), logpOldK, logpRefK, advK, maskK, rows.length, Tc, lossCfg);
-      if (tr.hooks.afterLoss) res.loss = tr.hooks.afterLoss(res.loss, it);
-      if (!Number.isFinite(res.loss) || !Number.isFinite(auxLoss)) throw stepError(step, it, `the loss is ${res.loss + auxLoss}`);
-      // scatter the kept rows' dLogp back to their positions in (nSeq,T)
-      const dFull = new Float32Array(N);
-      rows.forEach((r, i) => {
-        for (let j = 0; j < ro.lengths[r]!; j++) dFull[r * T + seq.start[r]! + j] = dLogpK[i * Tc + j]!;
-      });
-      ops.write(tr.dLogp, dFull);
+      ops.grpoLossForward(tr.dLogp, tr.sums, a.logp, tr.logpOld, beta > 0 ? tr.logpRef : null, tr.adv, tr.denom, N, { beta, epsLow: g.epsLow, epsHigh: g.epsHigh });
+      const r = lay.iter(it);
+      ops.copy(pk(r.loss, 1), tr.sums, 1);
+      ops.copy(pk(r.sums, GRPO_SUMS - 1), ops.view(tr.sums, 1, GRPO_SUMS - 1), GRPO_SUMS - 1);
+      for (let l = 0; l < L; l++) ops.copy(pk(r.aux + l, 1), a.layers[l]!.auxLoss, 1);
+      if (tr.hooks.afterLoss) {
+        const loss = (await ops.read(pk(r.loss, 1)))[0]!;
+        ops.write(pk(r.loss, 1), [tr.hooks.afterLoss(loss, it)]);
+      }
+      // the loss and (with aux balancing) the aux losses lie side by side at r.loss
+      ops.checkFinite(tr.flag, pk(r.loss, aux ? 1 + L : 1), aux ? 1 + L : 1, 2 * it + 1);
       zeroGrads(ops, model);
       backward(ops, model, tr.acts, tr.dLogp);
       tr.hooks.afterBackward?.(model, it);
-      ops.gradNorm(model.gradNorm, model.grads, model.table.total);
-      const gradNorm = (await ops.read(model.gradNorm))[0]!;
-      if (!Number.isFinite(gradNorm)) throw stepError(step, it, `the gradient norm is ${gradNorm}`);
-      adamwStep(ops, model, { lr, beta1: g.adamBeta1, beta2: g.adamBeta2, eps: g.adamEps, weightDecay: g.weightDecay, gradClip: g.gradClip });
-      if (cfg.model.balance === 'auxFree') updateRouterBias(ops, model, tr.acts, cfg.model.biasGamma);
-      const w = 1 / g.mu;
-      train.loss += w * (res.loss + auxLoss);
-      train.policyLoss += w * res.policyLoss;
-      train.kl += w * res.kl;
-      train.low += w * res.clipRatioLow;
-      train.high += w * res.clipRatioHigh;
-      train.region += w * res.clipRatioRegion;
-      train.ratio += w * res.meanRatio;
-      train.gradNorm += w * gradNorm;
+      adamwStep(ops, model, adam, { flag: tr.flag, code: 2 * it + 2 });
+      ops.copy(pk(r.gradNorm, 1), model.gradNorm, 1);
+      if (cfg.model.balance === 'auxFree') updateRouterBias(ops, model, tr.acts, cfg.model.biasGamma, tr.flag);
+    }
+    ops.copy(pk(lay.flag, 1), tr.flag, 1);
+    ops.copy(pk(lay.logp, N), tr.acts.a.logp, N);
+    if (beta > 0) ops.copy(pk(lay.logpRef, N), tr.logpRef, N);
+    // 6. the one metrics readback
+    const packed = await ops.read(pk(0, lay.total));
+    const code = packed[lay.flag]!;
+    if (code !== 0) {
+      const it = Math.floor((code - 1) / 2);
+      const r = lay.iter(it);
+      model.step = adamSteps + it; // the refused iteration and any after it applied nothing
+      let loss = packed[r.loss]!;
+      for (let l = 0; l < L; l++) loss += aux ? packed[r.aux + l]! : 0;
+      throw stepError(step, it, (code - 1) % 2 === 0 ? `the loss is ${loss}` : `the gradient norm is ${packed[r.gradNorm]}`);
+    }
+    const w = 1 / g.mu;
+    for (let it = 0; it < g.mu; it++) {
+      const r = lay.iter(it);
+      const sum = (i: number) => packed[r.sums + i - 1]!; // grpoLossForward's sums[i], i >= 1
+      const tokens = sum(7);
+      const per = (x: number) => (tokens > 0 ? x / tokens : 0);
+      let auxLoss = 0;
+      for (let l = 0; l < L; l++) auxLoss += aux ? packed[r.aux + l]! : 0;
+      train.loss += w * (packed[r.loss]! + auxLoss);
+      train.policyLoss += w * sum(1);
+      train.kl += w * per(sum(3));
+      train.low += w * per(sum(5));
+      train.high += w * per(sum(6));
+      train.region += w * per(sum(5) + sum(6));
+      train.ratio += w * per(sum(4));
+      train.gradNorm += w * packed[r.gradNorm]!;
       train.auxLoss += w * auxLoss;
     }
+    logpAll = gatherCompletion(packed.subarray(lay.logp, lay.logp + N), seq, ro, T);
+    if (beta > 0) logpRefAll = gatherCompletion(packed.subarray(lay.logpRef, lay.logpRef + N), seq, ro, T);
+    const mask = ro.mask;
+    const ent = gatherCompletion(packed.subarray(lay.entropy, lay.entropy + N), seq, ro, T);
+    let es = 0, en = 0;
+    for (let i = 0; i < ent.length; i++) { es += mask[i]! * ent[i]!; en += mask[i]!; }
+    train.entropy = en > 0 ? es / en : 0;
+    expertLoad = Array.from({ length: L }, (_, l) => Array.from(packed.subarray(lay.load + l * E, lay.load + (l + 1) * E), (c) => c / (N * k)));
+    const topIdx = Array.from({ length: L }, (_, l) => Int32Array.from(packed.subarray(lay.topIdx + l * N * k, lay.topIdx + (l + 1) * N * k)));
+    expertsAll = gatherExperts(topIdx, seq, ro, T, k);
   }
   tr.step++;
 

@@ -24,13 +24,17 @@ export function gradNorm(rt: GpuRuntime, norm: GpuTensor, grads: GpuTensor, n: n
 
 /**
  * params, grads, m, v (n); norm (1) from gradNorm. g = grads * min(1, gradClip / norm)
- * (1 when gradClip is 0), then AdamW exactly as cpu/adamw.ts adamwUpdate.
+ * (1 when gradClip is 0), then AdamW exactly as cpu/adamw.ts adamwUpdate;
+ * skip (1), when given and non-zero, makes it a no-op.
  */
-export function adamwUpdate(rt: GpuRuntime, params: GpuTensor, grads: GpuTensor, m: GpuTensor, v: GpuTensor, norm: GpuTensor, n: number, h: AdamwHyper): void {
+export function adamwUpdate(
+  rt: GpuRuntime, params: GpuTensor, grads: GpuTensor, m: GpuTensor, v: GpuTensor, norm: GpuTensor, n: number, h: AdamwHyper,
+  skip: GpuTensor | null = null, // (1) nothing is written while skip[0] != 0
+): void {
   if (!(h.step >= 1)) throw new RangeError(`adamwUpdate: step is 1-based, got ${h.step}`);
   const c1 = 1 - Math.pow(h.beta1, h.step);
   const c2 = 1 - Math.pow(h.beta2, h.step);
-  const k = rt.kernel({ name: 'adamw_update', code: updateCode, tensors: 5, constants: { WG } });
+  const k = rt.kernel({ name: 'adamw_update', code: updateCode, tensors: 6, constants: { WG } });
   const scalars = [h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.gradClip, 1 - h.beta1, 1 - h.beta2, c1, c2].map(f32);
-  rt.dispatch(k, [params, grads, m, v, norm], [n, ...scalars], grid(Math.ceil(n / WG)));
+  rt.dispatch(k, [params, grads, m, v, norm, skip], [n, skip ? 1 : 0, ...scalars], grid(Math.ceil(n / WG)));
 }

@@ -1,6 +1,8 @@
 // AdamW on n parameters with global-norm clipping. Twin: cpu/adamw.ts
 // adamwUpdate with gradScale = clipScale(norm[0], gradClip). The clip scale is
 // computed here from the norm tensor so the norm never leaves the GPU.
+// With use_skip, a non-zero skip[0] (cpu/pack.ts checkFinite's flag) leaves
+// params, m and v untouched: the NaN guard without a readback.
 
 struct Params {
   o_params: u32,
@@ -8,7 +10,9 @@ struct Params {
   o_m: u32,
   o_v: u32,
   o_norm: u32,
+  o_skip: u32,
   n: u32,
+  use_skip: u32,
   lr: f32,
   beta1: f32,
   beta2: f32,
@@ -29,6 +33,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
 @group(0) @binding(4) var<storage, read_write> v: array<f32>;
 @group(0) @binding(5) var<storage, read_write> norm: array<f32>;
+@group(0) @binding(6) var<storage, read_write> skip: array<f32>;
 
 override WG: u32 = 256u;
 
@@ -36,6 +41,9 @@ override WG: u32 = 256u;
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.x + gid.y * nwg.x * WG;
   if (i >= p.n) {
+    return;
+  }
+  if (p.use_skip != 0u && skip[p.o_skip] != 0.0) {
     return;
   }
   let nrm = norm[p.o_norm];

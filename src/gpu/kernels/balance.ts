@@ -38,7 +38,7 @@ export function expertLoad(rt: GpuRuntime, load: GpuTensor, topIdx: GpuTensor, N
 }
 
 /** bias (E) += gamma * sign(mean(load) - load), load (E) from expertLoad. */
-export function auxFreeBiasUpdate(rt: GpuRuntime, bias: GpuTensor, load: GpuTensor, E: number, gamma: number): void {
-  const kern = rt.kernel({ name: 'balance_bias_update', code: biasCode, tensors: 2, constants: { WG: 64 } });
-  rt.dispatch(kern, [bias, load], [E, f32(gamma)], [Math.ceil(E / 64)]);
+export function auxFreeBiasUpdate(rt: GpuRuntime, bias: GpuTensor, load: GpuTensor, E: number, gamma: number, skip: GpuTensor | null = null): void {
+  const kern = rt.kernel({ name: 'balance_bias_update', code: biasCode, tensors: 3, constants: { WG: 64 } });
+  rt.dispatch(kern, [bias, load, skip], [E, skip ? 1 : 0, f32(gamma)], [Math.ceil(E / 64)]);
 }

@@ -1,0 +1,17 @@
+// Wrapper for grpo_loss.wgsl (twin: cpu/grpo_loss.ts grpoLossForward).
+import { GRPO_SUMS, type GrpoLossHyper } from '../../cpu/grpo_loss';
+import { f32, type GpuRuntime, type GpuTensor } from '../runtime';
+import code from './grpo_loss.wgsl?raw';
+
+const WG = 256;
+
+/** dLogp (N), sums (GRPO_SUMS) written from logp, logpOld, logpRef (or null when beta = 0), adv, denom (N). One workgroup. */
+export function grpoLossForward(
+  rt: GpuRuntime, dLogp: GpuTensor, sums: GpuTensor, logp: GpuTensor, logpOld: GpuTensor, logpRef: GpuTensor | null,
+  adv: GpuTensor, denom: GpuTensor, N: number, h: GrpoLossHyper,
+): void {
+  if (h.beta !== 0 && logpRef === null) throw new Error('grpoLossForward: beta > 0 needs logpRef');
+  if (sums.length < GRPO_SUMS) throw new RangeError(`grpoLossForward: sums holds ${sums.length} floats, needs ${GRPO_SUMS}`);
+  const k = rt.kernel({ name: 'grpo_loss', code, tensors: 7, constants: { WG } });
+  rt.dispatch(k, [dLogp, sums, logp, logpOld, logpRef, adv, denom], [N, logpRef ? 1 : 0, f32(h.beta), f32(1 - h.epsLow), f32(1 + h.epsHigh)], [1]);
+}
