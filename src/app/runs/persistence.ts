@@ -72,6 +72,9 @@ export function onTrainerEvent(e: TrainerEvent): void {
     restore = null;
   }
   persister?.onEvent(e);
+  // a Reset begins a new stored run inside the persister: the list must mark that one as this run
+  const id = persister?.run?.id;
+  if (id && id !== useStore.getState().runs.currentId) setRuns({ currentId: id });
 }
 
 /**
