@@ -116,6 +116,8 @@ export interface AppState extends SharedSlice, RunsSlice {
   statusMessage: string;
   pretrain: { step: number; total: number; loss: number } | null;
   error: { message: string; step: number; recoverable: boolean } | null;
+  /** Something went wrong and the app dealt with it (a lost GPU device, recovered): what it did. */
+  notice: { message: string; step: number } | null;
   /** Over the last few steps' stepTime. */
   stepsPerSec: number;
   tokensPerSec: number;
@@ -146,14 +148,14 @@ export interface AppState extends SharedSlice, RunsSlice {
 
 export type RunSlice = Pick<
   AppState,
-  | 'status' | 'step' | 'backend' | 'backendLabel' | 'statusMessage' | 'pretrain' | 'error' | 'stepsPerSec' | 'tokensPerSec'
+  | 'status' | 'step' | 'backend' | 'backendLabel' | 'statusMessage' | 'pretrain' | 'error' | 'notice' | 'stepsPerSec' | 'tokensPerSec'
   | 'metrics' | 'evals' | 'baseAha' | 'firstAhaStep' | 'history' | 'selectedStep' | 'ahaFeed' | 'playground'
 >;
 
 /** The run-dependent part of the state, as it is before a run's first step. */
 export function emptyRun(): RunSlice {
   return {
-    status: 'idle', step: 0, backend: null, backendLabel: '', statusMessage: '', pretrain: null, error: null,
+    status: 'idle', step: 0, backend: null, backendLabel: '', statusMessage: '', pretrain: null, error: null, notice: null,
     stepsPerSec: 0, tokensPerSec: 0, metrics: [], evals: [], baseAha: null, firstAhaStep: null,
     history: [], selectedStep: null, ahaFeed: [], playground: null,
   };
@@ -218,7 +220,27 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
       return { error: { message: e.message, step: e.step, recoverable: e.recoverable } };
     case 'checkpoint':
       return {};
+    case 'recovered':
+      return withoutStepsFrom(s, e.step, { step: e.step, notice: { message: e.message, step: e.lostAt } });
   }
+}
+
+/**
+ * The run went back to step `from` (a lost device restored an older
+ * checkpoint): whatever the page holds for steps from it on is dropped, and
+ * the redone steps' events put it back (the same values: steps are
+ * deterministic). Evaluations at `from` itself were taken before it.
+ */
+export function withoutStepsFrom(s: AppState, from: number, extra: Partial<AppState> = {}): Partial<AppState> {
+  return {
+    metrics: s.metrics.filter((m) => m.step < from),
+    evals: s.evals.filter((x) => x.step <= from),
+    history: s.history.filter((h) => h.step < from),
+    ahaFeed: s.ahaFeed.filter((a) => a.step < from),
+    firstAhaStep: s.firstAhaStep !== null && s.firstAhaStep < from ? s.firstAhaStep : null,
+    selectedStep: s.selectedStep !== null && s.selectedStep >= from ? null : s.selectedStep,
+    ...extra,
+  };
 }
 
 function withEvaluation(s: AppState, step: number, result: EvalResult): Partial<AppState> {

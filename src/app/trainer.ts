@@ -7,7 +7,7 @@ import { getPath, type RunConfig } from '../core/config';
 import type { ResultsSnapshot } from '../share/url';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { createTrainerClient, type CommandInput, type TrainerClient } from '../train/client';
-import { EVENT_TYPES, type EventOf, type InitialWeights } from '../train/protocol';
+import { EVENT_TYPES, FAULTS_WORKER_NAME, type EventOf, type FaultKind, type InitialWeights } from '../train/protocol';
 import { QUICK_CONFIG } from '../train/quick';
 import { decodeRunLink } from '../share/url';
 import { beginRun, onTrainerEvent, prepareResume } from './runs/persistence';
@@ -32,11 +32,50 @@ export function initialConfigFromLocation(search: string, fallback: RunConfig): 
   return new URLSearchParams(search).get('config') === 'quick' ? QUICK_CONFIG : fallback;
 }
 
+/**
+ * `?faults=1` turns on fault injection for tests: the query string only,
+ * never the hash, so a shared run link cannot carry it.
+ */
+export function faultsFromLocation(search: string): boolean {
+  return new URLSearchParams(search).get('faults') === '1';
+}
+
+/** What the e2e spec drives through `window.__grpoFaults` (only with ?faults=1). */
+export interface FaultHooks {
+  /** Arms or triggers a fault in the worker (train/protocol.ts FaultCommand). */
+  inject(kind: FaultKind): void;
+  /** The worker's current weights: their step, an FNV-1a hash of the parameter bytes, and whether all are finite. */
+  weights(): Promise<{ step: number; hash: string; finite: boolean }>;
+  /** The page's metrics rows (step, reward, loss, gradNorm): what the charts show. */
+  metrics(): { step: number; reward: number; loss: number; gradNorm: number }[];
+}
+
+function fnv1a(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+function installFaultHooks(): void {
+  const hooks: FaultHooks = {
+    inject: (kind) => send({ type: 'fault', kind }),
+    async weights() {
+      const ck = await requestCheckpoint();
+      const params = new Float32Array(ck.params);
+      return { step: ck.step, hash: fnv1a(new Uint8Array(ck.params)), finite: params.every(Number.isFinite) };
+    },
+    metrics: () => useStore.getState().metrics.map((m) => ({ step: m.step, reward: m.reward, loss: m.loss, gradNorm: m.gradNorm })),
+  };
+  (window as unknown as { __grpoFaults?: FaultHooks }).__grpoFaults = hooks;
+}
+
 let client: TrainerClient | null = null;
 
 function ensureClient(): TrainerClient {
   if (client) return client;
-  const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
+  const faults = faultsFromLocation(location.search);
+  // the worker's name is fixed at construction: only a page opened with ?faults=1 gets one that accepts faults
+  const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module', name: faults ? FAULTS_WORKER_NAME : 'trainer' });
   const c = createTrainerClient(worker);
   for (const type of EVENT_TYPES) {
     c.on(type, (e) => {
@@ -48,6 +87,7 @@ function ensureClient(): TrainerClient {
     useStore.setState({ error: { message: `the trainer worker failed: ${ev.message || 'unknown error'}`, step: useStore.getState().step, recoverable: false } });
   });
   client = c;
+  if (faults) installFaultHooks();
   return c;
 }
 

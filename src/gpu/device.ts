@@ -126,3 +126,13 @@ export async function acquireDevice(footprint: Footprint, opts: AcquireOptions =
     },
   };
 }
+
+/**
+ * Test-only: makes the device raise an uncaptured error of this kind, as a
+ * failed allocation or a bad command would, by dispatching the event WebGPU
+ * itself dispatches; the runtime classifies and reports it like a real one.
+ */
+export function simulateUncapturedError(device: GPUDevice, kind: 'out-of-memory' | 'validation' | 'internal', message: string): void {
+  const error = kind === 'out-of-memory' ? new GPUOutOfMemoryError(message) : kind === 'validation' ? new GPUValidationError(message) : new GPUInternalError(message);
+  device.dispatchEvent(new GPUUncapturedErrorEvent('uncapturederror', { error }));
+}

@@ -11,8 +11,8 @@ import { createCpuDecodeOps } from '../cpu/decode';
 import type { FloatArray } from '../cpu/types';
 import { createGpuOps } from '../gpu/backend';
 import { createGpuDecodeOps } from '../gpu/decode';
-import { acquireDevice, adapterLabel, type AcquiredDevice, type AcquireOptions } from '../gpu/device';
-import type { GpuTensor } from '../gpu/runtime';
+import { acquireDevice, adapterLabel, simulateUncapturedError, type AcquiredDevice, type AcquireOptions } from '../gpu/device';
+import { GpuError, type GpuTensor } from '../gpu/runtime';
 import type { DecodeOps } from './decode';
 import { runFootprint } from './footprint';
 import type { Ops } from './ops';
@@ -38,6 +38,13 @@ export type Backend =
 export interface BackendOptions extends AcquireOptions {
   /** 'cpu' forces the CPU reference (tests, the experiment CLI's --backend cpu). */
   prefer?: 'webgpu' | 'cpu';
+  /**
+   * A GPU is there but the config exceeds its limits: false throws the
+   * GpuError (kind 'limits', naming each limit) instead of falling back, so
+   * nothing is allocated at all (a config too big for a GPU would not train
+   * on the CPU either). Default true.
+   */
+  fallbackOnLimits?: boolean;
 }
 
 export function cpuBackend(reason: string): Backend {
@@ -55,6 +62,7 @@ export async function createBackend(cfg: RunConfig, opts: BackendOptions = {}): 
   try {
     gpu = await acquireDevice(runFootprint(cfg), opts);
   } catch (e) {
+    if (e instanceof GpuError && e.kind === 'limits' && opts.fallbackOnLimits === false) throw e;
     return cpuBackend(e instanceof Error ? e.message : String(e));
   }
   return {
@@ -64,4 +72,18 @@ export async function createBackend(cfg: RunConfig, opts: BackendOptions = {}): 
     gpu,
     label: adapterLabel(gpu.adapter),
   };
+}
+
+/**
+ * Test-only fault injection (train/session.ts, `fault` command): destroys the
+ * device (it is lost as a real loss is: device.lost resolves and the
+ * runtime's subscribers hear it), or makes it report an uncaptured
+ * out-of-memory error through the runtime's real listener. Returns why it
+ * cannot (no GPU), or null.
+ */
+export function injectGpuFault(b: Backend, kind: 'lose-device' | 'gpu-oom'): string | null {
+  if (b.kind !== 'webgpu') return 'the run is on the CPU backend: there is no GPU device to fault';
+  if (kind === 'lose-device') b.gpu.device.destroy();
+  else simulateUncapturedError(b.gpu.device, 'out-of-memory', 'injected by the fault hook (?faults=1)');
+  return null;
 }

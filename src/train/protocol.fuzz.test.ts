@@ -18,6 +18,7 @@ const VALID: Command[] = [
   { type: 'exportCheckpoint', v, tag: 'x' },
   { type: 'setLive', v, values: { 'grpo.lr': 1e-3 } },
   { type: 'play', v },
+  { type: 'fault', v, kind: 'lose-device' },
 ];
 
 function tryParse(x: unknown): 'ok' | 'refused' {
@@ -41,13 +42,13 @@ describe('parseCommand under fuzz (a Command or a ProtocolError, nothing else)',
   it('any value, and any object with a known type and version (4,000 cases)', () => {
     fc.assert(fc.property(anyValue, (x) => void tryParse(x)), { numRuns: 2000 });
     const shaped = fc.record({ type: fc.constantFrom(...COMMAND_TYPES), v: fc.constantFrom(v, v, 0, '1') }).chain((h) =>
-      fc.dictionary(fc.constantFrom('n', 'id', 'prompt', 'maxNew', 'temperature', 'seed', 'tag', 'values', 'config', 'prefer', 'weights', 'resume', '__proto__'), anyValue, { maxKeys: 5 }).map((rest) => ({ ...rest, ...h })));
+      fc.dictionary(fc.constantFrom('n', 'id', 'prompt', 'maxNew', 'temperature', 'seed', 'tag', 'values', 'config', 'prefer', 'weights', 'resume', 'kind', '__proto__'), anyValue, { maxKeys: 5 }).map((rest) => ({ ...rest, ...h })));
     fc.assert(fc.property(shaped, (x) => void tryParse(x)), { numRuns: 2000 });
   });
 
   it('a valid command with 1 to 3 fields replaced, including nested config and live values (6,000 cases)', () => {
     const field = fc.oneof(
-      fc.record({ at: fc.constantFrom('type', 'v', 'n', 'id', 'prompt', 'maxNew', 'temperature', 'seed', 'tag', 'prefer', 'weights', 'resume', 'values'), x: anyValue }),
+      fc.record({ at: fc.constantFrom('type', 'v', 'n', 'id', 'prompt', 'maxNew', 'temperature', 'seed', 'tag', 'prefer', 'weights', 'resume', 'values', 'kind'), x: anyValue }),
       fc.record({ at: fc.constantFrom(...KNOBS.map((k) => `config.${k.path}`), ...KNOBS.map((k) => `values.${k.path}`), 'weights.params', 'weights.routerBias', 'resume.step', 'resume.m'), x: anyValue }),
     );
     fc.assert(fc.property(fc.constantFrom(...VALID), fc.array(field, { minLength: 1, maxLength: 3 }), (base, edits) => {

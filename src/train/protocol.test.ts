@@ -18,6 +18,8 @@ const commands: Command[] = [
   { type: 'sample', v, id: 5, prompt: '<bos>1+2=', maxNew: 8, temperature: 0.7, seed: 99 },
   { type: 'exportCheckpoint', v },
   { type: 'setLive', v, values: { 'grpo.lr': 1e-3, 'grpo.beta': 0.04, 'sampling.temperature': 0.7 } },
+  { type: 'fault', v, kind: 'nan-loss' },
+  { type: 'fault', v, kind: 'gpu-oom' },
 ];
 
 const aha = classifyAha('<think>5<wait>7</think><answer>7</answer><eos>', 7);
@@ -58,6 +60,7 @@ const events: TrainerEvent[] = [
     baseParams: Float32Array.of(0, 0, 0, 0).buffer, baseRouterBias: Float32Array.of(0).buffer, tag: 'persist',
   },
   { type: 'error', v, message: 'GRPO step 3: the gradient norm is NaN', step: 3, recoverable: true },
+  { type: 'recovered', v, lostAt: 17, step: 10, redone: 7, message: 'GPU device lost at step 17; restored the checkpoint of step 10 on a new device; 7 steps redone' },
 ];
 
 /** parse(x) throws a ProtocolError whose message matches re. */
@@ -123,6 +126,12 @@ describe('parseCommand rejects malformed messages, naming the field', () => {
     rejects(parseCommand, { type: 'step', v, n: '3' }, /field "n" .* got "3"/);
     rejects(parseCommand, { type: 'step', v, n: MAX_STEPS_PER_COMMAND + 1 }, /field "n"/);
     expect(parseCommand({ type: 'step', v, n: MAX_STEPS_PER_COMMAND })).toEqual({ type: 'step', v, n: MAX_STEPS_PER_COMMAND });
+  });
+
+  it('fault needs one of the known kinds (whether the session accepts it at all is the session\'s call)', () => {
+    rejects(parseCommand, { type: 'fault', v }, /command fault: field "kind" must be one of nan-loss, inf-grad, lose-device, gpu-oom, got undefined/);
+    rejects(parseCommand, { type: 'fault', v, kind: 'NaN-LOSS' }, /field "kind" .* got "NaN-LOSS"/);
+    rejects(parseCommand, { type: 'fault', v, kind: ['nan-loss'] }, /field "kind" .* got an array/);
   });
 
   it('sample checks id, prompt, maxNew, temperature and seed', () => {

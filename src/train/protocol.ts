@@ -83,8 +83,27 @@ export interface SetLiveCommand {
   values: Record<string, number | string | boolean>;
 }
 
+/**
+ * Test-only fault injection (the e2e spec's `?faults=1`): arms a fault the
+ * session carries out. Refused unless the worker was started with faults on,
+ * so a page without the flag (or a stray message) can never trigger one.
+ * nan-loss: the next step's loss is NaN; inf-grad: the next backward leaves
+ * an Inf in a gradient; lose-device: GPUDevice.destroy() now; gpu-oom: the
+ * device reports an out-of-memory error now.
+ */
+export interface FaultCommand {
+  type: 'fault';
+  v: number;
+  kind: FaultKind;
+}
+export type FaultKind = 'nan-loss' | 'inf-grad' | 'lose-device' | 'gpu-oom';
+/** The Worker name (new Worker(url, { name })) under which worker.ts accepts fault commands. */
+export const FAULTS_WORKER_NAME = 'trainer+faults';
+export const FAULT_KINDS: readonly FaultKind[] = ['nan-loss', 'inf-grad', 'lose-device', 'gpu-oom'];
+
 export type Command =
   | InitCommand
+  | FaultCommand
   | SetLiveCommand
   | { type: 'play'; v: number }
   | { type: 'pause'; v: number }
@@ -95,7 +114,7 @@ export type Command =
   | { type: 'exportCheckpoint'; v: number; tag?: string };
 
 export type CommandType = Command['type'];
-export const COMMAND_TYPES: readonly CommandType[] = ['init', 'play', 'pause', 'step', 'reset', 'evaluate', 'sample', 'exportCheckpoint', 'setLive'];
+export const COMMAND_TYPES: readonly CommandType[] = ['init', 'play', 'pause', 'step', 'reset', 'evaluate', 'sample', 'exportCheckpoint', 'setLive', 'fault'];
 
 // --- events -----------------------------------------------------------------
 
@@ -208,10 +227,28 @@ export interface ErrorEvent {
   recoverable: boolean;
 }
 
-export type TrainerEvent = StatusEvent | MetricsEvent | SamplesEvent | EvaluationEvent | SampleResultEvent | CheckpointEvent | ErrorEvent;
+/**
+ * The GPU device was lost and the session came back on a new one from its
+ * last in-memory checkpoint: the steps from `step` on are taken again (the
+ * same steps: training is deterministic per step), so the page drops what it
+ * holds for them. The session then continues towards where it was.
+ */
+export interface RecoveredEvent {
+  type: 'recovered';
+  v: number;
+  /** GRPO steps taken when the device was lost. */
+  lostAt: number;
+  /** The restored checkpoint's step: the next step's index. */
+  step: number;
+  /** lostAt - step: steps redone. */
+  redone: number;
+  message: string;
+}
+
+export type TrainerEvent = StatusEvent | MetricsEvent | SamplesEvent | EvaluationEvent | SampleResultEvent | CheckpointEvent | ErrorEvent | RecoveredEvent;
 export type EventType = TrainerEvent['type'];
 export type EventOf<T extends EventType> = Extract<TrainerEvent, { type: T }>;
-export const EVENT_TYPES: readonly EventType[] = ['status', 'metrics', 'samples', 'evaluation', 'sampleResult', 'checkpoint', 'error'];
+export const EVENT_TYPES: readonly EventType[] = ['status', 'metrics', 'samples', 'evaluation', 'sampleResult', 'checkpoint', 'error', 'recovered'];
 
 // --- validation -------------------------------------------------------------
 
@@ -334,6 +371,10 @@ export function parseCommand(msg: unknown): Command {
       if (o.tag !== undefined && typeof o.tag !== 'string') fail('command exportCheckpoint', 'tag', 'a string', o.tag);
       return o.tag === undefined ? { type, v } : { type, v, tag: o.tag as string };
     }
+    case 'fault': {
+      if (!(FAULT_KINDS as readonly unknown[]).includes(o.kind)) fail('command fault', 'kind', `one of ${FAULT_KINDS.join(', ')}`, o.kind);
+      return { type, v, kind: o.kind as FaultKind };
+    }
     case 'play': case 'pause': case 'reset': case 'evaluate':
       return { type, v };
   }
@@ -351,6 +392,7 @@ const EVENT_FIELDS: Record<EventType, Record<string, string | (new (...a: never[
     adamM: ArrayBuffer, adamV: ArrayBuffer, adamStep: 'number', baseParams: ArrayBuffer, baseRouterBias: ArrayBuffer,
   },
   error: { message: 'string', step: 'number', recoverable: 'boolean' },
+  recovered: { lostAt: 'number', step: 'number', redone: 'number', message: 'string' },
 };
 
 /** A TrainerEvent from a worker message; throws ProtocolError naming the bad field (top level only). */

@@ -8,7 +8,8 @@ import { encode } from '../core/tokenizer';
 import { createCpuOps } from '../cpu/backend';
 import { createCpuDecodeOps } from '../cpu/decode';
 import { generate } from '../model/generate';
-import { createBackend } from '../model/backend';
+import { createBackend, type Backend } from '../model/backend';
+import { GpuError } from '../gpu/runtime';
 import { createActivations, createModel, forward } from '../model/model';
 import { rollout } from '../rl/rollout';
 import { initParams } from '../model/params';
@@ -496,4 +497,139 @@ describe('resume from a checkpoint', () => {
     expect(h.of('error')[0]!.message).toMatch(/init: resume: m has \d+ entries; this config needs \d+/);
     expect(h.session.state).toBe('idle');
   });
+});
+
+/**
+ * A stand-in for a WebGPU backend on the CPU ops: destroy() loses the device
+ * as a real one does (device.lost resolves later; the runtime tells its
+ * subscribers), and a test can raise any GpuError through the subscribers.
+ */
+function fakeGpuBackends() {
+  const made: { raise(e: GpuError): void; destroyed: boolean }[] = [];
+  const createBackend = async (): Promise<Backend> => {
+    const cpu = await createCpuBackend();
+    const listeners = new Set<(e: GpuError) => void>();
+    const dev = {
+      destroyed: false,
+      raise: (e: GpuError) => listeners.forEach((fn) => fn(e)),
+    };
+    const device = {
+      destroy() {
+        dev.destroyed = true;
+        setTimeout(() => dev.raise(new GpuError('GPU device lost (destroyed): Device was destroyed.', 'lost')), 0);
+      },
+    };
+    made.push(dev);
+    const gpu = { device, subscribe: (fn: (e: GpuError) => void) => (listeners.add(fn), () => void listeners.delete(fn)) };
+    return { ...cpu, kind: 'webgpu', gpu, label: `fake GPU ${made.length}` } as unknown as Backend;
+  };
+  return { made, createBackend };
+}
+const createCpuBackend = () => createBackend(CFG, { prefer: 'cpu' });
+
+describe('faults', () => {
+  it('a fault command is refused unless the session was started with faults on; a bad kind is named', async () => {
+    const h = harness();
+    await h.initWithBase();
+    await h.send({ type: 'fault', kind: 'nan-loss' });
+    await h.send({ type: 'fault', kind: 'melt' });
+    await h.send({ type: 'step', n: 1 });
+    await h.session.idle();
+    const errs = h.of('error').map((e) => e.message);
+    expect(errs[0]).toMatch(/fault injection is off/);
+    expect(errs[1]).toMatch(/command fault: field "kind" must be one of nan-loss, inf-grad, lose-device, gpu-oom, got "melt"/);
+    expect(errs.length).toBe(2); // the step after ran clean: nothing was armed
+    expect(h.of('metrics').map((e) => strip(e.metrics))).toEqual((await directSteps(CFG, 1)).map(strip));
+  });
+
+  it('nan-loss and inf-grad stop their step, naming it and the cause; the weights stay; the next step is the one an unfaulted run takes', async () => {
+    const h = harness({ faults: true });
+    await h.initWithBase();
+    await h.send({ type: 'step', n: 1 });
+    await h.session.idle();
+    await h.send({ type: 'exportCheckpoint' });
+    await h.session.idle();
+    const before = new Float32Array(h.of('checkpoint')[0]!.params);
+    for (const [kind, cause] of [['nan-loss', /GRPO step 1 \(inner iteration 0\): the loss is NaN; the update was not applied/], ['inf-grad', /GRPO step 1 \(inner iteration 0\): the gradient norm is Infinity; the update was not applied/]] as const) {
+      await h.send({ type: 'fault', kind });
+      await h.send({ type: 'step', n: 1 });
+      await h.session.idle();
+      const err = h.of('error').at(-1)!;
+      expect(err.message).toMatch(cause);
+      expect([err.step, err.recoverable]).toEqual([1, true]);
+      expect(h.session.state).toBe('paused');
+    }
+    expect(h.of('metrics').length).toBe(1);
+    await h.send({ type: 'exportCheckpoint' });
+    await h.session.idle();
+    const ck = h.of('checkpoint')[1]!;
+    expect(ck.step).toBe(1);
+    expect(new Float32Array(ck.params)).toEqual(before); // the last good weights
+    expect(new Float32Array(ck.adamM).every(Number.isFinite)).toBe(true);
+    await h.send({ type: 'step', n: 2 }); // each fault fired once: these run clean
+    await h.session.idle();
+    expect(h.of('metrics').map((e) => strip(e.metrics))).toEqual((await directSteps(CFG, 3)).map(strip));
+  }, 30_000);
+
+  it('a lost device while paused: a new device, the in-memory checkpoint restored, the steps since redone (same metrics), back where it was', async () => {
+    const fake = fakeGpuBackends();
+    const h = harness({ faults: true, snapshotEvery: 2, createBackend: fake.createBackend });
+    await h.initWithBase();
+    await h.send({ type: 'step', n: 3 });
+    await h.session.idle();
+    await h.send({ type: 'fault', kind: 'lose-device' });
+    await h.until(() => h.of('recovered').length === 1);
+    await h.session.idle();
+    expect(fake.made.map((d) => d.destroyed)).toEqual([true, false]);
+    const rec = h.of('recovered')[0]!;
+    expect(rec).toMatchObject({ lostAt: 3, step: 2, redone: 1 });
+    expect(rec.message).toBe('GPU device lost at step 3; restored the checkpoint of step 2 on a new device (fake GPU 2); 1 step redone');
+    // the restore said "pretraining" at the lost step (not 0: the page must not take it for a reset), then paused at the checkpoint
+    const st = h.of('status').map((e) => `${e.state}@${e.step}`);
+    expect(st).toContain('pretraining@3');
+    expect(st).toContain('paused@2');
+    expect(st.at(-1)).toBe('paused@3');
+    const steps = h.of('metrics').map((e) => e.metrics);
+    expect(steps.map((m) => m.step)).toEqual([0, 1, 2, 2]);
+    expect(strip(steps[3]!)).toEqual(strip(steps[2]!)); // the redone step is the same step
+    expect(h.of('error')).toEqual([]);
+    expect(h.session.state).toBe('paused');
+  }, 30_000);
+
+  it('a lost device while playing: recovered, the redone steps equal the trainer driven directly, and it plays on', async () => {
+    const fake = fakeGpuBackends();
+    const h = harness({ faults: true, snapshotEvery: 2, createBackend: fake.createBackend });
+    await h.initWithBase();
+    await h.send({ type: 'play' });
+    await h.until(() => h.of('metrics').length >= 3);
+    await h.send({ type: 'fault', kind: 'lose-device' });
+    await h.until(() => h.of('recovered').length === 1);
+    const rec = h.of('recovered')[0]!;
+    await h.until(() => h.of('metrics').some((e) => e.metrics.step > rec.lostAt)); // back where it was, and on
+    await h.send({ type: 'pause' });
+    await h.session.idle();
+    expect(rec.step % 2).toBe(0);
+    expect(rec.redone).toBe(rec.lostAt - rec.step);
+    const ms = h.of('metrics').map((e) => e.metrics);
+    const want = await directSteps(CFG, Math.max(...ms.map((m) => m.step)) + 1);
+    for (const m of ms) expect(strip(m)).toEqual(strip(want[m.step]!));
+    expect(h.of('error')).toEqual([]);
+  }, 60_000);
+
+  it('an out-of-memory error is named with what the session was doing, and pauses it', async () => {
+    const fake = fakeGpuBackends();
+    const h = harness({ faults: true, createBackend: fake.createBackend });
+    await h.initWithBase();
+    fake.made[0]!.raise(new GpuError('WebGPU out-of-memory error: injected', 'out-of-memory'));
+    await h.send({ type: 'step', n: 1 });
+    await h.session.idle();
+    expect(h.of('error')[0]!.message).toBe('GPU out of memory while idle at step 0: WebGPU out-of-memory error: injected');
+    expect(h.of('error')[0]!.recoverable).toBe(true);
+    await h.send({ type: 'play' });
+    await h.until(() => h.of('metrics').length >= 1);
+    fake.made[0]!.raise(new GpuError('WebGPU validation error: injected', 'validation'));
+    await h.session.idle();
+    expect(h.of('error')[1]!.message).toMatch(/^GPU validation error while (taking GRPO step|evaluating after step|keeping the checkpoint of step|idle at step) \d+: WebGPU validation error: injected$/);
+    expect(h.session.state).toBe('paused');
+  }, 30_000);
 });

@@ -15,12 +15,24 @@
 //
 // Errors: a malformed command, a refused config, a NaN step (grpoStep throws
 // before AdamW, so the weights are the last good ones) all become an `error`
-// event; the session pauses and keeps working. Only a lost GPU device leaves
-// it in 'error' (init again).
+// event; the session pauses and keeps working. A GPU error (out of memory,
+// validation) is named with what the session was doing, and pauses too.
+//
+// A lost GPU device is survived: the session keeps its last good checkpoint
+// in memory (the base at init, then every `snapshotEvery` steps and at each
+// exportCheckpoint), acquires a new device, re-inits from it (weights, Adam
+// state, step: the resume path) and takes the steps since again up to where
+// it was, playing on if it was playing. Steps are deterministic (the step
+// index keys the prompts and the sampling), so the redone steps are the same
+// steps; a `recovered` event tells the page how many, so it drops its copies.
+//
+// Fault injection (tests only): with opts.faults, a `fault` command arms a
+// NaN loss or an Inf gradient for the next step (GrpoHooks), destroys the
+// device, or makes it report an out-of-memory error. Without it, refused.
 
 import { cloneConfig, MAX_PROMPT_TOKENS, setPath, type RunConfig } from '../core/config';
 import { decode, encode, TOK } from '../core/tokenizer';
-import { createBackend, type Backend } from '../model/backend';
+import { createBackend, injectGpuFault, type Backend } from '../model/backend';
 import { createDecodeState, type DecodeOps, type DecodeState } from '../model/decode';
 import { createActivations, createModel, forward, type Activations, type Model } from '../model/model';
 import type { Ops } from '../model/ops';
@@ -28,9 +40,9 @@ import { initParams } from '../model/params';
 import { rollout } from '../rl/rollout';
 import { trainConfigErrors } from './checks';
 import { createEvaluator, evaluate, type Evaluator } from './evaluate';
-import { createGrpoTrainer, grpoStep, type GrpoTrainer } from './grpo';
+import { createGrpoTrainer, grpoStep, type GrpoHooks, type GrpoTrainer } from './grpo';
 import { createPretrainer, pretrainStep } from './pretrain';
-import { parseCommand, PROTOCOL_VERSION, type Command, type SampleExperts, type InitCommand, type ResumeState, type SampleCommand, type SessionState, type SetLiveCommand, type StatusEvent, type TrainerEvent } from './protocol';
+import { parseCommand, PROTOCOL_VERSION, type Command, type FaultKind, type SampleExperts, type InitCommand, type ResumeState, type SampleCommand, type SessionState, type SetLiveCommand, type StatusEvent, type TrainerEvent } from './protocol';
 
 export type Post = (e: TrainerEvent, transfer?: Transferable[]) => void;
 
@@ -41,6 +53,10 @@ export interface SessionOptions {
   yieldToEvents?: () => Promise<void>;
   /** Pretraining status events: about this many over the whole run (default 20). */
   pretrainReports?: number;
+  /** Accept `fault` commands (the page's ?faults=1; tests only). Default false: refused. */
+  faults?: boolean;
+  /** Steps between the in-memory checkpoints a lost device restores (default 10; each costs 4 readbacks). */
+  snapshotEvery?: number;
 }
 
 export interface Session {
@@ -70,11 +86,19 @@ interface Run<F, I> {
 
 class Cancelled extends Error {}
 
+/** How a GPU error kind reads in a sentence. */
+const GPU_ERROR_NAMES: Record<string, string> = {
+  'out-of-memory': 'GPU out of memory',
+  validation: 'GPU validation error',
+  internal: 'GPU internal error',
+};
+
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function createSession(post: Post, opts: SessionOptions = {}): Session {
-  const makeBackend = opts.createBackend ?? ((cfg, prefer) => createBackend(cfg, { prefer }));
+  // a config too big for the GPU is refused (naming the limit) before anything is allocated, not moved to the CPU
+  const makeBackend = opts.createBackend ?? ((cfg, prefer) => createBackend(cfg, { prefer, fallbackOnLimits: false }));
   const yieldToEvents = opts.yieldToEvents ?? macrotask;
   const v = PROTOCOL_VERSION;
 
@@ -87,6 +111,11 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
   let lock: Promise<unknown> = Promise.resolve();
   let asked = 0; // bumped by each sample, reset and init: an answer streaming under an older value stops
   let streaming: Promise<void> | null = null;
+  let reported = 0; // GRPO steps whose metrics were posted: where the run stands for the page
+  let snapshot: ResumeState | null = null; // the last good checkpoint, in memory: what a lost device restores
+  let activity: string | null = null; // what the compute under the lock is doing, for naming a GPU error
+  const armed = new Set<FaultKind>(); // nan-loss / inf-grad, each for the next step only
+  const snapshotEvery = Math.max(1, opts.snapshotEvery ?? 10);
 
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = lock.then(fn);
@@ -108,11 +137,13 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     run = null;
   }
 
-  async function init(cmd: InitCommand, gen: number): Promise<void> {
+  /** recovering: the status to show meanwhile (at the lost step, so the page does not take it for a reset). */
+  async function init(cmd: InitCommand, gen: number, recovering?: { step: number; message: string }): Promise<void> {
     if (gen !== generation) throw new Cancelled(); // a later init is queued behind this one
     teardown();
     const cfg = cmd.config;
-    status('pretraining', cmd.weights ? 'loading the given weights' : `pretraining the base model (${cfg.corpus.pretrainSteps} steps)`);
+    if (recovering) status('pretraining', recovering.message, { step: recovering.step });
+    else status('pretraining', cmd.weights ? 'loading the given weights' : `pretraining the base model (${cfg.corpus.pretrainSteps} steps)`);
     const backend = await makeBackend(cfg, cmd.prefer ?? 'webgpu');
     // The two backends have different tensor handles; build() is generic over them.
     try {
@@ -122,6 +153,9 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       if (backend.kind === 'webgpu') backend.gpu.device.destroy();
       throw e;
     }
+    snapshot = cmd.resume ? copyState(cmd.resume) : baseState(run);
+    reported = snapshot.step;
+    armed.clear();
     if (cmd.resume) {
       // the saved run already has its step-0 evaluation; a second would only repeat it
       status('paused', `resumed at step ${cmd.resume.step}`);
@@ -153,12 +187,41 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       params: new Float32Array(await ops.read(model.params)),
       routerBias: new Float32Array(await ops.read(model.routerBias)),
     };
-    const tr = createGrpoTrainer(ops, dec, model);
+    const tr = createGrpoTrainer(ops, dec, model, opts.faults ? faultHooks(ops) : {});
     // after the trainer: it snapshots the base as its reference and zeroes the moments this overwrites
     if (cmd.resume) resumeInto(ops, model, tr, cmd.resume);
     const ev = createEvaluator(ops, dec, model);
-    const unsubscribe = backend.kind === 'webgpu' ? backend.gpu.subscribe((e) => onGpuError(e.kind, e.message)) : () => undefined;
-    return { backend, cfg, ops, dec, model, tr, ev, base, tokenState: null, probeActs: null, unsubscribe };
+    const r: Run<F, I> = { backend, cfg, ops, dec, model, tr, ev, base, tokenState: null, probeActs: null, unsubscribe: () => undefined };
+    if (backend.kind === 'webgpu') r.unsubscribe = backend.gpu.subscribe((e) => onGpuError(r as unknown as Run<unknown, unknown>, e.kind, e.message));
+    return r;
+  }
+
+  /** The armed numerical faults, each fired once at the next step: a NaN policy loss, an Inf in the first gradient. */
+  function faultHooks<F, I>(ops: Ops<F, I>): GrpoHooks<F> {
+    return {
+      afterLoss: (loss) => (armed.delete('nan-loss') ? Number.NaN : loss),
+      afterBackward: (model) => {
+        if (armed.delete('inf-grad')) ops.write(ops.view(model.grads, 0, 1), [Number.POSITIVE_INFINITY]);
+      },
+    };
+  }
+
+  const copyState = (x: ResumeState): ResumeState => ({ ...x, params: x.params.slice(), routerBias: x.routerBias.slice(), m: x.m.slice(), v: x.v.slice() });
+  /** Step 0 of a run: the base, with the zero moments the trainer starts from. */
+  const baseState = (r: Run<unknown, unknown>): ResumeState => ({
+    step: 0, adamStep: 0, params: r.base.params.slice(), routerBias: r.base.routerBias.slice(),
+    m: new Float32Array(r.base.params.length), v: new Float32Array(r.base.params.length),
+  });
+
+  /** The run's state as it is now (host copies). Only between steps, under the lock. */
+  async function readState<F, I>(r: Run<F, I>): Promise<ResumeState> {
+    return {
+      step: r.tr.step, adamStep: r.model.step,
+      params: new Float32Array(await r.ops.read(r.model.params)),
+      routerBias: new Float32Array(await r.ops.read(r.model.routerBias)),
+      m: new Float32Array(await r.ops.read(r.model.m)),
+      v: new Float32Array(await r.ops.read(r.model.v)),
+    };
   }
 
   function resumeInto<F, I>(ops: Ops<F, I>, model: Model<F>, tr: GrpoTrainer<F, I>, rs: ResumeState): void {
@@ -194,15 +257,67 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     }
   }
 
-  function onGpuError(kind: string, msg: string): void {
+  function onGpuError(r: Run<unknown, unknown>, kind: string, msg: string): void {
+    if (run !== r) return; // a device this session already left
+    if (kind === 'lost') return deviceLost(r, msg);
     pending = 0;
-    if (kind === 'lost') {
-      error(`the GPU device was lost: ${msg}; send init to start again`, false);
-      run = null;
-      status('error', 'the GPU device was lost');
-    } else {
-      error(`GPU error (${kind}): ${msg}`, true);
+    const name = GPU_ERROR_NAMES[kind] ?? `GPU error (${kind})`;
+    error(`${name} while ${activity ?? `idle at step ${r.tr.step}`}: ${msg}`, true);
+  }
+
+  /**
+   * The device is gone, and with it everything on it since the last snapshot.
+   * The step in flight fails (or is dropped: run !== r); then, under the lock,
+   * the run is rebuilt on a new device from the snapshot and the session
+   * walks back to where it was (or plays on).
+   */
+  function deviceLost(r: Run<unknown, unknown>, msg: string): void {
+    const snap = snapshot;
+    const lostAt = reported;
+    const target = pending === Infinity ? Infinity : lostAt + pending;
+    pending = 0;
+    asked++; // a playground answer streaming from the lost device stops
+    r.unsubscribe();
+    run = null;
+    if (!snap) {
+      error(`the GPU device was lost (${msg}) and no checkpoint was kept; send init to start again`, false);
+      return status('error', 'the GPU device was lost', { step: lostAt });
     }
+    const gen = generation;
+    inits++; // commands sent meanwhile wait for the new device
+    const cmd: InitCommand = { type: 'init', v, config: cloneConfig(r.cfg), weights: { params: r.base.params, routerBias: r.base.routerBias }, resume: snap, prefer: 'webgpu' };
+    void exclusive(async () => {
+      try {
+        await init(cmd, gen, { step: lostAt, message: `GPU device lost at step ${lostAt} (${msg}); restoring the checkpoint of step ${snap.step} on a new device` });
+      } catch (e) {
+        if (e instanceof Cancelled) return; // an init sent meanwhile replaces the run anyway
+        teardown();
+        error(`the GPU device was lost at step ${lostAt} (${msg}) and recovery failed: ${message(e)}; send init to start again`, false);
+        return status('idle', 'recovery from a lost device failed');
+      } finally {
+        inits--;
+      }
+      const redone = lostAt - snap.step;
+      const where = run?.backend.label ? ` (${run.backend.label})` : '';
+      post({
+        type: 'recovered', v, lostAt, step: snap.step, redone,
+        message: `GPU device lost at step ${lostAt}; restored the checkpoint of step ${snap.step} on a new device${where}; ${redone} step${redone === 1 ? '' : 's'} redone`,
+      });
+      pending = target - snap.step;
+      if (pending > 0 && !loop) loop = stepLoop();
+    });
+  }
+
+  /** Runs the fault the test asked for (only with opts.faults). */
+  function fault(kind: FaultKind): void {
+    if (!opts.faults) return error('fault injection is off in this session (tests only: open the page with ?faults=1)', true);
+    if (!run) return error(`fault ${kind}: no model yet: send init first`, true);
+    if (kind === 'nan-loss' || kind === 'inf-grad') {
+      armed.add(kind);
+      return status(state, `fault armed: ${kind} at the next step (${run.tr.step})`);
+    }
+    const refused = injectGpuFault(run.backend, kind);
+    if (refused) error(`fault ${kind}: ${refused}`, true);
   }
 
   /** One GRPO step, the held-out evaluation when due, and their events. */
@@ -211,17 +326,28 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     if (!r || pending <= 0) return;
     if (state !== 'running') status('running', pending === Infinity ? 'playing' : `taking ${pending} step${pending === 1 ? '' : 's'}`);
     try {
+      activity = `taking GRPO step ${r.tr.step}`;
       const { metrics, samples } = await grpoStep(r.tr);
       const every = r.cfg.grpo.evalEvery;
+      activity = `evaluating after step ${metrics.step}`;
       const evaluation = r.tr.step % every === 0 ? await evaluate(r.ev, r.model) : undefined;
+      if (r.tr.step % snapshotEvery === 0) {
+        activity = `keeping the checkpoint of step ${r.tr.step}`;
+        const st = await readState(r);
+        if (st.params.every(Number.isFinite)) snapshot = st;
+      }
+      if (run !== r) return; // the device was lost meanwhile: this step is taken again on the new one
       post(evaluation ? { type: 'metrics', v, metrics, evaluation } : { type: 'metrics', v, metrics });
       post({ type: 'samples', v, step: metrics.step, samples });
+      reported = metrics.step + 1;
       pending = Math.max(0, pending - 1); // a pause during the step already set 0: a later step(1) must still take one
     } catch (e) {
       if (run !== r) return; // the device was lost meanwhile: already reported
       pending = 0;
       error(message(e), true);
       status('paused', `paused by an error at step ${r.tr.step}; the weights are the last good ones`);
+    } finally {
+      activity = null;
     }
   }
 
@@ -250,10 +376,13 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
   function withRun(what: string, fn: (r: Run<unknown, unknown>) => Promise<void>): Promise<void> {
     return exclusive(async () => {
       if (!run) return error(`${what}: no model yet: send init first`, true);
+      activity = `running ${what} at step ${run.tr.step}`;
       try {
         await fn(run);
       } catch (e) {
         error(`${what}: ${message(e)}`, true);
+      } finally {
+        activity = null;
       }
     });
   }
@@ -341,6 +470,9 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     ops.zero(model.v);
     model.step = 0;
     tr.step = 0;
+    reported = 0;
+    armed.clear();
+    snapshot = baseState(r as unknown as Run<unknown, unknown>);
     status('ready', 'reset to the base model');
     await evaluateBase(r as unknown as Run<unknown, unknown>);
   }
@@ -366,6 +498,8 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     const m = new Float32Array(await r.ops.read(r.model.m));
     const mv = new Float32Array(await r.ops.read(r.model.v));
     const baseParams = r.base.params.slice(), baseRouterBias = r.base.routerBias.slice();
+    // between steps, so these are good weights: a lost device comes back to them
+    if (params.every(Number.isFinite)) snapshot = copyState({ step: r.tr.step, adamStep: r.model.step, params, routerBias, m, v: mv });
     const bufs = [params.buffer, routerBias.buffer, m.buffer, mv.buffer, baseParams.buffer, baseRouterBias.buffer];
     post({
       type: 'checkpoint', v, step: r.tr.step, configJson: JSON.stringify(r.cfg), tensors: r.model.table.tensors.map((t) => ({ ...t, shape: [...t.shape] })),
@@ -415,6 +549,7 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       case 'exportCheckpoint': return withRun('exportCheckpoint', (r) => exportCheckpoint(r, cmd.tag));
       // under the lock: it lands between two steps, never inside one
       case 'setLive': return withRun('setLive', (r) => setLive(r, cmd));
+      case 'fault': return fault(cmd.kind);
     }
   }
 
