@@ -37,11 +37,12 @@ async function main(): Promise<ExperimentResult> {
   const p = q.get('preset');
   if (p !== null && !isPresetName(p)) throw new Error(`unknown preset ${JSON.stringify(p)}`);
   const preset = p ?? undefined;
-  const backend = await createBackend(experimentConfig(quick, seed, preset));
+  const overrides = JSON.parse(q.get('set') ?? '{}') as Record<string, number | string | boolean>;
+  const backend = await createBackend(experimentConfig(quick, seed, preset, overrides));
   if (backend.kind === 'cpu') say(`WebGPU unavailable, running the CPU reference: ${backend.reason}`);
   const url = q.get('base');
   const base = url ? await fetchBase(url) : undefined;
-  return runExperiment({ steps, seed, quick, preset, backend, base, onLine: say });
+  return runExperiment({ steps, seed, quick, preset, overrides, backend, base, onLine: say });
 }
 
 const w = window as unknown as ExperimentWindow;

@@ -25,14 +25,15 @@ import { QUICK_CONFIG } from '../src/train/quick';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|webgpu] [--base FILE]
+const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|webgpu] [--base FILE] [--set KNOB=VALUE ...]
   --steps N        GRPO steps, an integer >= 1 (required)
   --seed S         run seed, an integer >= 0 (default: the config's seed)
   --preset NAME    one of ${PRESET_NAMES.map((p) => JSON.stringify(p)).join(', ')} (default: the config as it is)
   --quick          the tiny configuration of the tests (QUICK_CONFIG) and its base model
   --backend B      cpu (default: this Node process) or webgpu (headless Chromium)
   --base FILE      the base checkpoint, a file name under public/ (default: ${baseCheckpointName(false)},
-                   or ${baseCheckpointName(true)} with --quick)`;
+                   or ${baseCheckpointName(true)} with --quick)
+  --set K=V        a knob of the RunConfig table (e.g. grpo.lr=5e-4), after the preset; repeatable`;
 
 interface CliOptions {
   steps: number;
@@ -41,13 +42,14 @@ interface CliOptions {
   quick: boolean;
   backend: 'cpu' | 'webgpu';
   base?: string;
+  overrides: Record<string, number | string | boolean>;
 }
 
 class UsageError extends Error {}
 
 /** Parses the flags (`--x v` or `--x=v`); throws UsageError naming the first problem. */
 function parseArgs(argv: readonly string[]): CliOptions {
-  const out: Partial<CliOptions> = { quick: false, backend: 'cpu' };
+  const out: Partial<CliOptions> = { quick: false, backend: 'cpu', overrides: {} };
   const int = (flag: string, v: string | undefined, min: number): number => {
     if (v === undefined || !/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
       throw new UsageError(`${flag} needs an integer >= ${min}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
@@ -73,6 +75,15 @@ function parseArgs(argv: readonly string[]): CliOptions {
         const v = value();
         if (v !== 'cpu' && v !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, got ${JSON.stringify(v ?? '')}`);
         out.backend = v;
+        break;
+      }
+      case '--set': {
+        const v = value() ?? '';
+        const m = /^([\w.]+)=(.+)$/.exec(v);
+        if (!m) throw new UsageError(`--set needs KNOB=VALUE, got ${JSON.stringify(v)}`);
+        const raw = m[2]!;
+        // numbers and booleans as such; anything else (an enum) as its string: the config validator names a bad one
+        out.overrides![m[1]!] = raw === 'true' ? true : raw === 'false' ? false : raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
         break;
       }
       case '--base': {
@@ -120,6 +131,7 @@ async function runWebgpu(o: CliOptions): Promise<ExperimentResult> {
     if (!addr || typeof addr === 'string') throw new Error('experiment: the Vite dev server has no TCP address');
     const q = new URLSearchParams({ steps: String(o.steps), seed: String(o.seed), quick: o.quick ? '1' : '0' });
     if (o.preset) q.set('preset', o.preset);
+    if (Object.keys(o.overrides).length > 0) q.set('set', JSON.stringify(o.overrides));
     // the page fetches the checkpoint only when it exists: a dev server answers a missing file with index.html
     if (existsSync(join(ROOT, 'public', baseName(o)))) q.set('base', `/${baseName(o)}`);
     browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });

@@ -74,6 +74,14 @@ describe('runExperiment (CPU, quick)', () => {
       /x\.safetensors was pretrained with model \{.*"dExpert":16.*\}; this run's is \{.*"dExpert":32/);
     await expect(runExperiment({ steps: 0, seed: 1, quick: true, backend: cpu() })).rejects.toThrow('steps = 0');
   });
+
+  it('--set overrides land after the preset and go through the config validator', () => {
+    const cfg = experimentConfig(true, 3, 'DAPO', { 'grpo.lr': 5e-4, 'grpo.lossType': 'bnpo' });
+    expect(cfg.grpo).toMatchObject({ lr: 5e-4, lossType: 'bnpo', epsHigh: 0.28 });
+    expect(() => experimentConfig(true, 3, undefined, { 'grpo.nope': 1 })).toThrow('no knob "grpo.nope"');
+    expect(() => experimentConfig(true, 3, undefined, { 'grpo.lr': 'fast' })).toThrow('grpo.lr = "fast"');
+    expect(() => experimentConfig(true, 3, undefined, { 'grpo.groupSize': 1 })).toThrow('grpo.groupSize');
+  });
 });
 
 describe('npm run experiment (scripts/experiment.ts)', () => {

@@ -21,7 +21,7 @@
 // checkpoint is one fixed model, and the in-process pretraining fallback
 // uses the base config's seed for the same reason.
 
-import { matchingPreset, preset as applyPreset, DEFAULT_CONFIG, PRESET_NAMES, type PresetName, type RunConfig } from '../core/config';
+import { KNOBS, matchingPreset, parseConfig, preset as applyPreset, setPath, DEFAULT_CONFIG, PRESET_NAMES, type PresetName, type RunConfig } from '../core/config';
 import type { Backend } from '../model/backend';
 import type { DecodeOps } from '../model/decode';
 import type { Ops } from '../model/ops';
@@ -50,6 +50,8 @@ export interface ExperimentOptions {
   backend: Backend;
   /** The shipped checkpoint's weights; absent: pretrain in-process (and say so). */
   base?: BaseWeights;
+  /** Knob values applied after the preset and seed (`--set grpo.lr=5e-4`); validated like any config. */
+  overrides?: Readonly<Record<string, number | string | boolean>>;
   /** Fallback pretraining steps; default the config's corpus.pretrainSteps (tests shorten it). */
   pretrainSteps?: number;
   /** Human-readable progress, one line per call. */
@@ -84,12 +86,19 @@ export function isPresetName(s: string): s is PresetName {
   return (PRESET_NAMES as readonly string[]).includes(s);
 }
 
-/** QUICK_CONFIG or DEFAULT_CONFIG, the preset on top, then the seed. */
-export function experimentConfig(quick: boolean, seed: number, presetName?: PresetName): RunConfig {
+/**
+ * QUICK_CONFIG or DEFAULT_CONFIG, the preset on top, then the seed, then the
+ * overrides; throws ConfigValidationError naming an unknown knob or a bad value.
+ */
+export function experimentConfig(quick: boolean, seed: number, presetName?: PresetName, overrides: Readonly<Record<string, number | string | boolean>> = {}): RunConfig {
   const base = quick ? QUICK_CONFIG : DEFAULT_CONFIG;
   const cfg = presetName ? applyPreset(presetName, base) : structuredClone(base);
   cfg.seed = seed;
-  return cfg;
+  for (const [path, value] of Object.entries(overrides)) {
+    if (!KNOBS.some((k) => k.path === path)) throw new Error(`experiment: no knob ${JSON.stringify(path)} (known: ${KNOBS.map((k) => k.path).join(', ')})`);
+    setPath(cfg, path, value);
+  }
+  return parseConfig(cfg, base);
 }
 
 /** The shipped checkpoint's file name (under public/) for this run. */
@@ -155,9 +164,10 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const t0 = performance.now();
   const say = opts.onLine ?? (() => {});
   if (!Number.isInteger(opts.steps) || opts.steps < 1) throw new Error(`experiment: steps = ${opts.steps}: need an integer >= 1 (step 0's reward comes from the first GRPO step)`);
-  const cfg = experimentConfig(opts.quick, opts.seed, opts.preset);
+  const cfg = experimentConfig(opts.quick, opts.seed, opts.preset, opts.overrides);
   const b = opts.backend;
-  say(`config: ${opts.quick ? 'quick' : 'default'}${opts.preset ? `, preset ${opts.preset}` : ''}, seed ${cfg.seed}, ${opts.steps} steps; backend ${b.kind} (${b.label})`);
+  const set = Object.entries(opts.overrides ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+  say(`config: ${opts.quick ? 'quick' : 'default'}${opts.preset ? `, preset ${opts.preset}` : ''}${set ? `, ${set}` : ''}, seed ${cfg.seed}, ${opts.steps} steps; backend ${b.kind} (${b.label})`);
   // the union's two arms differ only in their tensor types; run is generic over them
   return b.kind === 'webgpu' ? run(b.ops, b.decode, b, cfg, opts, say, t0) : run(b.ops, b.decode, b, cfg, opts, say, t0);
 }
