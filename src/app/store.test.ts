@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../core/config';
+import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../train/grpo';
 import { PROTOCOL_VERSION, type TrainerEvent } from '../train/protocol';
 import { AHA_FEED_MAX, askedAnswer, HISTORY_STEPS, reduceEvent, useStore, type AppState } from './store';
-import { baseMatches, initialConfigFromLocation } from './trainer';
+import { baseMatches, faultsFromLocation, initialConfigFromLocation } from './trainer';
 import { QUICK_CONFIG } from '../train/quick';
 
 const v = PROTOCOL_VERSION;
@@ -24,6 +25,11 @@ function sample(aha: boolean): GrpoSample {
     tokens: new Int32Array(1), truncated: false, logpOld: new Float32Array(1), logp: null, ratio: null, kl: null, clip: null,
     aha: { reflection: aha, aha, verification: false, overthinking: false, finalAnswer: 3, candidates: [], waitOffsets: [], span: null },
   };
+}
+
+function evalResult(): EvalResult {
+  const r = { accuracy: 0.25, meanLength: 5, aha: zeroAha };
+  return { problems: 4, greedy: r, sampled: r };
 }
 
 function apply(events: TrainerEvent[]): AppState {
@@ -79,6 +85,28 @@ describe('reduceEvent', () => {
     s = { ...s, ...reduceEvent(s, { type: 'status', v, state: 'ready', step: 0, backend: 'cpu', backendLabel: '', message: '' }) };
     expect(s.error).toBeNull();
   });
+
+  it('a recovery from a lost device drops what the page holds from the restored step on; the redone steps put it back, and the notice says so', () => {
+    const steps = [0, 1, 2, 3, 4];
+    let s = apply([
+      { type: 'evaluation', v, step: 0, result: evalResult() },
+      ...steps.flatMap((i): TrainerEvent[] => [
+        { type: 'metrics', v, metrics: metricsAt(i, i === 3 ? { aha: { ...zeroAha, aha: 0.5 } } : {}), ...(i === 1 || i === 3 ? { evaluation: evalResult() } : {}) },
+        { type: 'samples', v, step: i, samples: [sample(i === 3)] },
+      ]),
+    ]);
+    s = { ...s, selectedStep: 4 };
+    expect([s.metrics.length, s.evals.map((x) => x.step), s.firstAhaStep, s.ahaFeed.length]).toEqual([5, [0, 2, 4], 3, 1]);
+    const message = 'GPU device lost at step 5; restored the checkpoint of step 2 on a new device; 3 steps redone';
+    s = { ...s, ...reduceEvent(s, { type: 'recovered', v, lostAt: 5, step: 2, redone: 3, message }) };
+    expect(s.metrics.map((m) => m.step)).toEqual([0, 1]);
+    expect(s.evals.map((x) => x.step)).toEqual([0, 2]); // the evaluation after step 1 saw the restored weights
+    expect(s.history.map((h) => h.step)).toEqual([0, 1]);
+    expect([s.ahaFeed.length, s.firstAhaStep, s.selectedStep, s.step]).toEqual([0, null, null, 2]);
+    expect(s.notice).toEqual({ message, step: 5 });
+    for (const i of [2, 3, 4]) s = { ...s, ...reduceEvent(s, { type: 'metrics', v, metrics: metricsAt(i) }) };
+    expect(s.metrics.map((m) => m.step)).toEqual(steps);
+  });
 });
 
 describe('playground answers', () => {
@@ -115,6 +143,13 @@ describe('base checkpoint choice and ?config=quick', () => {
     expect(baseMatches(QUICK_CONFIG, { ...QUICK_CONFIG, seed: 99, grpo: { ...QUICK_CONFIG.grpo, beta: 0.1 } })).toBe(true);
     expect(baseMatches(QUICK_CONFIG, DEFAULT_CONFIG)).toBe(false);
     expect(baseMatches(QUICK_CONFIG, { ...QUICK_CONFIG, corpus: { ...QUICK_CONFIG.corpus, corrected: 0 } })).toBe(false);
+  });
+
+  it('fault injection only with ?faults=1 in the query', () => {
+    expect(faultsFromLocation('?config=quick&faults=1')).toBe(true);
+    expect(faultsFromLocation('?faults=0')).toBe(false);
+    expect(faultsFromLocation('')).toBe(false);
+    expect(faultsFromLocation('?faults=true')).toBe(false);
   });
 
   it('reads ?config=quick', () => {

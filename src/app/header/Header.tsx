@@ -1,6 +1,6 @@
 // The header: product name, backend badge, the run's readouts (step, steps/s,
-// tokens/s, pretraining progress, status line), the controls, and a banner for
-// the worker's errors.
+// tokens/s, pretraining progress, status line), the controls, a banner for
+// the worker's errors, and a notice for faults it recovered from.
 import { useStore } from '../store';
 import { BackendBadge } from './BackendBadge';
 import { Controls } from './Controls';
@@ -17,6 +17,7 @@ export function Header() {
       </div>
       <StatusLine />
       <ErrorBanner />
+      <NoticeBanner />
     </header>
   );
 }
@@ -70,6 +71,20 @@ function ErrorBanner() {
     <div className="error-banner" role="alert">
       <span>{errorSentence(error)}</span>
       <button type="button" onClick={() => useStore.setState({ error: null })} aria-label="Dismiss the error">
+        ×
+      </button>
+    </div>
+  );
+}
+
+/** What went wrong and what the app did about it (a lost GPU device, recovered); the run goes on. */
+function NoticeBanner() {
+  const notice = useStore((s) => s.notice);
+  if (!notice) return null;
+  return (
+    <div className="error-banner notice-banner" role="status" aria-label="Recovered" data-testid="notice">
+      <span>{notice.message}.</span>
+      <button type="button" onClick={() => useStore.setState({ notice: null })} aria-label="Dismiss the notice">
         ×
       </button>
     </div>
