@@ -4,6 +4,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mergeConfig, type DeepPartial, type RunConfig } from '../core/config';
 import { createCpuOps, type CpuOps } from '../cpu/backend';
+import { GRPO_SUMS, grpoLossForward } from '../cpu/grpo_loss';
+import { randn } from '../cpu/gradcheck';
+import { grpoLoss, sequenceDenominators, type GrpoLossConfig } from '../rl/grpo';
 import { createCpuDecodeOps } from '../cpu/decode';
 import type { FloatArray } from '../cpu/types';
 import { createActivations, createModel, forward, type Model } from '../model/model';
@@ -178,4 +181,88 @@ describe('GRPO step on the CPU backend', () => {
       }
     }
   });
+
+  it('a NaN loss (afterLoss hook) stops the step: the error names the loss, weights bit-identical', async () => {
+    const seen: number[] = [];
+    const { model, tr } = setup({}, { afterLoss: (loss, it) => (seen.push(loss), tr.step === 1 && it === 0 ? NaN : loss) });
+    await run(tr, 1);
+    expect(Number.isFinite(seen[0]!)).toBe(true);
+    const before = snapshot(model);
+    const adamSteps = model.step;
+    await expect(grpoStep(tr)).rejects.toThrow(/GRPO step 1 \(inner iteration 0\): the loss is NaN; the update was not applied/);
+    expect(snapshot(model)).toEqual(before);
+    expect(model.step).toBe(adamSteps);
+    expect(tr.step).toBe(1);
+  });
+
+  it('mu = 2 with a NaN gradient in iteration 1: that iteration is refused, iteration 0 stays applied (= a mu = 1 step)', async () => {
+    const { model, tr } = setup({ grpo: { mu: 2 } }, { afterBackward: (m, it) => { if (it === 1) m.grads[3] = Infinity; } });
+    await expect(grpoStep(tr)).rejects.toThrow(/GRPO step 0 \(inner iteration 1\): the gradient norm is Infinity; the update was not applied/);
+    expect(model.step).toBe(1);
+    const one = setup({ grpo: { mu: 1 } });
+    await grpoStep(one.tr);
+    // the aux-free router bias is gated by the same flag: it moved once, as in the mu = 1 step
+    expect(snapshot(model)).toEqual(snapshot(one.model));
+  });
+
+  it('two readbacks per step (rollout, metrics) at mu = 1 and at mu = 3 with beta > 0', async () => {
+    for (const grpo of [{ mu: 1, beta: 0 }, { mu: 3, beta: 0.04 }]) {
+      const inner: CpuOps = createCpuOps('f32');
+      let reads = 0;
+      const ops = { ...inner, read: (b: FloatArray) => (reads++, inner.read(b)), readInt: (b: Int32Array) => (reads++, inner.readInt(b)) };
+      const { tr } = setup({ grpo }, {}, ops);
+      const [m] = await run(tr, 1);
+      expect(m!.skipped).toBe(false);
+      expect(reads).toBe(2);
+    }
+  });
+});
+
+describe('cpu/grpo_loss.ts grpoLossForward (the device loss) vs rl/grpo.ts grpoLoss', () => {
+  // Rows of Tc completion slots laid into a (rows,T) forward at offsets start[r],
+  // as train/grpo.ts does; row 2 dropped (dynamic sampling), row 4 empty.
+  const R = 5, Tc = 6, T = 9;
+  const len = [6, 3, 4, 5, 0];
+  const start = [2, 3, 1, 0, 0];
+  const kept = [0, 1, 3, 4];
+  const z = randn(4 * R * Tc, 5);
+  const logp = Float32Array.from({ length: R * Tc }, (_, i) => -Math.abs(z[i]!) - 0.05);
+  // old logp 0.5 above / below at slots 0 / 1: rho = e^-0.5 / e^0.5 falls outside [0.8, 1.28] (clipped when A agrees)
+  const old = Float32Array.from(logp, (x, i) => x + [-0.5, 0.5, 0.05, -0.1, 0.2, -0.15][i % Tc]! + 0.01 * z[R * Tc + i]!);
+  const ref = Float32Array.from(logp, (x, i) => x + 0.3 * z[2 * R * Tc + i]!);
+  const advRow = Float64Array.from([1.25, -0.75, 0.5, -1.5, 0.375]); // f32-exact, as the device buffer holds them
+  const mask = Float32Array.from({ length: R * Tc }, (_, i) => (i % Tc < len[Math.floor(i / Tc)]! ? 1 : 0));
+  const sel = (x: ArrayLike<number>) => Float32Array.from(kept.flatMap((r) => Array.from({ length: Tc }, (_, t) => x[r * Tc + t]!)));
+
+  for (const lossType of ['grpo', 'bnpo', 'dapo', 'dr_grpo'] as const) {
+    for (const beta of [0, 0.04]) {
+      it(`${lossType}, beta ${beta}, clip-higher: the same loss, metrics and dLogp bit for bit`, () => {
+        const cfg: GrpoLossConfig = { lossType, beta, epsLow: 0.2, epsHigh: 0.28, maxCompletionLength: Tc };
+        const dWant = new Float32Array(kept.length * Tc);
+        const want = grpoLoss(dWant, sel(logp), sel(old), beta > 0 ? sel(ref) : null, kept.map((r) => advRow[r]!), sel(mask), kept.length, Tc, cfg);
+        expect(want.clipRatioLow > 0 && want.clipRatioHigh > 0).toBe(true); // both clip branches taken
+        // the same numbers at the forward's positions
+        const N = R * T;
+        const D = sequenceDenominators(sel(mask), kept.length, Tc, cfg);
+        const at = (fill: (r: number, t: number) => number) => {
+          const x = new Float32Array(N).fill(-3); // off-loss positions hold junk the op must ignore
+          kept.forEach((r) => { for (let t = 0; t < len[r]!; t++) x[r * T + start[r]! + t] = fill(r, t); });
+          return x;
+        };
+        const denom = new Float32Array(N);
+        kept.forEach((r, i) => { for (let t = 0; t < len[r]!; t++) denom[r * T + start[r]! + t] = D[i]!; });
+        const dLogp = new Float32Array(N).fill(9);
+        const sums = new Float64Array(GRPO_SUMS);
+        grpoLossForward(dLogp, sums, at((r, t) => logp[r * Tc + t]!), at((r, t) => old[r * Tc + t]!), beta > 0 ? at((r, t) => ref[r * Tc + t]!) : null,
+          at((r) => advRow[r]!), denom, N, { beta, epsLow: 0.2, epsHigh: 0.28 });
+        const tokens = sums[7]!;
+        expect(tokens).toBe(want.tokens);
+        expect([sums[0], sums[1], sums[3]! / tokens, sums[4]! / tokens, sums[5]! / tokens, sums[6]! / tokens])
+          .toEqual([want.loss, want.policyLoss, want.kl, want.meanRatio, want.clipRatioLow, want.clipRatioHigh]);
+        const dExpect = new Float32Array(N);
+        kept.forEach((r, i) => { for (let t = 0; t < len[r]!; t++) dExpect[r * T + start[r]! + t] = dWant[i * Tc + t]!; });
+        expect(Array.from(dLogp)).toEqual(Array.from(dExpect));
+      });
+    }
+  }
 });

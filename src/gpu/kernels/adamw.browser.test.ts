@@ -83,4 +83,25 @@ describe('adamw kernels vs cpu/adamw.ts', () => {
     }
     expect(rt.errors).toEqual([]);
   });
+
+  it('a non-zero skip flag leaves params, m and v bit-identical; a zero flag updates like no flag', async () => {
+    const rt = await testRuntime();
+    const n = 301;
+    const h: AdamwHyper = { step: 2, lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, gradClip: 1 };
+    const t = (a: Float32Array) => { const g = rt.alloc(a.length); rt.write(g, a); return g; };
+    const p0 = Float32Array.from(randn(n, 1)), m0 = Float32Array.from(randn(n, 2, 0.1)), v0 = Float32Array.from(randn(n, 3, 0.1)).map(Math.abs);
+    const g = t(Float32Array.from(randn(n, 4)));
+    const norm = rt.alloc(1);
+    gradNorm(rt, norm, g, n);
+    const run = async (skip: number | null) => {
+      const p = t(p0), m = t(m0), v = t(v0);
+      adamwUpdate(rt, p, g, m, v, norm, n, h, skip === null ? null : t(Float32Array.of(skip)));
+      return [await rt.read(p), await rt.read(m), await rt.read(v)].map((x) => Array.from(x));
+    };
+    expect(await run(1)).toEqual([p0, m0, v0].map((x) => Array.from(x)));
+    const plain = await run(null);
+    expect(plain[0]).not.toEqual(Array.from(p0));
+    expect(await run(0)).toEqual(plain);
+    expect(rt.errors).toEqual([]);
+  });
 });

@@ -94,4 +94,15 @@ describe('balance kernels vs cpu/balance.ts', () => {
     auxFreeBiasUpdate(rt, b, upload(rt, Float32Array.from([3, 1, 2, 2])), 4, 0.25);
     expect([...(await rt.read(b))]).toEqual([-0.25, 0.25, 0, 0]);
   });
+
+  it('aux-free bias update with a skip flag: non-zero leaves the bias as it was, zero updates it', async () => {
+    const rt = await testRuntime();
+    const b = upload(rt, Float32Array.from([0.5, -0.5, 0, 1]));
+    const load = upload(rt, Float32Array.from([3, 1, 2, 2]));
+    auxFreeBiasUpdate(rt, b, load, 4, 0.25, upload(rt, Float32Array.of(3)));
+    expect([...(await rt.read(b))]).toEqual([0.5, -0.5, 0, 1]);
+    auxFreeBiasUpdate(rt, b, load, 4, 0.25, upload(rt, Float32Array.of(0)));
+    expect([...(await rt.read(b))]).toEqual([0.25, -0.25, 0, 1]);
+    expect(rt.errors).toEqual([]);
+  });
 });
