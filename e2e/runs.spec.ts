@@ -43,6 +43,7 @@ test('Runs: overlay a stored run on the charts, delete one, clear all; each surv
   await expect(tick).toHaveCount(1);
   const first = ((await tick.getAttribute('aria-label')) ?? '').replace(/^Overlay /, '');
   expect(first).toMatch(/^Run /);
+  expect(first).not.toContain('(reset)'); // the live run is the second, and its box is disabled
   for (const c of STEP_CHARTS) await expect(overlayCurves(page, c)).toHaveCount(0);
   await tick.click(); // checked once the stored metrics are read back (async), so not tick.check()
   await expect(tick).toBeChecked();
