@@ -18,7 +18,7 @@ import { QUICK_CONFIG } from './quick';
 const cpu = (): Backend => ({ kind: 'cpu', ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: 'test', label: 'CPU fallback: test' });
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HELD_OUT = heldOutSet(QUICK_CONFIG, QUICK_CONFIG.grpo.heldOutSize).length;
-const POINT_KEYS = ['heldOutAccuracy', 'meanCompletionLength', 'reflectionRate', 'ahaRate', 'reward', 'kl'];
+const POINT_KEYS = ['heldoutAccuracy', 'meanCompletionLength', 'reflectionRate', 'ahaRate', 'reward', 'kl'];
 
 async function quick(seed: number, lines?: string[]): Promise<ExperimentResult> {
   return runExperiment({ steps: 2, seed, quick: true, backend: cpu(), pretrainSteps: 30, onLine: lines ? (s) => lines.push(s) : undefined });
@@ -31,13 +31,13 @@ describe('runExperiment (CPU, quick)', () => {
     expect(Object.keys(a)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds']);
     for (const p of [a.step0, a.final]) {
       expect(Object.keys(p)).toEqual(POINT_KEYS);
-      for (const k of ['heldOutAccuracy', 'reflectionRate', 'ahaRate'] as const) {
+      for (const k of ['heldoutAccuracy', 'reflectionRate', 'ahaRate'] as const) {
         expect(p[k]).toBeGreaterThanOrEqual(0);
         expect(p[k]).toBeLessThanOrEqual(1);
       }
       // held-out accuracy is a count over the held-out problems (9 of add d=1's 100 at 10%)
       expect(HELD_OUT).toBe(9);
-      expect(Math.abs(p.heldOutAccuracy * HELD_OUT - Math.round(p.heldOutAccuracy * HELD_OUT))).toBeLessThan(1e-9);
+      expect(Math.abs(p.heldoutAccuracy * HELD_OUT - Math.round(p.heldoutAccuracy * HELD_OUT))).toBeLessThan(1e-9);
       expect(p.meanCompletionLength).toBeGreaterThan(0);
       expect(p.meanCompletionLength).toBeLessThanOrEqual(QUICK_CONFIG.grpo.maxCompletionLength);
       // format + accuracy weights are 1 + 1 in QUICK_CONFIG, no overlong shaping

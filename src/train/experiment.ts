@@ -5,7 +5,7 @@
 // caller reads and decodes the base checkpoint and passes the weights in.
 //
 // Definitions of the reported numbers (ExperimentPoint):
-// - heldOutAccuracy: greedy (temperature 0) accuracy on the fixed held-out set.
+// - heldoutAccuracy: greedy (temperature 0) accuracy on the fixed held-out set.
 // - meanCompletionLength, reflectionRate, ahaRate: the held-out SAMPLED pass
 //   (the run's temperature, fixed stream STREAM.evalSample): greedy decoding
 //   of a tiny model almost never reflects, and the fixed stream makes step 0
@@ -59,7 +59,7 @@ export interface ExperimentOptions {
 }
 
 export interface ExperimentPoint {
-  heldOutAccuracy: number;
+  heldoutAccuracy: number;
   meanCompletionLength: number;
   reflectionRate: number;
   ahaRate: number;
@@ -108,7 +108,7 @@ export function baseCheckpointName(quick: boolean): string {
 
 function point(ev: EvalResult, m: GrpoMetrics): ExperimentPoint {
   return {
-    heldOutAccuracy: ev.greedy.accuracy,
+    heldoutAccuracy: ev.greedy.accuracy,
     meanCompletionLength: ev.sampled.meanLength,
     reflectionRate: ev.sampled.aha.reflection,
     ahaRate: ev.sampled.aha.aha,
