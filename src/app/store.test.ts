@@ -82,6 +82,8 @@ describe('reduceEvent', () => {
   it('shows errors, and clears a fatal one when the worker is healthy again', () => {
     let s = apply([{ type: 'error', v, message: 'GPU device lost', step: 3, recoverable: false }]);
     expect(s.error).toEqual({ message: 'GPU device lost', step: 3, recoverable: false });
+    s = { ...s, ...reduceEvent(s, { type: 'status', v, state: 'idle', step: 0, backend: null, backendLabel: '', message: 'init failed' }) };
+    expect(s.error).not.toBeNull(); // the failed init's reason stays on screen
     s = { ...s, ...reduceEvent(s, { type: 'status', v, state: 'ready', step: 0, backend: 'cpu', backendLabel: '', message: '' }) };
     expect(s.error).toBeNull();
   });

@@ -173,7 +173,8 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
     case 'status': {
       const out: Partial<AppState> = { status: e.state, step: e.step, backend: e.backend, backendLabel: e.backendLabel, statusMessage: e.message };
       out.pretrain = e.pretrain ? { step: e.pretrain.metrics.step, total: e.pretrain.total, loss: e.pretrain.metrics.loss } : e.state === 'pretraining' ? s.pretrain : null;
-      if (e.state !== 'error' && s.error && !s.error.recoverable) out.error = null;
+      // a fatal error stays until the worker is healthy again; 'idle' after it is the failure itself (a refused init)
+      if (e.state !== 'error' && e.state !== 'idle' && s.error && !s.error.recoverable) out.error = null;
       // A status at step 0 after steps were taken is a reset: forget the run's history.
       if (e.step === 0 && s.metrics.length > 0 && (e.state === 'ready' || e.state === 'pretraining')) Object.assign(out, { ...emptyRun(), ...out, backend: e.backend, backendLabel: e.backendLabel });
       return out;

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION as v, type CheckpointEvent, type TrainerEvent } from '
 import { QUICK_CONFIG } from '../../train/quick';
 import { HISTORY_STEPS } from '../store';
 import { createMemoryDb, type RunDb } from './db';
-import { createPersister, loadRun, loadRuns, PERSIST_TAG } from './persister';
+import { createPersister, describeFailure, loadRun, loadRuns, PERSIST_TAG } from './persister';
 import { checkCheckpoint, checkpointDue, checkRun, configSummary, DEFAULT_POLICY, policyFromSearch, stepsToPrune, type CheckpointRecord, type RunRecord } from './records';
 
 const goodRun: RunRecord = { id: 'r1', name: 'one', created: 5, config: QUICK_CONFIG, lastStep: 3, lastReward: 0.5, checkpointStep: 2 };
@@ -148,6 +148,8 @@ describe('persister', () => {
     h.runTasks();
     await h.p.flush();
     expect(h.errors).toEqual(['saving the run failed (QuotaExceededError); it goes on in memory and will not survive a reload']);
+    // a browser's own failure is a DOMException whose name says what happened
+    expect(describeFailure(new DOMException('The quota has been exceeded.', 'QuotaExceededError'))).toBe('QuotaExceededError: The quota has been exceeded.');
     expect(h.p.failed).toBe(true);
     h.p.onEvent(mEv(5));
     expect(h.tasks).toEqual([]);

@@ -42,6 +42,12 @@ export interface Persister {
   readonly failed: boolean;
 }
 
+/** A storage failure as the user should read it: IndexedDB's DOMExceptions say what happened in their name (QuotaExceededError), not their message. */
+export function describeFailure(e: unknown): string {
+  if (!(e instanceof Error || (typeof DOMException !== 'undefined' && e instanceof DOMException))) return String(e);
+  return e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message;
+}
+
 let counter = 0;
 export const newRunId = (now: number) => `run-${now.toString(36)}-${(counter++).toString(36)}`;
 
@@ -92,7 +98,7 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
         } catch (e) {
           failed = true;
           queue = [];
-          opts.onError(`saving the run failed (${e instanceof Error ? e.message : String(e)}); it goes on in memory and will not survive a reload`);
+          opts.onError(`saving the run failed (${describeFailure(e)}); it goes on in memory and will not survive a reload`);
         }
       }
     });
