@@ -112,7 +112,7 @@ test('GPU device lost: a new device, the checkpoint restored, the steps redone w
 
   await f.inject('lose-device');
   const notice = page.getByTestId('notice');
-  await expect(notice).toContainText(/^GPU device lost at step 3; restored the checkpoint of step 1 on a new device \(.+\); 2 steps redone\.$/, { timeout: 60_000 });
+  await expect(notice.locator('span')).toHaveText(/^GPU device lost at step 3; restored the checkpoint of step 1 on a new device \(.+\); 2 steps redone\.$/, { timeout: 60_000 });
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
   await expect(headerStep(page)).toHaveText('3', { timeout: 60_000 });
   await expect(page.getByTestId('webgpu-status')).toHaveAttribute('data-state', 'available'); // still on a GPU
