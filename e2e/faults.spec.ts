@@ -98,8 +98,8 @@ test('NaN in the loss, Inf in a gradient: the step stops naming step and cause, 
   expect(errors).toEqual([]);
 });
 
-test('GPU device lost: a new device, the checkpoint restored, the steps redone with the same metrics; an OOM is named', async ({ page }) => {
-  test.setTimeout(110_000);
+test('GPU device lost: a new device, the checkpoint restored, the steps redone with the same metrics, paused or playing; an OOM is named', async ({ page }) => {
+  test.setTimeout(200_000);
   const errors = watchErrors(page);
   const f = hooks(page);
   await page.goto('/?config=quick&faults=1');
@@ -124,6 +124,21 @@ test('GPU device lost: a new device, the checkpoint restored, the steps redone w
   await expect(banner(page)).toContainText('Error at step 3: GPU out of memory while idle at step 3: WebGPU out-of-memory error: injected by the fault hook (?faults=1)', { timeout: 30_000 });
   await stepTo(page, 4);
   await expect(headerStep(page)).toHaveText('4');
+  await page.getByRole('button', { name: 'Dismiss the error' }).click();
+
+  // lost while playing, in the middle of a step: recovered, the steps since redone, and it plays on
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await expect.poll(async () => Number(await headerStep(page).innerText()), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+  await f.inject('lose-device');
+  await expect(notice.locator('span')).toHaveText(/^GPU device lost at step ([5-9]|\d\d); restored the checkpoint of step 1 on a new device \(.+\); \d+ steps redone\.$/, { timeout: 60_000 });
+  const lostAt = Number(/at step (\d+);/.exec(await notice.locator('span').innerText())![1]);
+  await expect.poll(async () => Number(await headerStep(page).innerText()), { timeout: 90_000 }).toBeGreaterThan(lostAt);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'paused', { timeout: 30_000 });
+  const rows = await f.metrics();
+  expect(rows.map((m) => m.step)).toEqual(rows.map((_, i) => i)); // one row per step, none twice, none missing
+  expect(rows.slice(0, before.length)).toEqual(before); // redone twice now, still the same steps
+  await expect(banner(page)).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

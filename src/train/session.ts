@@ -308,6 +308,19 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     });
   }
 
+  /**
+   * A GPU read that fails with a DOMException (mapAsync aborted) may be the
+   * first sign of a lost device: Chrome rejects the read before device.lost
+   * resolves. Waits a little for the loss, so the step is taken again after
+   * the recovery instead of pausing the run with a puzzling error.
+   */
+  async function lostMeanwhile(r: Run<unknown, unknown>, e: unknown): Promise<void> {
+    if (r.backend.kind !== 'webgpu' || !(typeof DOMException !== 'undefined' && e instanceof DOMException)) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([r.backend.gpu.device.lost, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
+  }
+
   /** Runs the fault the test asked for (only with opts.faults). */
   function fault(kind: FaultKind): void {
     if (!opts.faults) return error('fault injection is off in this session (tests only: open the page with ?faults=1)', true);
@@ -342,7 +355,8 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
       reported = metrics.step + 1;
       pending = Math.max(0, pending - 1); // a pause during the step already set 0: a later step(1) must still take one
     } catch (e) {
-      if (run !== r) return; // the device was lost meanwhile: already reported
+      if (run === r) await lostMeanwhile(r, e);
+      if (run !== r) return; // the device was lost meanwhile: the recovery takes this step again
       pending = 0;
       error(message(e), true);
       status('paused', `paused by an error at step ${r.tr.step}; the weights are the last good ones`);
@@ -377,10 +391,12 @@ export function createSession(post: Post, opts: SessionOptions = {}): Session {
     return exclusive(async () => {
       if (!run) return error(`${what}: no model yet: send init first`, true);
       activity = `running ${what} at step ${run.tr.step}`;
+      const r = run;
       try {
-        await fn(run);
+        await fn(r);
       } catch (e) {
-        error(`${what}: ${message(e)}`, true);
+        if (run === r) await lostMeanwhile(r, e);
+        if (run === r) error(`${what}: ${message(e)}`, true);
       } finally {
         activity = null;
       }
