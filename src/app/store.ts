@@ -76,12 +76,10 @@ export interface RunSummary {
   lastReward: number | null;
   checkpointStep: number | null;
 }
-/** Another run's curve drawn over this run's charts: its reward per step. */
+/** Another stored run drawn over this run's charts (its colour is a hash of its id: app/charts/overlay.ts). */
 export interface OverlayRun {
   id: string;
   name: string;
-  color: string;
-  points: { step: number; reward: number; accuracy: number }[];
   /** Its stored metrics and evaluations: app/charts draws one series of them on every chart that takes an overlay. */
   metrics?: readonly GrpoMetrics[];
   evals?: readonly { step: number; result: EvalResult }[];
@@ -91,6 +89,8 @@ export interface RunsSlice {
     list: RunSummary[];
     /** The live run's id in storage; null when it is not being saved. */
     currentId: string | null;
+    /** Set when the user deleted the live run: it is no longer saved (until a Reset, a new run or a resume). */
+    unsaved: string | null;
     /** Offered at startup: the newest run that has a checkpoint. */
     resumeOffer: { id: string; name: string; step: number } | null;
     overlays: OverlayRun[];
@@ -100,7 +100,7 @@ export interface RunsSlice {
     skipped: string[];
   };
 }
-export const emptyRuns = (): RunsSlice['runs'] => ({ list: [], currentId: null, resumeOffer: null, overlays: [], storageError: null, skipped: [] });
+export const emptyRuns = (): RunsSlice['runs'] => ({ list: [], currentId: null, unsaved: null, resumeOffer: null, overlays: [], storageError: null, skipped: [] });
 
 export interface AppState extends SharedSlice, RunsSlice {
   // --- config: the run's config, and the panel's draft with its errors

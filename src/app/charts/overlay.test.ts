@@ -17,7 +17,7 @@ function metric(step: number, over: Partial<GrpoMetrics> = {}): GrpoMetrics {
 }
 const ev = (greedy: number): EvalResult => ({ problems: 16, greedy: { accuracy: greedy, meanLength: 8, aha: aha0 }, sampled: { accuracy: 0, meanLength: 9, aha: aha0 } });
 const run = (id: string, metrics: GrpoMetrics[], evals: { step: number; result: EvalResult }[] = []): OverlayRun =>
-  ({ id, name: `Run ${id}`, color: '#000', points: [], metrics, evals });
+  ({ id, name: `Run ${id}`, metrics, evals });
 
 describe('overlay of stored runs', () => {
   const a = run('a', [metric(0), metric(1, { skipped: true }), metric(2)], [{ step: 0, result: ev(0.25) }, { step: 2, result: ev(0.5) }]);

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION as v, type CheckpointEvent, type TrainerEvent } from '
 import { QUICK_CONFIG } from '../../train/quick';
 import { HISTORY_STEPS } from '../store';
 import { createMemoryDb, type RunDb } from './db';
-import { createPersister, describeFailure, loadRun, loadRuns, PERSIST_TAG } from './persister';
+import { createPersister, describeFailure, loadMetrics, loadRun, loadRuns, PERSIST_TAG } from './persister';
 import { checkCheckpoint, checkpointDue, checkRun, configSummary, DEFAULT_POLICY, policyFromSearch, stepsToPrune, type CheckpointRecord, type RunRecord } from './records';
 
 const goodRun: RunRecord = { id: 'r1', name: 'one', created: 5, config: QUICK_CONFIG, lastStep: 3, lastReward: 0.5, checkpointStep: 2 };
@@ -190,5 +190,66 @@ describe('persister', () => {
     await h.db.deleteRun(first.id);
     expect((await loadRuns(h.db)).runs.map((r) => r.name)).toEqual(['a (reset)']);
     expect(await h.db.getAll('metrics', first.id)).toEqual([]);
+  });
+
+  it('stop() (the live run deleted): its queued writes are dropped, a write under way settles first so the delete sticks, later steps are not saved; a Reset saves again', async () => {
+    const mem = createMemoryDb();
+    let hold: (() => void) | null = null;
+    const slow: RunDb = { ...mem, put: async (s, r) => { await new Promise<void>((go) => (hold = go)); return mem.put(s, r); } };
+    const h = setup(slow);
+    // lets every held put through until p settles
+    const release = async (p: Promise<void>) => {
+      let done = false;
+      void p.then(() => (done = true));
+      while (!done) { const go = hold as (() => void) | null; hold = null; go?.(); await new Promise((r) => setTimeout(r, 0)); }
+    };
+    const run = h.p.begin(QUICK_CONFIG, 'live');
+    h.p.onEvent(mEv(0));
+    h.runTasks(); // step 0's writes are under way: the first put waits on hold
+    h.p.onEvent(mEv(1)); // queued behind it
+    const stopped = h.p.stop();
+    let settled = false;
+    void stopped.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false); // waits for the write under way
+    await release(stopped);
+    expect(h.p.run).toBeNull();
+    await mem.deleteRun(run.id); // what the Runs list does after stop()
+    h.p.onEvent(mEv(2));
+    h.p.onEvent(ckEv(3));
+    h.runTasks();
+    await release(h.p.flush()); // step 1 was dropped, 2 and 3 are not saved
+    expect(h.asked).toEqual([]);
+    expect(await loadRuns(mem)).toEqual({ runs: [], skipped: [] });
+    expect(await mem.getAll('metrics')).toEqual([]);
+
+    // a Reset: the fresh run is saved again under a new id, named after the deleted one
+    h.p.onEvent({ type: 'status', v, state: 'ready', step: 0, backend: 'cpu', backendLabel: '', message: 'reset' });
+    expect(h.p.run!.id).not.toBe(run.id);
+    expect(h.p.run!.name).toBe('live (reset)');
+    h.p.onEvent(mEv(0));
+    h.runTasks();
+    await release(h.p.flush());
+    expect((await loadRuns(mem)).runs.map((r) => r.name)).toEqual(['live (reset)']);
+  });
+
+  it('loadMetrics (an overlay) reads the metrics and evaluations and never a checkpoint or a sample', async () => {
+    const h = setup();
+    const run = h.p.begin(QUICK_CONFIG, 'ov');
+    for (let s = 0; s < 3; s++) { h.p.onEvent(mEv(s)); h.p.onEvent(sEv(s)); }
+    h.p.onEvent(ckEv(3));
+    h.runTasks();
+    await h.p.flush();
+    expect((await h.db.getAll('checkpoints', run.id)).length).toBe(1); // there is one to not read
+    const reads: string[] = [];
+    const counted: RunDb = { ...h.db, getAll: (store, id) => (reads.push(store), h.db.getAll(store, id)) };
+    const loaded = await loadMetrics(counted, run);
+    expect(loaded.metrics.map((m) => m.step)).toEqual([0, 1, 2]);
+    expect(loaded.problems).toEqual([]);
+    expect(reads.sort()).toEqual(['evals', 'metrics']);
+    // the resume path still reads everything
+    reads.length = 0;
+    expect((await loadRun(counted, run, 6, 2)).checkpoint!.step).toBe(3);
+    expect(reads.sort()).toEqual(['checkpoints', 'evals', 'metrics', 'samples']);
   });
 });

@@ -3,6 +3,9 @@
 // worker's events are reduced into the store first and a write never sits on
 // the path of a step. A failed write (quota, a closed database) is reported
 // once through onError and persistence stops: the run goes on in memory.
+// Deleting the live run stops saving it (stop()): its queued writes are
+// dropped and the delete waits for the one under way, so the run cannot
+// reappear with the next step; a Reset or a new run starts saving again.
 // Loading reads records back through records.ts's checks: a corrupt run is
 // skipped with a message.
 
@@ -35,6 +38,13 @@ export interface Persister {
   begin(config: RunConfig, name?: string): RunRecord;
   /** Continues saving a stored run (after a resume). */
   attach(run: RunRecord): void;
+  /**
+   * Stops saving the live run (the user deleted it): its queued writes are
+   * dropped; resolves once a write already under way is done, so a delete
+   * made after it sticks. A Reset (status ready at step 0), begin or attach
+   * starts saving again.
+   */
+  stop(): Promise<void>;
   onEvent(e: TrainerEvent): void;
   /** Resolves when everything queued so far is written (or dropped by a failure). */
   flush(): Promise<void>;
@@ -62,16 +72,18 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
   const now = opts.now ?? Date.now;
   const schedule = opts.schedule ?? ((fn) => setTimeout(fn, 0));
   let run: RunRecord | null = null;
+  let stopped: RunRecord | null = null; // the run stop() dropped: a Reset saves its successor
   let failed = false;
-  let queue: ((db: RunDb) => Promise<void>)[] = [];
+  // each write names its run, so stop() drops that run's writes and no other's (a Reset's predecessor still flushes)
+  let queue: { runId: string; write: (db: RunDb) => Promise<void> }[] = [];
   let writing: Promise<void> = Promise.resolve();
   let scheduled = false;
   let lastSave = { step: 0, time: now() };
   let asked = false; // a persist checkpoint is on its way
 
-  const enqueue = (w: (db: RunDb) => Promise<void>) => {
-    if (failed) return;
-    queue.push(w);
+  const enqueue = (write: (db: RunDb) => Promise<void>) => {
+    if (failed || !run) return;
+    queue.push({ runId: run.id, write });
     if (scheduled) return;
     scheduled = true;
     schedule(() => {
@@ -91,10 +103,10 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
     const batch = queue;
     queue = [];
     writing = writing.then(async () => {
-      for (const w of batch) {
+      for (const { write } of batch) {
         if (failed) return;
         try {
-          await w(db);
+          await write(db);
         } catch (e) {
           failed = true;
           queue = [];
@@ -110,6 +122,7 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
     run = { id: newRunId(t), name: name ?? `Run ${new Date(t).toLocaleString()}`, created: t, config, lastStep: 0, lastReward: null, checkpointStep: null };
     lastSave = { step: 0, time: t };
     asked = false;
+    stopped = null;
     // the record is written with the first step: a page opened and left at step 0 leaves no run behind
     return run;
   }
@@ -118,11 +131,28 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
     run = { ...r };
     lastSave = { step: r.checkpointStep ?? 0, time: now() };
     asked = false;
+    stopped = null;
   }
 
+  function stop(): Promise<void> {
+    if (run) {
+      const id = run.id;
+      stopped = run;
+      run = null;
+      queue = queue.filter((q) => q.runId !== id);
+    }
+    return writing;
+  }
+
+  /** A Reset: the worker is back at its base, ready at step 0. */
+  const isReset = (e: TrainerEvent, r: RunRecord) => e.type === 'status' && e.step === 0 && e.state === 'ready' && r.lastStep > 0;
+
   function onEvent(e: TrainerEvent): void {
+    if (failed) return;
+    // a Reset after the live run was deleted: the fresh run is saved again, named after the deleted one
+    if (!run && stopped && isReset(e, stopped)) begin(stopped.config, `${stopped.name} (reset)`);
     const r = run;
-    if (!r || failed) return;
+    if (!r) return;
     const runId = r.id;
     switch (e.type) {
       case 'metrics': {
@@ -167,7 +197,7 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
       }
       case 'status':
         // a reset: the run starts over from its base; saved as a new run, the old one stays in the list
-        if (e.step === 0 && e.state === 'ready' && r.lastStep > 0) begin(r.config, `${r.name} (reset)`);
+        if (isReset(e, r)) begin(r.config, `${r.name} (reset)`);
         return;
       default:
         return;
@@ -175,7 +205,7 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
   }
 
   return {
-    begin, attach, onEvent, flush,
+    begin, attach, stop, onEvent, flush,
     get run() {
       return run;
     },
@@ -205,12 +235,20 @@ export interface LoadedRun {
   problems: string[];
 }
 
-/** A run's records; n and LE are the config's parameter count and L*E (checkpoints are checked against them). */
-export async function loadRun(db: RunDb, run: RunRecord, n: number, LE: number): Promise<LoadedRun> {
+export type LoadedMetrics = Pick<LoadedRun, 'metrics' | 'evals' | 'problems'>;
+
+/** A run's metrics and evaluations only: an overlay's curves, without reading its checkpoints (megabytes each) or samples. */
+export async function loadMetrics(db: RunDb, run: RunRecord): Promise<LoadedMetrics> {
   const problems: string[] = [];
   const { metrics, dropped } = checkMetrics(await db.getAll('metrics', run.id));
   if (dropped > 0) problems.push(`${dropped} unreadable metrics records of ${run.name} skipped`);
   const evals = (await db.getAll('evals', run.id)).filter((x): x is EvalRecord => typeof (x as EvalRecord).step === 'number' && typeof (x as EvalRecord).result === 'object');
+  return { metrics, evals, problems };
+}
+
+/** A run's records; n and LE are the config's parameter count and L*E (checkpoints are checked against them). */
+export async function loadRun(db: RunDb, run: RunRecord, n: number, LE: number): Promise<LoadedRun> {
+  const { metrics, evals, problems } = await loadMetrics(db, run);
   const samples = (await db.getAll('samples', run.id)).filter((x): x is SamplesRecord => Array.isArray((x as SamplesRecord).samples)).sort((a, b) => a.step - b.step);
   let checkpoint: CheckpointRecord | null = null;
   const cks = (await db.getAll('checkpoints', run.id)).sort((a, b) => ((b as CheckpointRecord).step ?? 0) - ((a as CheckpointRecord).step ?? 0));

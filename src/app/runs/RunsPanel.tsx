@@ -1,7 +1,8 @@
 // The Runs region: stored runs (name, config, steps, last reward) with an
 // overlay checkbox each (the run drawn dashed on every chart but expert load,
 // in the colour its swatch shows: app/charts/overlay.ts), Delete, and Clear
-// all behind a confirm. The resume banner offers the newest
+// all behind a confirm. Deleting the live run stops saving it, and the list
+// says so (why, in persistence.ts). The resume banner offers the newest
 // run with a checkpoint at startup. Storage problems show here too.
 import { useShallow } from 'zustand/react/shallow';
 import { overlayColors } from '../charts/overlay';
@@ -12,6 +13,7 @@ import './runs.css';
 
 const selList = (s: AppState) => s.runs.list;
 const selCurrent = (s: AppState) => s.runs.currentId;
+const selUnsaved = (s: AppState) => s.runs.unsaved;
 const selOverlayIds = (s: AppState) => s.runs.overlays.map((o) => o.id);
 const selOffer = (s: AppState) => s.runs.resumeOffer;
 const selStorageError = (s: AppState) => s.runs.storageError;
@@ -43,6 +45,7 @@ export function StorageMessages() {
 export function RunsPanel() {
   const list = useStore(selList);
   const current = useStore(selCurrent);
+  const unsaved = useStore(selUnsaved);
   const overlaid = useStore(useShallow(selOverlayIds));
   const colors = overlayColors(overlaid);
   const clearAll = () => {
@@ -51,6 +54,7 @@ export function RunsPanel() {
   return (
     <section className="card runs" aria-label="Runs">
       <h2>Runs</h2>
+      {unsaved && <p className="runs-unsaved" role="status">{unsaved}</p>}
       {list.length === 0 ? <p className="runs-empty">No stored runs yet: a run is saved from its first step.</p> : (
         <table>
           <thead><tr><th>Overlay</th><th>Run</th><th>Config</th><th>Steps</th><th>Last reward</th><th /></tr></thead>
@@ -66,7 +70,7 @@ export function RunsPanel() {
                 <td>{r.summary}</td>
                 <td>{r.lastStep}</td>
                 <td>{r.lastReward === null ? '–' : r.lastReward.toFixed(3)}</td>
-                <td><button type="button" aria-label={`Delete ${r.name}`} onClick={() => void deleteRun(r.id)}>Delete</button></td>
+                <td><button type="button" aria-label={`Delete ${r.name}`} title={r.id === current ? 'Deletes this run and stops saving it' : undefined} onClick={() => void deleteRun(r.id)}>Delete</button></td>
               </tr>
             ))}
           </tbody>

@@ -3,12 +3,18 @@
 // saves the live run from the trainer's events (app/persist/persister.ts),
 // and restores a stored run's curves and inspector history on resume. The
 // worker is driven through the callbacks app/trainer.ts hands in.
+//
+// Deleting the live run (its Delete, or Clear all) stops saving it rather
+// than being refused: the user asked for it gone, perhaps to free a full
+// quota, and a run that reappeared at the next step (or a Delete that is
+// greyed out) would not do what the button says. The Runs list says the run
+// is no longer saved; a Reset, a new run or a resume saves again.
 
 import { buildParamTable } from '../../model/params';
 import type { CommandInput } from '../../train/client';
 import type { ResumeState, InitialWeights, TrainerEvent } from '../../train/protocol';
 import { createMemoryDb, openIndexedDb, type RunDb } from '../persist/db';
-import { createPersister, loadRun, loadRuns, PERSIST_TAG, type Persister } from '../persist/persister';
+import { createPersister, loadMetrics, loadRun, loadRuns, PERSIST_TAG, type Persister } from '../persist/persister';
 import { configSummary, policyFromSearch, type RunRecord } from '../persist/records';
 import { emptyRuns, useStore, type AppState, type OverlayRun, type RunSummary } from '../store';
 
@@ -59,7 +65,7 @@ export async function openPersistence(send: (c: CommandInput) => void, search: s
 export function beginRun(cfg: AppState['config']): void {
   if (!persister) return;
   const r = persister.begin(cfg);
-  setRuns({ currentId: r.id });
+  setRuns({ currentId: r.id, unsaved: null });
 }
 
 let restore: { step: number; apply: () => void } | null = null;
@@ -74,7 +80,7 @@ export function onTrainerEvent(e: TrainerEvent): void {
   persister?.onEvent(e);
   // a Reset begins a new stored run inside the persister: the list must mark that one as this run
   const id = persister?.run?.id;
-  if (id && id !== useStore.getState().runs.currentId) setRuns({ currentId: id });
+  if (id && id !== useStore.getState().runs.currentId) setRuns({ currentId: id, unsaved: null });
 }
 
 /**
@@ -107,7 +113,7 @@ export async function prepareResume(id: string): Promise<{ run: RunRecord; weigh
     },
   };
   persister?.attach({ ...run, lastStep: ck.step });
-  setRuns({ currentId: run.id, resumeOffer: null, ...(loaded.problems.length ? { skipped: [...useStore.getState().runs.skipped, ...loaded.problems] } : {}) });
+  setRuns({ currentId: run.id, unsaved: null, resumeOffer: null, ...(loaded.problems.length ? { skipped: [...useStore.getState().runs.skipped, ...loaded.problems] } : {}) });
   return {
     run,
     weights: { params: ck.baseParams, routerBias: ck.baseRouterBias },
@@ -117,37 +123,43 @@ export async function prepareResume(id: string): Promise<{ run: RunRecord; weigh
 
 export const dismissResume = () => setRuns({ resumeOffer: null });
 
+/** What the Runs list says once the live run was deleted. */
+export const UNSAVED = 'This run is no longer saved: you deleted it. Reset or a new run starts saving again.';
+
+/** Stops saving the live run when it is among the deleted ones; resolves once its writes are settled, so the delete after it sticks. */
+async function stopSaving(deleted: (id: string) => boolean): Promise<boolean> {
+  const live = persister?.run;
+  if (!persister || !live || !deleted(live.id)) return false;
+  await persister.stop();
+  return true;
+}
+
 export async function deleteRun(id: string): Promise<void> {
   if (!db) return;
+  const live = await stopSaving((x) => x === id);
   await db.deleteRun(id);
   const { runs } = useStore.getState();
-  setRuns({ overlays: runs.overlays.filter((o) => o.id !== id), ...(runs.currentId === id ? { currentId: null } : {}) });
+  setRuns({ overlays: runs.overlays.filter((o) => o.id !== id), ...(live || runs.currentId === id ? { currentId: null, unsaved: UNSAVED } : {}) });
   await refreshList();
 }
 
 export async function clearRuns(): Promise<void> {
   if (!db) return;
+  const live = await stopSaving(() => true); // every run, the live one too: the same as its Delete
   await db.clear();
-  const { storageError } = useStore.getState().runs;
+  const { storageError, unsaved } = useStore.getState().runs;
   stored = [];
-  setRuns({ ...emptyRuns(), storageError });
-  // the live run keeps being saved: under a fresh id, from its next step
-  const cfg = useStore.getState().config;
-  if (persister?.run) beginRun(cfg);
+  setRuns({ ...emptyRuns(), storageError, unsaved: live ? UNSAVED : unsaved });
 }
 
-const OVERLAY_COLORS = ['#f4a261', '#e76f51', '#2a9d8f', '#e9c46a', '#b5179e', '#90be6d'];
-
-/** Draws (on) or removes (off) a stored run's reward curve over the charts. */
+/** Draws (on) or removes (off) a stored run's curves over the charts (app/charts/overlay.ts). */
 export async function setOverlay(id: string, on: boolean): Promise<void> {
   const cur = useStore.getState().runs.overlays;
   if (!on) return setRuns({ overlays: cur.filter((o) => o.id !== id) });
   const run = stored.find((r) => r.id === id);
   if (!db || !run || cur.some((o) => o.id === id)) return;
-  const { metrics, evals } = await loadRun(db, run, 0, 0);
-  const used = new Set(cur.map((o) => o.color));
-  const color = OVERLAY_COLORS.find((c) => !used.has(c)) ?? OVERLAY_COLORS[cur.length % OVERLAY_COLORS.length]!;
-  const overlay: OverlayRun = { id, name: run.name, color, points: metrics.map((m) => ({ step: m.step, reward: m.metrics.reward, accuracy: m.metrics.rewards.accuracy })),
+  const { metrics, evals } = await loadMetrics(db, run); // its curves only: never its checkpoints
+  const overlay: OverlayRun = { id, name: run.name,
     metrics: metrics.map((m) => m.metrics),
     evals: [...evals.map((x) => ({ step: x.step, result: x.result })), ...metrics.flatMap((m) => (m.evaluation ? [{ step: m.step + 1, result: m.evaluation }] : []))].sort((a, b) => a.step - b.step) };
   setRuns({ overlays: [...useStore.getState().runs.overlays.filter((o) => o.id !== id), overlay] });
