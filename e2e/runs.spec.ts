@@ -3,7 +3,9 @@ import { expect, test, type Page } from '@playwright/test';
 // The Runs list: two stored runs (a quick run, then a second after Reset);
 // ticking the first draws it on several charts (one dashed overlay curve
 // each, named in the legend) and unticking removes it; Delete removes a run
-// for good (gone after a reload); Clear all empties the list for good.
+// for good (gone after a reload); Delete on the live run stops saving it (it
+// stays gone while the run steps on, and the list says so); Clear all empties
+// the list for good.
 
 const stepOf = (text: string) => Number(/at step (\d+)/.exec(text)?.[1] ?? -1);
 
@@ -22,7 +24,7 @@ const overlayCurves = (page: Page, chart: string) =>
 // charts whose overlaid series is never a gap (no trained-only series), so two steps always draw a curve
 const STEP_CHARTS = ['reward', 'length', 'aha', 'speed'];
 
-test('Runs: overlay a stored run on the charts, delete one, clear all; each survives a reload', async ({ page }) => {
+test('Runs: overlay a stored run on the charts, delete one, delete the live one (stays deleted), clear all; each survives a reload', async ({ page }) => {
   test.setTimeout(115_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -71,6 +73,18 @@ test('Runs: overlay a stored run on the charts, delete one, clear all; each surv
   await expect(runs.getByRole('row')).toHaveCount(2, { timeout: 30_000 }); // header + the second run
   await expect(runs.getByRole('row').nth(1)).toContainText('(reset)');
   await expect(runs.getByRole('checkbox', { name: `Overlay ${first}`, exact: true })).toHaveCount(0);
+
+  // Delete the live run: it stays deleted while the run steps on, and the list says it is no longer saved
+  await stepTo(page, 1);
+  await expect(runs.getByRole('row')).toHaveCount(3); // header + this run + the (reset) one
+  await expect(runs.getByRole('status')).toHaveCount(0);
+  await runs.getByRole('row').filter({ hasText: '(this run)' }).getByRole('button', { name: /^Delete / }).click();
+  await expect(runs.getByRole('status')).toHaveText(/no longer saved.*Reset or a new run starts saving again/);
+  await expect(runs.getByRole('row')).toHaveCount(2);
+  await stepTo(page, 2);
+  await page.waitForTimeout(500); // the write-behind flush, a macrotask after the step
+  await expect(runs.getByRole('row')).toHaveCount(2);
+  await expect(runs.getByRole('row').nth(1)).toContainText('(reset)');
 
   // Clear all: empty now and after a reload
   await runs.getByRole('button', { name: 'Clear all' }).click();
