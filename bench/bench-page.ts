@@ -1,7 +1,10 @@
 // The page `npm run bench` opens in headless Chromium (scripts/bench.ts).
 // It measures every figure of issue 8 on this browser's WebGPU adapter and
 // leaves a BenchResult (bench/figures.ts) on window. Query: quick=1 for the
-// small shapes and few repetitions that fit SwiftShader on 2 cores.
+// small shapes and few repetitions that fit SwiftShader on 2 cores; only=a,b
+// runs only those steps (matmul, forward, rollout, dispatches, moe, grpo,
+// memory); profile=1 asks for timestamp-query and prints, after each matmul
+// and MoE figure, the GPU time per kernel of one more run of our side.
 //
 // Fairness notes (why each pair is timed the way it is):
 // - matmul and forward vs onnxruntime-web: ORT's session.run takes a CPU
@@ -21,6 +24,7 @@ import { randn } from '../src/cpu/gradcheck';
 import { createGpuOps } from '../src/gpu/backend';
 import { createGpuDecodeOps } from '../src/gpu/decode';
 import { adapterLabel, describeAdapter, requestAdapter } from '../src/gpu/device';
+import { createProfiler, formatProfile } from '../src/gpu/profiler';
 import { matmulForward } from '../src/gpu/kernels/matmul';
 import { moeBackward, moeForward, type MoePath } from '../src/gpu/kernels/moe';
 import { GpuRuntime, type GpuTensor } from '../src/gpu/runtime';
@@ -49,6 +53,8 @@ const say = (s: string) => {
 
 const q = new URLSearchParams(location.search);
 const quick = q.get('quick') === '1';
+const only = q.get('only')?.split(',').filter(Boolean) ?? null;
+const profile = q.get('profile') === '1';
 const REPS = 5; // the issue's minimum; quick mode keeps it and shrinks the shapes instead
 
 // --- a one-node ONNX MatMul (field numbers of onnx.proto3) --------------------
@@ -68,6 +74,18 @@ function matmulModel(N: number, C: number, OC: number, wT: Float32Array): Uint8A
 
 async function ortSession(model: Uint8Array): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(model, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
+}
+
+/** With profile=1: runs f once more with every dispatch timed and prints GPU time per kernel. */
+async function profiled(rt: GpuRuntime, label: string, f: () => Promise<void>): Promise<void> {
+  if (!profile) return;
+  const prof = createProfiler(rt);
+  if (!prof) return say(`(profile: ${label}: this device has no timestamp-query)`);
+  prof.start();
+  await f();
+  prof.stop();
+  say(`profile of ${label}:\n${formatProfile(await prof.report())}`);
+  prof.destroy();
 }
 
 // --- the figures --------------------------------------------------------------
@@ -122,6 +140,7 @@ async function matmulFigures(rt: GpuRuntime, cfg: RunConfig): Promise<void> {
     };
     const r = await sideBySide(ours, theirs, REPS);
     await sess.release();
+    await profiled(rt, name, ours);
     const gf = (ms: number) => (2 * N * Cc * OC) / ms / 1e6;
     add({ name, value: gf(r.a), unit: `GFLOP/s (ORT ${gf(r.b).toFixed(3)}; upload+run+readback)`, vs: 'onnxruntime-web WebGPU MatMul', ratio: r.ratio, target });
   }
@@ -300,6 +319,8 @@ async function moeFigures(rt: GpuRuntime): Promise<void> {
       await rt.sync();
     };
     const r = await sideBySide(run('grouped'), run('dense'), REPS);
+    await profiled(rt, `MoE grouped E=${E}`, run('grouped'));
+    await profiled(rt, `MoE dense E=${E}`, run('dense'));
     add({ name: `MoE layer fwd+bwd grouped, E=${E} k=${k} N=${N} C=${C} H=${H}`, value: r.a, unit: `ms (dense-masked ${r.b.toFixed(1)} ms)`, vs: 'dense-masked path', ratio: 1 / r.ratio, target: E === 8 ? '<= 0.5' : null });
   }
 }
@@ -310,7 +331,8 @@ async function main(): Promise<BenchResult> {
   if ('reason' in req) throw new Error(`WebGPU is required: ${req.reason}`);
   const info = describeAdapter(req.adapter);
   fallback = info.isFallbackAdapter || /swiftshader/i.test(adapterLabel(info));
-  const rt = new GpuRuntime(await req.adapter.requestDevice());
+  const timestamps = profile && req.adapter.features.has('timestamp-query');
+  const rt = new GpuRuntime(await req.adapter.requestDevice(timestamps ? { requiredFeatures: ['timestamp-query'] } : {}));
   ort.env.wasm.numThreads = 1;
   say(`adapter: ${adapterLabel(info)}; ${quick ? 'quick' : 'full'} mode`);
   const cfg = benchConfig();
@@ -326,6 +348,7 @@ async function main(): Promise<BenchResult> {
     ['memory', () => memoryFigure(rt, cfg, params)],
   ];
   for (const [name, f] of steps) {
+    if (only && !only.includes(name)) continue;
     const t = performance.now();
     await f();
     say(`(${name} took ${((performance.now() - t) / 1000).toFixed(1)} s)`);

@@ -10,6 +10,8 @@
 // --quick: QUICK_CONFIG at 2 prompts x 8, forward at B = 8, training-shape matmuls capped at
 // 512 rows, MoE at N = 4096, C = H = 16; still the median of 5 alternating rounds per
 // ratio. Under 3 minutes on 2 cores with SwiftShader.
+// --only a,b: only those steps of the page; --profile: also the GPU time per kernel
+// (timestamp-query) of the matmul and MoE figures. Either leaves results.json alone.
 
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,8 +28,18 @@ interface BenchWindow {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  for (const a of args) if (a !== '--quick') throw new Error(`unknown argument ${JSON.stringify(a)} (usage: npm run bench [-- --quick])`);
+  const usage = 'usage: npm run bench [-- --quick] [--only matmul,forward,rollout,dispatches,moe,grpo,memory] [--profile]';
+  let only: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--only' && args[i + 1]) only = args[++i]!;
+    else if (a.startsWith('--only=')) only = a.slice(7);
+    else if (a !== '--quick' && a !== '--profile') throw new Error(`unknown argument ${JSON.stringify(a)} (${usage})`);
+  }
   const quick = args.includes('--quick');
+  const profile = args.includes('--profile');
+  // a partial or profiled run prints its figures but leaves bench/results.json to full runs
+  const partial = only !== null || profile;
   const { createServer } = await import('vite');
   const { chromium } = await import('playwright');
   const { chromiumArgs, chromiumPath } = await import('./chromium');
@@ -45,7 +57,8 @@ async function main(): Promise<void> {
       else if (m.type() === 'error') console.error(`page ${m.type()}: ${text}`);
     });
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await page.goto(`http://127.0.0.1:${addr.port}/bench/bench.html?quick=${quick ? 1 : 0}`);
+    const query = `quick=${quick ? 1 : 0}${only ? `&only=${encodeURIComponent(only)}` : ''}${profile ? '&profile=1' : ''}`;
+    await page.goto(`http://127.0.0.1:${addr.port}/bench/bench.html?${query}`);
     await page.waitForFunction(() => (window as unknown as BenchWindow).__benchDone === true, undefined, { timeout: 0, polling: 500 });
     const { result, error } = await page.evaluate(() => {
       const w = window as unknown as BenchWindow;
@@ -53,10 +66,10 @@ async function main(): Promise<void> {
     });
     if (error !== null || result === null) throw new Error(`bench page: ${error ?? 'no result'}`);
     const file = join(ROOT, 'bench', 'results.json');
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    if (!partial) writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\nadapter: ${result.adapter.label}${result.adapter.fallback ? ' (software fallback: real-GPU-only targets show n/a)' : ''}; ${quick ? 'quick' : 'full'} mode; ${result.wallSeconds.toFixed(0)} s in the page\n`);
     console.log(markdownTable(result));
-    console.log(`\nwrote ${file}`);
+    console.log(partial ? '\n(--only/--profile: bench/results.json left as it was)' : `\nwrote ${file}`);
   } finally {
     await browser?.close();
     await server.close();

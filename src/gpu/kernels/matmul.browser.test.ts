@@ -3,7 +3,7 @@ import { randn } from '../../cpu/gradcheck';
 import { matmulBackward as cpuMatmulBackward, matmulForward as cpuMatmulForward } from '../../cpu/matmul';
 import type { GpuRuntime, GpuTensor } from '../runtime';
 import { assertClose, testRuntime } from '../testing';
-import { matmulBackward, matmulForward, matmulSplitK } from './matmul';
+import { matmulBackward, matmulForward, matmulSplitK, matmulVariant, type MatmulVariant } from './matmul';
 
 // Shapes (N, C, OC): a single element, sizes below one 64x64 tile and K below
 // one 16-deep k-step, one past a tile edge in every direction, and whole tiles.
@@ -135,7 +135,7 @@ describe('matmul kernels vs cpu/matmul.ts', () => {
   it('is deterministic: the same backward twice gives the same bits', async () => {
     const rt = await testRuntime();
     const [N, C, OC] = [600, 20, 9];
-    expect(matmulSplitK(OC, C, N).splits).toBeGreaterThan(1); // dWeight takes the split-K path
+    expect(matmulSplitK(OC, C, N, matmulVariant(OC, C, N)).splits).toBeGreaterThan(1); // dWeight takes the split-K path
     const dOut = upload(rt, f32(N * OC, 41), 0);
     const inp = upload(rt, f32(N * C, 42), 0);
     const weight = upload(rt, f32(OC * C, 43), 0);
@@ -162,7 +162,7 @@ describe('matmul kernels vs cpu/matmul.ts', () => {
     expect(matmulSplitK(6144, 64, 192).splits).toBe(1); // dInp: many tiles already
     // (N,C,OC): a last chunk shorter than the others and not a multiple of 16; chunks that tile N exactly.
     for (const [N, C, OC] of [[600, 13, 70], [1024, 64, 25]] as const) {
-      const { splits, kchunk } = matmulSplitK(OC, C, N);
+      const { splits, kchunk } = matmulSplitK(OC, C, N, matmulVariant(OC, C, N));
       expect(splits).toBeGreaterThan(1);
       const inp = f32(N * C, N + 1);
       const weight = f32(OC * C, N + 2);
@@ -177,6 +177,51 @@ describe('matmul kernels vs cpu/matmul.ts', () => {
       assertClose(`split-K dWeight ${label}`, await rt.read(gWeight), dWeight, ATOL, RTOL);
       assertClose(`split-K dInp ${label}`, await rt.read(gInp), dInp, ATOL, RTOL);
       assertClose(`split-K dBias ${label}`, await rt.read(gBias), dBias, ATOL, RTOL);
+    }
+    expect(rt.errors).toEqual([]);
+  });
+
+  it('picks the register-blocked kernel for small, thin or few-tile shapes and the 64x64 tiles for big ones', () => {
+    expect(matmulVariant(16, 96, 32)).toBe('small'); // rollout qkv, one decode position of 16 rows
+    expect(matmulVariant(64, 192, 64)).toBe('small'); // rollout qkv at the default config: 3 tiles
+    expect(matmulVariant(512, 96, 32)).toBe('small'); // K = 32: two k-steps, nothing to reuse
+    expect(matmulVariant(192, 64, 6144)).toBe('small'); // dWeight: 3 tiles, split over K instead
+    expect(matmulVariant(256, 256, 256)).toBe('tiled');
+    expect(matmulVariant(6144, 192, 64)).toBe('tiled'); // training forward at the default config
+    // the split count follows the variant's workgroup size: 4x more small workgroups need fewer splits
+    expect(matmulSplitK(192, 64, 6144, 'small')).toEqual({ splits: 11, kchunk: 560 }); // 12 groups, 11 splits to reach 128
+  });
+
+  it('both kernel variants, forced, match the twin at odd shapes (split-K included) and give the same bits', async () => {
+    const rt = await testRuntime();
+    // a single element, tile edges crossed both ways, M and N not multiples of the 4x4 block, a split dWeight
+    for (const [N, C, OC] of [[1, 1, 1], [7, 13, 5], [65, 33, 70], [3, 70, 131], [530, 6, 67]] as const) {
+      const inp = f32(N * C, N + 11);
+      const weight = f32(OC * C, N + 12);
+      const bias = f32(OC, N + 13);
+      const dOut = f32(N * OC, N + 14);
+      const [dInp0, dWeight0, dBias0] = [f32(N * C, N + 15), f32(OC * C, N + 16), f32(OC, N + 17)];
+      const ref = new Float32Array(N * OC);
+      cpuMatmulForward(ref, inp, weight, bias, N, C, OC);
+      const [dInp, dWeight, dBias] = [Float32Array.from(dInp0), Float32Array.from(dWeight0), Float32Array.from(dBias0)];
+      cpuMatmulBackward(dInp, dWeight, dBias, dOut, inp, weight, N, C, OC);
+      const bits: Uint32Array[][] = [];
+      for (const variant of ['tiled', 'small'] as MatmulVariant[]) {
+        const label = `${variant} (N,C,OC)=(${N},${C},${OC})`;
+        const out = upload(rt, f32(N * OC, 4), 3);
+        matmulForward(rt, out, upload(rt, inp, 1), upload(rt, weight, 2), upload(rt, bias, 5), N, C, OC, variant);
+        const [gInp, gWeight, gBias] = [upload(rt, dInp0, 1), upload(rt, dWeight0, 6), upload(rt, dBias0, 0)];
+        matmulBackward(rt, gInp, gWeight, gBias, upload(rt, dOut, 2), upload(rt, inp, 3), upload(rt, weight, 0), N, C, OC, variant);
+        const got = [await rt.read(out), await rt.read(gInp), await rt.read(gWeight), await rt.read(gBias)] as Float32Array[];
+        assertClose(`forward ${label}`, got[0]!, ref, ATOL, RTOL);
+        assertClose(`dInp ${label}`, got[1]!, dInp, ATOL, RTOL);
+        assertClose(`dWeight ${label}`, got[2]!, dWeight, ATOL, RTOL);
+        assertClose(`dBias ${label}`, got[3]!, dBias, ATOL, RTOL);
+        bits.push(got.map((g) => new Uint32Array(g.buffer)));
+      }
+      // forward and dInp sum each output over k in the same order in both kernels
+      expect(bits[1]![0], `forward bits (N,C,OC)=(${N},${C},${OC})`).toEqual(bits[0]![0]);
+      expect(bits[1]![1], `dInp bits (N,C,OC)=(${N},${C},${OC})`).toEqual(bits[0]![1]);
     }
     expect(rt.errors).toEqual([]);
   });
