@@ -92,6 +92,8 @@ describe('grouped MoE path vs cpu/moe.ts and the dense path', () => {
     }
     dimsList.push({ N: 5, C: 7, H: 9, E: 8, S: 1, k: 2, ffn: 'swiglu' }); // everything smaller than a tile
     dimsList.push({ N: 37, C: 16, H: 24, E: 8, S: 1, k: 3, ffn: 'gelu' }); // S=1 with k=3 as well
+    // wider than one workgroup of the register-blocked forward (64 units or channels), not a multiple of 4
+    dimsList.push({ N: 21, C: 70, H: 67, E: 8, S: 1, k: 2, ffn: 'swiglu' });
     for (const [ci, d] of dimsList.entries()) {
       const { N, C, H, E, S, k, ffn } = d;
       const K = S + k;

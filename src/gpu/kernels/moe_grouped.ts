@@ -8,9 +8,10 @@
 // matmuls find their rows on the GPU: no readback, dispatch sizes are the
 // upper bound ceil(N*k/TM) + E tiles and surplus workgroups return at once.
 //
-// Forward: gathered tiled matmuls per expert (shared experts: all tokens)
-// write h1/h3/act/y in the dense path's cache layout (N,S+k,H)/(N,S+k,C), then
-// one combine. Backward: dGates/dh/dInp stay the dense kernels (moe.ts); the
+// Forward: gathered matmuls per expert (shared experts: all tokens), one
+// dispatch each over every expert's row tiles, register-blocked (4 rows by 4
+// units per thread, no workgroup memory or barriers), write h1/h3/act/y in the
+// dense path's cache layout (N,S+k,H)/(N,S+k,C), then one combine. Backward: dGates/dh/dInp stay the dense kernels (moe.ts); the
 // weight gradients here let each weight element visit only its own expert's
 // rows, in token order, so the result equals the dense scan term for term.
 import type { MoeDims } from '../../cpu/moe';
@@ -45,9 +46,17 @@ export function moeRouteSize(d: MoeDims): { perm: number; offs: number } {
 }
 
 
-/** tiled: the kernel uses moe_grouped_rows.wgsl and a fixed (16,16) workgroup. */
-function kernel(rt: GpuRuntime, name: string, code: string, tensors: number, tiled = false) {
-  return rt.kernel({ name, code: tiled ? `${rowsCode}\n${code}` : code, tensors, constants: tiled ? {} : { WG } });
+/**
+ * tiled: the kernel uses moe_grouped_rows.wgsl; constants are its overrides
+ * (a fixed (16,16) workgroup when none).
+ */
+function kernel(rt: GpuRuntime, name: string, code: string, tensors: number, tiled = false, constants: Record<string, number> = {}) {
+  return rt.kernel({ name, code: tiled ? `${rowsCode}\n${code}` : code, tensors, constants: tiled ? constants : { WG } });
+}
+
+/** Groups of 4 columns per workgroup of the register-blocked forward passes: up to 16 (64 threads), fewer when the width is small. */
+function unitGroups(width: number): number {
+  return Math.min(16, Math.ceil(width / 4));
 }
 
 /**
@@ -83,11 +92,13 @@ export function moeGroupedForward(
   const offs = rt.scratch('moe route offs', size.offs, 'i32');
   moeGroupedRoute(rt, perm, offs, topIdx, d);
   const tiles = rowTiles(d);
-  const kh = kernel(rt, 'moe_grouped_forward_hidden', hiddenCode, 8, true);
-  const kd = kernel(rt, 'moe_grouped_forward_down', downCode, 5, true);
+  const ugH = unitGroups(H);
+  const ugC = unitGroups(C);
+  const kh = kernel(rt, 'moe_grouped_forward_hidden', hiddenCode, 8, true, { UG: ugH });
+  const kd = kernel(rt, 'moe_grouped_forward_down', downCode, 5, true, { UG: ugC });
   const kc = kernel(rt, 'moe_grouped_combine', combineCode, 3);
-  rt.dispatch(kh, [cache.h1, cache.h3, cache.act, inp, w1, w3, perm, offs], [N, C, H, E, S, k, w3 ? 1 : 0], [tiles, Math.ceil(H / T)]);
-  rt.dispatch(kd, [cache.y, cache.act, w2, perm, offs], [N, C, H, E, S, k], [tiles, Math.ceil(C / T)]);
+  rt.dispatch(kh, [cache.h1, cache.h3, cache.act, inp, w1, w3, perm, offs], [N, C, H, E, S, k, w3 ? 1 : 0], [tiles, Math.ceil(H / (4 * ugH))]);
+  rt.dispatch(kd, [cache.y, cache.act, w2, perm, offs], [N, C, H, E, S, k], [tiles, Math.ceil(C / (4 * ugC))]);
   rt.dispatch(kc, [out, cache.y, gates], [N, C, S, k], grid(Math.ceil((N * C) / WG)));
 }
 

@@ -1,9 +1,10 @@
 // MoE grouped forward, pass 2: per expert, y[row] = w2[ex] act[row] (N,S+k,C)
 // over only its rows (gathered through perm), summing h ascending like the
-// twin. Workgroup (16,16) owns TM rows (x) by 16 channels (y). The combine
-// into out is moe_grouped_combine.wgsl. Twin: cpu/moe.ts moeForward.
+// twin. Register-blocked like pass 1 (moe_grouped_forward_hidden.wgsl): no
+// workgroup memory, no barriers; workgroup (wid.x, wid.y) owns row tile wid.x
+// by 4*UG channels, each thread 4 rows by 4 channels. The combine into out is
+// moe_grouped_combine.wgsl. Twin: cpu/moe.ts moeForward.
 // Needs moe_grouped_rows.wgsl prepended.
-
 struct Params {
   o_y: u32,
   o_act: u32,
@@ -25,55 +26,49 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> perm: array<i32>; // (N*k)
 @group(0) @binding(5) var<storage, read_write> offs: array<i32>; // (2E+2)
 
-const T = 16u;
-const SP = T + 1u;
+override UG: u32 = 16u; // channel groups of 4 per workgroup: WG = 4 * UG threads (moe_grouped.ts)
 
-var<workgroup> as_: array<f32, T * SP>; // as_[r*SP + h] = act[row_r, h0+h]
-var<workgroup> w2s: array<f32, T * SP>; // w2s[c*SP + h] = w2[ex, c0+c, h0+h]
-var<workgroup> tile: vec3<u32>;
-
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  if (lid.x == 0u && lid.y == 0u) {
-    tile = tile_of(wid.x);
-  }
-  let t = workgroupUniformLoad(&tile);
+@compute @workgroup_size(4u * UG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let t = tile_of(wid.x);
   let ex = t.x;
-  if (t.y >= t.z) {
+  let r0 = t.y + (lid / UG) * 4u;
+  let c0 = (wid.y * UG + lid % UG) * 4u;
+  if (r0 >= t.z || c0 >= p.C) {
     return;
   }
   let K = p.S + p.k;
-  let r = t.y + lid.y;
-  let live = r < t.z;
-  var row = 0u;
-  if (live) {
-    let ns = token_slot(ex, r);
-    row = ns.x * K + ns.y;
+  var cr: vec4<u32>; // cache row n*K + slot of row i (rows past the tile's end: the first row's, not stored)
+  for (var i = 0u; i < 4u; i++) {
+    let ns = token_slot(ex, select(r0, r0 + i, r0 + i < t.z));
+    cr[i] = ns.x * K + ns.y;
   }
-  let c0 = wid.y * T;
-  let c = c0 + lid.x;
-  let cw = c0 + lid.y; // the weight row this thread stages
-  var acc = 0.0;
-  for (var h0 = 0u; h0 < p.H; h0 += T) {
-    let h = h0 + lid.x;
-    var av = 0.0;
-    if (live && h < p.H) {
-      av = act[p.o_act + row * p.H + h];
-    }
-    as_[lid.y * SP + lid.x] = av;
-    var wv = 0.0;
-    if (cw < p.C && h < p.H) {
-      wv = w2[p.o_w2 + (ex * p.C + cw) * p.H + h];
-    }
-    w2s[lid.y * SP + lid.x] = wv;
-    workgroupBarrier();
-    let kmax = min(T, p.H - h0);
-    for (var kk = 0u; kk < kmax; kk++) {
-      acc += w2s[lid.x * SP + kk] * as_[lid.y * SP + kk];
-    }
-    workgroupBarrier();
+  let ab = p.o_act + cr * p.H;
+  let cc = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(p.C - 1u));
+  let wb = p.o_w2 + (ex * p.C + cc) * p.H;
+  var y0 = vec4<f32>(0.0); // y_i[j] = y of row i, channel j
+  var y1 = vec4<f32>(0.0);
+  var y2 = vec4<f32>(0.0);
+  var y3 = vec4<f32>(0.0);
+  for (var h = 0u; h < p.H; h++) {
+    let a = vec4<f32>(act[ab.x + h], act[ab.y + h], act[ab.z + h], act[ab.w + h]);
+    let wi = wb + h;
+    let w = vec4<f32>(w2[wi.x], w2[wi.y], w2[wi.z], w2[wi.w]);
+    y0 += w * a.x;
+    y1 += w * a.y;
+    y2 += w * a.z;
+    y3 += w * a.w;
   }
-  if (live && c < p.C) {
-    y[p.o_y + row * p.C + c] = acc;
+  var yv = array<vec4<f32>, 4>(y0, y1, y2, y3);
+  for (var i = 0u; i < 4u; i++) {
+    if (r0 + i >= t.z) {
+      break;
+    }
+    for (var j = 0u; j < 4u; j++) {
+      if (c0 + j >= p.C) {
+        break;
+      }
+      y[p.o_y + cr[i] * p.C + c0 + j] = yv[i][j];
+    }
   }
 }

@@ -1,11 +1,13 @@
 // MoE grouped forward, pass 1: per expert, a gathered matmul over only its rows
 //   h1 = w1[ex] x,  h3 = w3[ex] x,  act = silu(h1) h3 | gelu(h1)
 // written at each row's (token, slot) in the dense cache layout (N,S+k,H), so
-// backward and the model see the same cache as the dense path. Workgroup
-// (16,16) owns a tile of TM rows (x) by 16 hidden units (y); thread (tx,ty)
-// computes row ty, unit tx, summing c ascending like the twin.
+// backward and the model see the same cache as the dense path.
+// Register-blocked, no workgroup memory and no barriers: workgroup (wid.x, wid.y)
+// owns row tile wid.x (TM = 16 rows of one expert) by 4*UG hidden units; each
+// thread a 4x4 block, 4 rows by 4 units, so one x load and one weight load
+// serve 4 FMAs each; the rows of a tile share their expert's weights, which
+// is what the grouping buys. Each output sums c ascending like the twin.
 // Twin: cpu/moe.ts moeForward. Needs moe_grouped_rows.wgsl prepended.
-
 struct Params {
   o_h1: u32,
   o_h3: u32,
@@ -34,8 +36,7 @@ struct Params {
 @group(0) @binding(7) var<storage, read_write> perm: array<i32>; // (N*k)
 @group(0) @binding(8) var<storage, read_write> offs: array<i32>; // (2E+2)
 
-const T = 16u; // tile edge: TM rows, 16 units, 16 c per step
-const SP = T + 1u; // padded row stride of the staged tiles
+override UG: u32 = 16u; // unit groups of 4 per workgroup: WG = 4 * UG threads (moe_grouped.ts)
 
 const GELU_SCALE = 0.7978845608028654; // sqrt(2/pi)
 const GELU_CUBE = 0.044715;
@@ -45,75 +46,74 @@ fn tanh_safe(x: f32) -> f32 {
   return sign(x) * (1.0 - e) / (1.0 + e);
 }
 
-var<workgroup> xs: array<f32, T * SP>; // xs[r*SP + c] = inp[n_r, c0+c]
-var<workgroup> w1s: array<f32, T * SP>; // w1s[h*SP + c] = w1[ex, h0+h, c0+c]
-var<workgroup> w3s: array<f32, T * SP>;
-var<workgroup> tile: vec3<u32>;
-
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  if (lid.x == 0u && lid.y == 0u) {
-    tile = tile_of(wid.x);
-  }
-  let t = workgroupUniformLoad(&tile); // uniform: the barriers below need it
+@compute @workgroup_size(4u * UG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let t = tile_of(wid.x);
   let ex = t.x;
-  if (t.y >= t.z) {
+  let r0 = t.y + (lid / UG) * 4u; // this thread's 4 rows
+  let h0 = (wid.y * UG + lid % UG) * 4u; // and 4 units
+  if (r0 >= t.z || h0 >= p.H) {
     return;
   }
   let K = p.S + p.k;
-  let r = t.y + lid.y;
-  let live = r < t.z;
-  var n = 0u;
-  var row = 0u; // cache row n*K + slot
-  if (live) {
-    let ns = token_slot(ex, r);
-    n = ns.x;
-    row = ns.x * K + ns.y;
+  // rows past the tile's end load the first row's x and are not stored
+  var xb: vec4<u32>; // inp element index of (row i, c = 0)
+  var cr: vec4<u32>; // cache row n*K + slot of row i
+  for (var i = 0u; i < 4u; i++) {
+    let ns = token_slot(ex, select(r0, r0 + i, r0 + i < t.z));
+    xb[i] = p.o_inp + ns.x * p.C;
+    cr[i] = ns.x * K + ns.y;
   }
-  let h0 = wid.y * T;
-  let h = h0 + lid.x;
-  let hw = h0 + lid.y; // the weight row this thread stages
+  let hc = min(vec4<u32>(h0, h0 + 1u, h0 + 2u, h0 + 3u), vec4<u32>(p.H - 1u));
+  let wb = (ex * p.H + hc) * p.C; // weight element index of (unit j, c = 0)
   let swiglu = p.swiglu != 0u;
-  var a1 = 0.0;
-  var a3 = 0.0;
-  for (var c0 = 0u; c0 < p.C; c0 += T) {
-    let c = c0 + lid.x;
-    var xv = 0.0;
-    if (live && c < p.C) {
-      xv = inp[p.o_inp + n * p.C + c];
+  // a1_i[j] = h1 of row i, unit j
+  var a1_0 = vec4<f32>(0.0);
+  var a1_1 = vec4<f32>(0.0);
+  var a1_2 = vec4<f32>(0.0);
+  var a1_3 = vec4<f32>(0.0);
+  var a3_0 = vec4<f32>(0.0);
+  var a3_1 = vec4<f32>(0.0);
+  var a3_2 = vec4<f32>(0.0);
+  var a3_3 = vec4<f32>(0.0);
+  for (var c = 0u; c < p.C; c++) {
+    let x = vec4<f32>(inp[xb.x + c], inp[xb.y + c], inp[xb.z + c], inp[xb.w + c]);
+    let wi = p.o_w1 + wb + c;
+    let v1 = vec4<f32>(w1[wi.x], w1[wi.y], w1[wi.z], w1[wi.w]);
+    a1_0 += v1 * x.x;
+    a1_1 += v1 * x.y;
+    a1_2 += v1 * x.z;
+    a1_3 += v1 * x.w;
+    if (swiglu) {
+      let wj = p.o_w3 + wb + c;
+      let v3 = vec4<f32>(w3[wj.x], w3[wj.y], w3[wj.z], w3[wj.w]);
+      a3_0 += v3 * x.x;
+      a3_1 += v3 * x.y;
+      a3_2 += v3 * x.z;
+      a3_3 += v3 * x.w;
     }
-    xs[lid.y * SP + lid.x] = xv;
-    var v1 = 0.0;
-    var v3 = 0.0;
-    if (hw < p.H && c < p.C) {
-      let wi = (ex * p.H + hw) * p.C + c;
-      v1 = w1[p.o_w1 + wi];
+  }
+  var a1 = array<vec4<f32>, 4>(a1_0, a1_1, a1_2, a1_3);
+  var a3 = array<vec4<f32>, 4>(a3_0, a3_1, a3_2, a3_3);
+  for (var i = 0u; i < 4u; i++) {
+    if (r0 + i >= t.z) {
+      break;
+    }
+    for (var j = 0u; j < 4u; j++) {
+      let h = h0 + j;
+      if (h >= p.H) {
+        break;
+      }
+      let o = cr[i] * p.H + h;
+      let v1 = a1[i][j];
+      h1[p.o_h1 + o] = v1;
       if (swiglu) {
-        v3 = w3[p.o_w3 + wi];
+        let v3 = a3[i][j];
+        h3[p.o_h3 + o] = v3;
+        act[p.o_act + o] = v1 / (1.0 + exp(-v1)) * v3; // silu(h1) * h3
+      } else {
+        act[p.o_act + o] = 0.5 * v1 * (1.0 + tanh_safe(GELU_SCALE * (v1 + GELU_CUBE * v1 * v1 * v1)));
       }
     }
-    w1s[lid.y * SP + lid.x] = v1;
-    w3s[lid.y * SP + lid.x] = v3;
-    workgroupBarrier();
-    let kmax = min(T, p.C - c0); // no padded terms: the sum is the twin's, term for term
-    for (var kk = 0u; kk < kmax; kk++) {
-      let x = xs[lid.y * SP + kk];
-      a1 += w1s[lid.x * SP + kk] * x;
-      if (swiglu) {
-        a3 += w3s[lid.x * SP + kk] * x;
-      }
-    }
-    workgroupBarrier();
-  }
-  if (!live || h >= p.H) {
-    return;
-  }
-  let i = row * p.H + h;
-  h1[p.o_h1 + i] = a1;
-  if (swiglu) {
-    h3[p.o_h3 + i] = a3;
-    act[p.o_act + i] = a1 / (1.0 + exp(-a1)) * a3; // silu(h1) * h3
-  } else {
-    act[p.o_act + i] = 0.5 * a1 * (1.0 + tanh_safe(GELU_SCALE * (a1 + GELU_CUBE * a1 * a1 * a1)));
   }
 }
