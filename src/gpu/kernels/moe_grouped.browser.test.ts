@@ -5,7 +5,7 @@ import { randn } from '../../cpu/gradcheck';
 import { moeBackward as cpuMoeBackward, moeForward as cpuMoeForward, type MoeCache, type MoeDims } from '../../cpu/moe';
 import type { GpuRuntime, GpuTensor } from '../runtime';
 import { assertClose, testRuntime } from '../testing';
-import { moeBackward, moeForward, type GpuMoeCache, type MoePath } from './moe';
+import { moeBackward, moeForward, moePath, type GpuMoeCache, type MoePath } from './moe';
 import { moeGroupedRoute } from './moe_grouped';
 
 const f32s = (n: number, seed: number, scale = 1) => Float32Array.from(randn(n, seed, scale));
@@ -163,17 +163,19 @@ describe('grouped MoE path vs cpu/moe.ts and the dense path', () => {
     expect(rt.errors).toEqual([]);
   });
 
-  it('the dispatcher picks the grouped path from E = 8 on and the dense path below', async () => {
+  it('the dispatcher picks the grouped path from E = 8 on or from 1024 routed rows, the dense path below both', async () => {
     const rt = await testRuntime();
-    for (const [E, want] of [[7, 2], [8, 6]] as const) {
-      const d: MoeDims = { N: 5, C: 4, H: 3, E, S: 0, k: 2, ffn: 'gelu' };
-      const { N, C, H, k } = d;
+    expect(moePath({ N: 64, C: 64, H: 64, E: 4, S: 1, k: 2, ffn: 'swiglu' })).toBe('dense'); // a default decode step
+    expect(moePath({ N: 6144, C: 64, H: 64, E: 4, S: 1, k: 2, ffn: 'swiglu' })).toBe('grouped'); // a default training batch
+    for (const [E, N, want] of [[7, 5, 2], [8, 5, 6], [3, 512, 6], [3, 511, 2]] as const) {
+      const d: MoeDims = { N, C: 4, H: 3, E, S: 0, k: 2, ffn: 'gelu' };
+      const { C, H, k } = d;
       const c: GpuMoeCache = { h1: rt.alloc(N * k * H), h3: null, act: rt.alloc(N * k * H), y: rt.alloc(N * k * C) };
       const top = upload(rt, skewedTopIdx(N, E, k, 9));
       const before = rt.counters.dispatches;
       moeForward(rt, rt.alloc(N * C), c, rt.alloc(N * C), top, rt.alloc(N * k), rt.alloc(E * H * C), null, rt.alloc(E * C * H), d);
       // dense: hidden + down; grouped: count, offsets, scatter, hidden, down, combine
-      expect(rt.counters.dispatches - before, `E=${E}`).toBe(want);
+      expect(rt.counters.dispatches - before, `E=${E} N=${N}`).toBe(want);
     }
     await rt.sync();
     expect(rt.errors).toEqual([]);
