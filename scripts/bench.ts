@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     else if (a.startsWith('--only=')) only = a.slice(7);
     else if (a !== '--quick' && a !== '--profile') throw new Error(`unknown argument ${JSON.stringify(a)} (${usage})`);
   }
+  const steps = ['matmul', 'forward', 'rollout', 'dispatches', 'moe', 'grpo', 'memory']; // bench-page.ts's steps
+  for (const name of only?.split(',') ?? []) if (!steps.includes(name)) throw new Error(`--only: no step ${JSON.stringify(name)} (${usage})`);
   const quick = args.includes('--quick');
   const profile = args.includes('--profile');
   // a partial or profiled run prints its figures but leaves bench/results.json to full runs
