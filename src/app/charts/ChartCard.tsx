@@ -6,18 +6,9 @@ import type { ReactNode } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { fmt } from './format';
 import type { OverlayLine } from './overlay';
-import type { Row } from './series';
+import type { LineSpec, Row } from './series';
 
 export const WAITING = 'waiting for the first step';
-
-export interface LineSpec {
-  key: string;
-  label: string;
-  color: string;
-  dashed?: boolean;
-  /** Plot against a second y axis on the right (for a series on another scale; the legend names it). */
-  right?: boolean;
-}
 
 export interface ChartCardProps {
   /** Names the readout: data-testid readout-{id}. */

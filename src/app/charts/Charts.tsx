@@ -6,13 +6,13 @@
 import { useMemo } from 'react';
 import { ReferenceLine } from 'recharts';
 import type { AppState } from '../store';
-import { ChartCard, type LineSpec } from './ChartCard';
+import { ChartCard } from './ChartCard';
 import { downsample } from './downsample';
 import { ExpertLoadChart } from './ExpertLoadChart';
 import { fmt, fractionTop, pct } from './format';
 import { evalReadout, metricReadouts } from './readouts';
 import { overlaysByChart } from './overlay';
-import { AHA, C, CLIP, ENTROPY, evalRows, expertRows, expertShape, GRAD_NORM, KL, LENGTH_MEAN, lengthRows, metricRows, POLICY_LOSS, REWARD, SPEED, type Row, type SeriesSpec } from './series';
+import { AHA, C, CLIP, ENTROPY, evalRows, expertRows, expertShape, GRAD_NORM, KL, LENGTH_MEAN, lengthRows, metricRows, POLICY_LOSS, REWARD, SPEED, type LineSpec, type Row, type SeriesSpec } from './series';
 import { useFrameState } from './useFrameState';
 import './charts.css';
 

@@ -14,9 +14,8 @@
 // buckets as the live curves.
 
 import type { OverlayRun } from '../store';
-import type { LineSpec } from './ChartCard';
 import { downsample } from './downsample';
-import { AHA, CLIP, ENTROPY, GRAD_NORM, KL, LENGTH_MEAN, metricRows, POLICY_LOSS, REWARD, SPEED, type Row, type SeriesSpec } from './series';
+import { AHA, CLIP, ENTROPY, GRAD_NORM, KL, LENGTH_MEAN, metricRows, POLICY_LOSS, REWARD, SPEED, type LineSpec, type Row, type SeriesSpec } from './series';
 
 /** Charts that take overlays (Charts.tsx ids). */
 export type OverlayChart = 'reward' | 'heldout' | 'length' | 'aha' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'speed';

@@ -7,6 +7,16 @@
 import type { EvalResult } from '../../train/evaluate';
 import type { GrpoMetrics } from '../../train/grpo';
 
+/** One line of a chart: a Row key, drawn by ChartCard (overlay.ts builds them for other runs too). */
+export interface LineSpec {
+  key: string;
+  label: string;
+  color: string;
+  dashed?: boolean;
+  /** Plot against a second y axis on the right (for a series on another scale; the legend names it). */
+  right?: boolean;
+}
+
 /** One plotted point: the step and its series' values; null draws a gap. */
 export type Row = { step: number } & { [key: string]: number | null };
 
