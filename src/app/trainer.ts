@@ -15,7 +15,9 @@ import { reduceWithShared, showShared } from './share/snapshot';
 import { useStore } from './store';
 
 /** Base checkpoints shipped in public/ (see share/README.md); the first whose config matches is used. */
-export const SHIPPED_BASES = ['base.safetensors', 'base-quick.safetensors'] as const;
+// base-nocorrect: DEFAULT_CONFIG with corpus.corrected = 0 (README's "no self-correction" run), last so the
+// common configs never fetch it.
+export const SHIPPED_BASES = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors'] as const;
 
 /** The knobs a base model depends on: its architecture, its corpus, and the task it was pretrained for. */
 export function baseMatches(base: RunConfig, cfg: RunConfig): boolean {
