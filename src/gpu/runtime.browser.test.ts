@@ -33,6 +33,21 @@ describe('GpuRuntime', () => {
     expect(rt.errors).toEqual([]);
   });
 
+  it('reads reuse staging buffers without mixing data: sizes across a class, reads in flight together, an empty tensor', async () => {
+    const rt = await testRuntime();
+    const lens = [1, 63, 64, 65, 1000, 1024, 0, 3];
+    const ts = lens.map((n) => rt.alloc(n));
+    const data = lens.map((n, i) => Float32Array.from({ length: n }, (_, j) => i * 10_000 + j));
+    ts.forEach((t, i) => rt.write(t, data[i]!));
+    for (let round = 0; round < 2; round++) { // round 1 takes every buffer from the pool
+      for (let i = 0; i < ts.length; i++) expect(Array.from(await rt.read(ts[i]!)), `round ${round} tensor ${i}`).toEqual(Array.from(data[i]!));
+    }
+    // more reads of one size class in flight than the pool keeps
+    const got = await Promise.all([...ts, ...ts].map((t) => rt.read(t)));
+    got.forEach((g, k) => expect(Array.from(g), `concurrent ${k}`).toEqual(Array.from(data[k % ts.length]!)));
+    expect(rt.errors).toEqual([]);
+  });
+
   it('residual backward accumulates like its CPU twin', async () => {
     const rt = await testRuntime();
     for (const n of [1, 255, 257, 4099]) {

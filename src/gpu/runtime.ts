@@ -76,6 +76,9 @@ export class GpuError extends Error {
   }
 }
 
+/** Idle staging buffers kept per size class (GpuRuntime.read). */
+const STAGING_KEEP = 2;
+
 export class GpuRuntime {
   readonly counters: GpuCounters = { dispatches: 0, submits: 0, readbacks: 0 };
   /** Bytes of the tensors alloc() has created (nothing is freed, so this is also the peak); the bench compares it with the model's own sizes. */
@@ -101,6 +104,12 @@ export class GpuRuntime {
   /** One small buffer per binding slot stands in for null tensors: a shared one would alias. */
   private readonly dummies: GPUBuffer[] = [];
   private copyScratch: GPUBuffer | null = null;
+  // Free MAP_READ staging buffers by power-of-two size: a read is a rollout or
+  // a step's packed metrics, the same few sizes every step, and creating and
+  // destroying a mappable buffer per read is a fixed cost that dominates small
+  // readbacks. A buffer is out of the pool while mapped, so concurrent reads
+  // never share one.
+  private readonly stagingFree = new Map<number, GPUBuffer[]>();
   private readonly scratches = new Map<string, GpuTensor>();
 
   constructor(readonly device: GPUDevice) {
@@ -205,16 +214,24 @@ export class GpuRuntime {
 
   /** Submits everything enqueued, then downloads t. One readback. */
   async read(t: GpuTensor): Promise<Float32Array | Int32Array | Uint32Array> {
-    const bytes = Math.max(4, t.length * 4);
-    const staging = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const size = Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(4, t.length * 4))));
+    const free = this.stagingFree.get(size);
+    const staging = free?.pop() ?? this.device.createBuffer({ label: `staging ${size}`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.endPass();
     if (t.length > 0) this.ensureEncoder().copyBufferToBuffer(t.buffer, t.offset * 4, staging, 0, t.length * 4);
     this.flush();
     this.counters.readbacks++;
-    await staging.mapAsync(GPUMapMode.READ);
-    const raw = staging.getMappedRange().slice(0, t.length * 4);
+    await staging.mapAsync(GPUMapMode.READ, 0, Math.max(4, t.length * 4));
+    const raw = staging.getMappedRange(0, Math.max(4, t.length * 4)).slice(0, t.length * 4);
     staging.unmap();
-    staging.destroy();
+    // at most STAGING_KEEP idle per size: reads in flight at once are few (a step, a playground token)
+    const list = this.stagingFree.get(size) ?? [];
+    if (list.length < STAGING_KEEP) {
+      list.push(staging);
+      this.stagingFree.set(size, list);
+    } else {
+      staging.destroy();
+    }
     return t.dtype === 'f32' ? new Float32Array(raw) : t.dtype === 'i32' ? new Int32Array(raw) : new Uint32Array(raw);
   }
 
