@@ -6,7 +6,7 @@
 //   gpuLiveBytes  bytes of GPUBuffers created and not destroyed (the arena plus
 //                 anything leaked), counted by wrapping GPUDevice.createBuffer
 //                 and GPUBuffer.destroy -- gpu/runtime.ts is not touched;
-//   buffersMade   GPUBuffers created so far (the per-step churn: readback staging);
+//   buffersMade   GPUBuffers created so far (flat once warm: readback staging is pooled);
 //   heapBytes     performance.memory.usedJSHeapSize (Chromium; after a GC when
 //                 the page was started with --js-flags=--expose-gc).
 // Used by scripts/soak.ts (npm run soak, hundreds of steps) and by
