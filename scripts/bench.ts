@@ -20,12 +20,6 @@ import { markdownTable, type BenchResult } from '../bench/figures';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-interface BenchWindow {
-  __benchDone?: boolean;
-  __benchResult?: BenchResult;
-  __benchError?: string;
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const usage = 'usage: npm run bench [-- --quick] [--only matmul,forward,rollout,dispatches,moe,grpo,memory] [--profile]';
@@ -42,40 +36,18 @@ async function main(): Promise<void> {
   const profile = args.includes('--profile');
   // a partial or profiled run prints its figures but leaves bench/results.json to full runs
   const partial = only !== null || profile;
-  const { createServer } = await import('vite');
-  const { chromium } = await import('playwright');
-  const { chromiumArgs, chromiumPath } = await import('./chromium');
-  const server = await createServer({ root: ROOT, logLevel: 'warn', clearScreen: false, server: { port: 0, strictPort: false, hmr: false } });
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
-  try {
-    await server.listen();
-    const addr = server.httpServer?.address();
-    if (!addr || typeof addr === 'string') throw new Error('bench: the Vite dev server has no TCP address');
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
-    const page = await browser.newPage();
-    page.on('console', (m) => {
-      const text = m.text();
-      if (text.startsWith('[bench] ')) console.log(text.slice(8));
-      else if (m.type() === 'error') console.error(`page ${m.type()}: ${text}`);
-    });
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    const query = `quick=${quick ? 1 : 0}${only ? `&only=${encodeURIComponent(only)}` : ''}${profile ? '&profile=1' : ''}`;
-    await page.goto(`http://127.0.0.1:${addr.port}/bench/bench.html?${query}`);
-    await page.waitForFunction(() => (window as unknown as BenchWindow).__benchDone === true, undefined, { timeout: 0, polling: 500 });
-    const { result, error } = await page.evaluate(() => {
-      const w = window as unknown as BenchWindow;
-      return { result: w.__benchResult ?? null, error: w.__benchError ?? null };
-    });
-    if (error !== null || result === null) throw new Error(`bench page: ${error ?? 'no result'}`);
-    const file = join(ROOT, 'bench', 'results.json');
-    if (!partial) writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`\nadapter: ${result.adapter.label}${result.adapter.fallback ? ' (software fallback: real-GPU-only targets show n/a)' : ''}; ${quick ? 'quick' : 'full'} mode; ${result.wallSeconds.toFixed(0)} s in the page\n`);
-    console.log(markdownTable(result));
-    console.log(partial ? '\n(--only/--profile: bench/results.json left as it was)' : `\nwrote ${file}`);
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+  const { runPage } = await import('./page-run');
+  const query = `quick=${quick ? 1 : 0}${only ? `&only=${encodeURIComponent(only)}` : ''}${profile ? '&profile=1' : ''}`;
+  const result = await runPage<BenchResult>({
+    root: ROOT, name: 'bench', query,
+    onLine: (s) => console.log(s),
+    onProblem: (kind, text) => kind !== 'warning' && console.error(`page ${kind}: ${text}`),
+  });
+  const file = join(ROOT, 'bench', 'results.json');
+  if (!partial) writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nadapter: ${result.adapter.label}${result.adapter.fallback ? ' (software fallback: real-GPU-only targets show n/a)' : ''}; ${quick ? 'quick' : 'full'} mode; ${result.wallSeconds.toFixed(0)} s in the page\n`);
+  console.log(markdownTable(result));
+  console.log(partial ? '\n(--only/--profile: bench/results.json left as it was)' : `\nwrote ${file}`);
 }
 
 main().catch((e: unknown) => {

@@ -120,47 +120,17 @@ async function runCpu(o: CliOptions): Promise<ExperimentResult> {
 
 async function runWebgpu(o: CliOptions): Promise<ExperimentResult> {
   // loaded here only: the cpu path must not need a browser or a dev server
-  const { createServer } = await import('vite');
-  const { chromium } = await import('playwright');
-  const { chromiumArgs, chromiumPath } = await import('./chromium');
-  const server = await createServer({ root: ROOT, logLevel: 'warn', clearScreen: false, server: { port: 0, strictPort: false, hmr: false } });
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
-  try {
-    await server.listen();
-    const addr = server.httpServer?.address();
-    if (!addr || typeof addr === 'string') throw new Error('experiment: the Vite dev server has no TCP address');
-    const q = new URLSearchParams({ steps: String(o.steps), seed: String(o.seed), quick: o.quick ? '1' : '0' });
-    if (o.preset) q.set('preset', o.preset);
-    if (Object.keys(o.overrides).length > 0) q.set('set', JSON.stringify(o.overrides));
-    // the page fetches the checkpoint only when it exists: a dev server answers a missing file with index.html
-    if (existsSync(join(ROOT, 'public', baseName(o)))) q.set('base', `/${baseName(o)}`);
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
-    const page = await browser.newPage();
-    page.on('console', (m) => {
-      const text = m.text();
-      if (text.startsWith('[experiment] ')) console.log(text.slice(13));
-      else if (m.type() === 'error' || m.type() === 'warning') console.error(`page ${m.type()}: ${text}`);
-    });
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await page.goto(`http://127.0.0.1:${addr.port}/bench/experiment.html?${q}`);
-    await page.waitForFunction(() => (window as unknown as ExperimentWindow).__experimentDone === true, undefined, { timeout: 0, polling: 500 });
-    const { result, error } = await page.evaluate(() => {
-      const w = window as unknown as ExperimentWindow;
-      return { result: w.__experimentResult ?? null, error: w.__experimentError ?? null };
-    });
-    if (error !== null || result === null) throw new Error(`experiment page: ${error ?? 'no result'}`);
-    return result;
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
-}
-
-/** What bench/experiment-page.ts leaves on window. */
-interface ExperimentWindow {
-  __experimentDone?: boolean;
-  __experimentResult?: ExperimentResult;
-  __experimentError?: string;
+  const { runPage } = await import('./page-run');
+  const q = new URLSearchParams({ steps: String(o.steps), seed: String(o.seed), quick: o.quick ? '1' : '0' });
+  if (o.preset) q.set('preset', o.preset);
+  if (Object.keys(o.overrides).length > 0) q.set('set', JSON.stringify(o.overrides));
+  // the page fetches the checkpoint only when it exists: a dev server answers a missing file with index.html
+  if (existsSync(join(ROOT, 'public', baseName(o)))) q.set('base', `/${baseName(o)}`);
+  return runPage<ExperimentResult>({
+    root: ROOT, name: 'experiment', query: q.toString(),
+    onLine: (s) => console.log(s),
+    onProblem: (kind, text) => console.error(`page ${kind}: ${text}`),
+  });
 }
 
 async function main(): Promise<void> {
