@@ -13,7 +13,7 @@
 // model/backend.ts is not imported here: it pulls in gpu/, whose WGSL `?raw`
 // imports only Vite can load; the CPU backend is built from cpu/ directly.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, PRESET_NAMES, type PresetName } from '../src/core/config';
@@ -33,7 +33,8 @@ const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME]
   --backend B      cpu (default: this Node process) or webgpu (headless Chromium)
   --base FILE      the base checkpoint, a file name under public/ (default: ${baseCheckpointName(false)},
                    or ${baseCheckpointName(true)} with --quick)
-  --set K=V        a knob of the RunConfig table (e.g. grpo.lr=5e-4), after the preset; repeatable`;
+  --set K=V        a knob of the RunConfig table (e.g. grpo.lr=5e-4), after the preset; repeatable
+  --out FILE       also write the result JSON to FILE (npm run experiment:table reads such files)`;
 
 interface CliOptions {
   steps: number;
@@ -42,6 +43,7 @@ interface CliOptions {
   quick: boolean;
   backend: 'cpu' | 'webgpu';
   base?: string;
+  out?: string;
   overrides: Record<string, number | string | boolean>;
 }
 
@@ -94,6 +96,12 @@ function parseArgs(argv: readonly string[]): CliOptions {
         out.base = v;
         break;
       }
+      case '--out': {
+        const v = value();
+        if (!v) throw new UsageError('--out needs a file name');
+        out.out = v;
+        break;
+      }
       default: throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
@@ -103,7 +111,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
 }
 
 function baseName(o: CliOptions): string {
-  return o.base ?? baseCheckpointName(o.quick);
+  return o.base ?? baseCheckpointName(o.quick, o.preset);
 }
 
 function readBase(o: CliOptions): BaseWeights | undefined {
@@ -143,7 +151,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const result = o.backend === 'webgpu' ? await runWebgpu(o) : await runCpu(o);
-  console.log(JSON.stringify(result));
+  const line = JSON.stringify(result);
+  if (o.out) writeFileSync(o.out, JSON.stringify({ command: `npm run experiment -- ${process.argv.slice(2).map((a) => (/[\s()]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, base: baseName(o), ...result }, null, 1) + '\n');
+  console.log(line);
 }
 
 main().catch((e: unknown) => {

@@ -15,10 +15,14 @@
 //               the style weights are relative, so 0 removes <wait> traces and
 //               the others keep their proportions): the base of README's
 //               "no self-correction in the corpus" run
+//   --preset NAME  a preset of core/config.ts on top of DEFAULT_CONFIG (e.g. "R1-Zero (Countdown)":
+//               its task and corpus make public/base-countdown.safetensors)
+//   --set K=V   any corpus/task/model knob after the preset (repeatable), e.g. corpus.search=0
+//               for the countdown guess-only base
 
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { DEFAULT_CONFIG, mergeConfig, type RunConfig } from '../src/core/config';
+import { DEFAULT_CONFIG, mergeConfig, parseConfig, preset, PRESET_NAMES, setPath, KNOB_BY_PATH, type PresetName, type RunConfig } from '../src/core/config';
 import { createCpuOps } from '../src/cpu/backend';
 import { createCpuDecodeOps } from '../src/cpu/decode';
 import { createModel } from '../src/model/model';
@@ -34,10 +38,12 @@ interface Args {
   steps?: number;
   seed?: number;
   corrected?: number;
+  preset?: PresetName;
+  set: [string, number | string | boolean][];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false };
+  const args: Args = { quick: false, set: [] };
   const int = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isSafeInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
@@ -56,8 +62,17 @@ function parseArgs(argv: string[]): Args {
       const x = Number(v);
       if (v === undefined || v.trim() === '' || !(x >= 0 && x <= 1)) throw new Error(`--corrected needs a number from 0 to 1, got ${v ?? 'nothing'}`);
       args.corrected = x;
+    } else if (a === '--preset') {
+      const v = argv[++i];
+      if (!v || !(PRESET_NAMES as readonly string[]).includes(v)) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(v ?? '')}`);
+      args.preset = v as PresetName;
+    } else if (a === '--set') {
+      const m = /^([\w.]+)=(.+)$/.exec(argv[++i] ?? '');
+      if (!m || !KNOB_BY_PATH.has(m[1]!)) throw new Error(`--set needs KNOB=VALUE with a knob of the RunConfig table, got ${JSON.stringify(argv[i] ?? '')}`);
+      const raw = m[2]!;
+      args.set.push([m[1]!, raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw]);
     }
-    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S] [--corrected X]`);
+    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S] [--corrected X] [--preset NAME] [--set K=V ...]`);
   }
   return args;
 }
@@ -74,11 +89,14 @@ function passStats(p: EvalPass) {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const base = args.quick ? QUICK_CONFIG : DEFAULT_CONFIG;
-  const cfg: RunConfig = mergeConfig(base, {
+  const start = args.quick ? QUICK_CONFIG : DEFAULT_CONFIG;
+  const base = args.preset ? preset(args.preset, start) : start;
+  const merged: RunConfig = mergeConfig(base, {
     seed: args.seed ?? base.seed,
     corpus: { pretrainSteps: args.steps ?? base.corpus.pretrainSteps, corrected: args.corrected ?? base.corpus.corrected },
   });
+  for (const [path, v] of args.set) setPath(merged, path, v);
+  const cfg = parseConfig(merged);
   const out = args.out ?? (args.quick ? 'public/base-quick.safetensors' : 'public/base.safetensors');
   const steps = cfg.corpus.pretrainSteps;
 
@@ -86,7 +104,7 @@ async function main(): Promise<void> {
   const model = createModel(ops, cfg);
   ops.write(model.params, initParams(cfg, model.table));
   const pt = createPretrainer(ops, model);
-  console.log(`pretrain: ${args.quick ? 'QUICK_CONFIG' : 'DEFAULT_CONFIG'}, seed ${cfg.seed}, ${steps} steps of ${cfg.corpus.pretrainBatch}x${pt.T} tokens, ` +
+  console.log(`pretrain: ${args.quick ? 'QUICK_CONFIG' : 'DEFAULT_CONFIG'}${args.preset ? ` + ${args.preset}` : ''}${args.set.map(([k, v]) => ` ${k}=${v}`).join('')}, seed ${cfg.seed}, ${steps} steps of ${cfg.corpus.pretrainBatch}x${pt.T} tokens, ` +
     `${model.table.count} parameters, CPU backend (f32) on ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
 
   const every = Math.max(1, Math.round(steps / 20));

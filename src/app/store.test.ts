@@ -23,7 +23,7 @@ function sample(aha: boolean): GrpoSample {
   return {
     group: 0, prompt: '<bos>1+2=', completion: 'x', expected: 3, reward: { format: 1, accuracy: 1, overlong: 0, total: 2 }, advantage: 0, kept: true,
     tokens: new Int32Array(1), truncated: false, logpOld: new Float32Array(1), logp: null, ratio: null, kl: null, clip: null,
-    aha: { reflection: aha, aha, verification: false, overthinking: false, finalAnswer: 3, candidates: [], waitOffsets: [], span: null },
+    aha: { reflection: aha, aha, verification: false, overthinking: false, finalAnswer: 3, finalText: '3', candidates: [], candidateRight: [], attempts: 1, waitOffsets: [], span: null },
   };
 }
 

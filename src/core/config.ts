@@ -5,7 +5,7 @@
 
 import { VOCAB_SIZE } from './tokenizer';
 
-export type TaskFamily = 'add' | 'sub' | 'mul' | 'mixed';
+export type TaskFamily = 'add' | 'sub' | 'mul' | 'mixed' | 'countdown';
 export type Positions = 'rope' | 'learned';
 export type RouterKind = 'softmax' | 'sigmoid';
 export type Balance = 'aux' | 'auxFree' | 'none';
@@ -75,10 +75,13 @@ export interface RunConfig {
     topP: number; // 1 = off
   };
   corpus: {
-    direct: number; // weights of the four trace styles of the base corpus
+    direct: number; // weights of the four trace styles of the arithmetic base corpus
     stepwise: number;
     slip: number;
     corrected: number;
+    guess: number; // weights of the three countdown trace styles (tasks/countdown.ts)
+    search: number;
+    searchWrong: number;
     pretrainSteps: number;
     pretrainLr: number;
     pretrainBatch: number;
@@ -164,6 +167,9 @@ export const DEFAULT_CONFIG: RunConfig = {
     stepwise: 0.4,
     slip: 0.15,
     corrected: 0.15,
+    guess: 0.85,
+    search: 0.15,
+    searchWrong: 0,
     pretrainSteps: 450, // 375 steps leave greedy held-out accuracy at 14%, 500 at 75%: 450 leaves GRPO room (share/README.md)
     pretrainLr: 3e-3,
     pretrainBatch: 32,
@@ -187,7 +193,7 @@ const bool = (path: string, group: KnobGroup, help: string, live = false): BoolK
 export const KNOBS: readonly Knob[] = [
   int('seed', 'Seed', 0, 0xffffffff, 'Seeds every random draw: same seed and config, same run.'),
 
-  oneOf('task.family', 'Task', ['add', 'sub', 'mul', 'mixed'], 'Which arithmetic problems the policy is trained on.'),
+  oneOf('task.family', 'Task', ['add', 'sub', 'mul', 'mixed', 'countdown'], 'Which problems the policy is trained on: arithmetic, or countdown (reach a target from given numbers).'),
   int('task.difficulty', 'Task', 1, 5, 'Problem size: operand digits for add/sub, smaller for mul, terms for mixed.'),
   float('task.heldOutPercent', 'Task', 1, 50, 'Share of all problems kept out of training for held-out evaluation.'),
 
@@ -242,6 +248,9 @@ export const KNOBS: readonly Knob[] = [
   float('corpus.stepwise', 'Base corpus', 0, 1, 'Share of traces that work digit by digit.'),
   float('corpus.slip', 'Base corpus', 0, 1, 'Share of traces with a slip left uncorrected (wrong answer).'),
   float('corpus.corrected', 'Base corpus', 0, 1, 'Share of traces with a slip, then <wait> and a correction.'),
+  float('corpus.guess', 'Base corpus', 0, 1, 'Countdown: share of traces that try one candidate and commit to it, right or wrong.'),
+  float('corpus.search', 'Base corpus', 0, 1, 'Countdown: share of traces that check candidates in order, <wait> after each miss, until one reaches the target.'),
+  float('corpus.searchWrong', 'Base corpus', 0, 1, 'Countdown: share of search traces that give up on a wrong candidate (structured, but wrong).'),
   int('corpus.pretrainSteps', 'Base corpus', 1, 100000, 'Next-token training steps of the base model.'),
   float('corpus.pretrainLr', 'Base corpus', 1e-6, 1e-1, 'Learning rate of base-model pretraining.'),
   int('corpus.pretrainBatch', 'Base corpus', 1, 256, 'Sequences per pretraining step.'),
@@ -249,7 +258,7 @@ export const KNOBS: readonly Knob[] = [
 
 export const KNOB_BY_PATH: ReadonlyMap<string, Knob> = new Map(KNOBS.map((k) => [k.path, k]));
 
-export const PRESET_NAMES = ['R1-Zero', 'Dr. GRPO', 'DAPO'] as const;
+export const PRESET_NAMES = ['R1-Zero', 'Dr. GRPO', 'DAPO', 'R1-Zero (Countdown)'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -268,6 +277,20 @@ export const PRESET_OVERRIDES: Record<PresetName, DeepPartial<RunConfig>> = {
   DAPO: {
     grpo: { lossType: 'dapo', scaleRewards: 'group', beta: 0, epsLow: 0.2, epsHigh: 0.28, dynamicSampling: true, overlongShaping: true },
   },
+  // R1-Zero's objective on a search task (issue 13): countdown d=1, a base that mostly guesses and sometimes
+  // searches (its shipped base public/base-countdown.safetensors), 256 held-out problems (the whole held-out
+  // population is ~270). Sampling at T = 1, not 0.7: the base decides to search with one token after a miss
+  // (<wait> instead of </think>), and a sharper temperature hides the minority behaviour GRPO should amplify.
+  // maxCompletionLength 64 is over 3x the base's mean length (README "Countdown").
+  'R1-Zero (Countdown)': {
+    task: { family: 'countdown', difficulty: 1, heldOutPercent: 10 },
+    grpo: {
+      lossType: 'grpo', scaleRewards: 'group', beta: 0.001, epsLow: 0.2, epsHigh: 0.2, dynamicSampling: false, overlongShaping: false,
+      maxCompletionLength: 64, heldOutSize: 256, evalEvery: 50,
+    },
+    sampling: { temperature: 1 },
+    corpus: { guess: 0.85, search: 0.15, searchWrong: 0 },
+  },
 };
 
 export function preset(name: PresetName, base: RunConfig = DEFAULT_CONFIG): RunConfig {
@@ -276,11 +299,16 @@ export function preset(name: PresetName, base: RunConfig = DEFAULT_CONFIG): RunC
   return mergeConfig(base, overrides);
 }
 
-/** Which preset a config equals on the knobs presets set, or null for a hand-made mix. */
+/**
+ * Which preset a config equals on every knob that preset sets, or null for a
+ * hand-made mix. Presets that set more knobs are tried first, so a countdown
+ * run is 'R1-Zero (Countdown)', not the 'R1-Zero' its GRPO knobs also match.
+ */
 export function matchingPreset(config: RunConfig): PresetName | null {
-  for (const name of PRESET_NAMES) {
-    const o = PRESET_OVERRIDES[name].grpo!;
-    if (Object.entries(o).every(([k, v]) => (config.grpo as Record<string, unknown>)[k] === v)) return name;
+  const paths = (name: PresetName) => KNOBS.filter((k) => getPath(PRESET_OVERRIDES[name], k.path) !== undefined).map((k) => k.path);
+  const byDetail = [...PRESET_NAMES].sort((a, b) => paths(b).length - paths(a).length);
+  for (const name of byDetail) {
+    if (paths(name).every((p) => getPath(config, p) === getPath(PRESET_OVERRIDES[name], p))) return name;
   }
   return null;
 }
@@ -382,8 +410,12 @@ function crossFieldErrors(c: RunConfig): ConfigError[] {
   }
   if (g.warmupSteps > g.totalSteps) err('grpo.warmupSteps', g.warmupSteps, `must be at most grpo.totalSteps (${g.totalSteps})`);
   if (g.formatWeight + g.accuracyWeight <= 0) err('grpo.accuracyWeight', g.accuracyWeight, 'grpo.formatWeight + grpo.accuracyWeight must be > 0');
-  const mix = c.corpus.direct + c.corpus.stepwise + c.corpus.slip + c.corpus.corrected;
-  if (!(mix > 0)) err('corpus.direct', c.corpus.direct, 'the corpus style weights (direct, stepwise, slip, corrected) must not all be 0');
+  if (c.task.family === 'countdown') {
+    if (!(c.corpus.guess + c.corpus.search + c.corpus.searchWrong > 0)) err('corpus.guess', c.corpus.guess, 'the countdown corpus style weights (guess, search, searchWrong) must not all be 0');
+  } else {
+    const mix = c.corpus.direct + c.corpus.stepwise + c.corpus.slip + c.corpus.corrected;
+    if (!(mix > 0)) err('corpus.direct', c.corpus.direct, 'the corpus style weights (direct, stepwise, slip, corrected) must not all be 0');
+  }
   const paramCount = estimateParamCount(c);
   if (paramCount > MAX_PARAMS) {
     err('model.dModel', m.dModel, `the model would have ${paramCount} parameters; at most ${MAX_PARAMS} are allowed (reduce dModel, nLayers, nRouted or dExpert)`);

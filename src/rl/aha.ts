@@ -11,12 +11,19 @@
 // or no candidate before its <wait>). Candidates that do not parse are
 // ignored: they are neither right nor wrong.
 //
-// Final answer: the integer in <answer>…</answer>. When the text has no
+// Final answer: the text in <answer>…</answer>. When the text has no
 // <answer> tag at all, the last segment's candidate stands in for it (a
 // truncated completion still says what it concluded). A tag that is present
-// but unclosed or not an integer gives no final answer, which counts as wrong.
+// but unclosed or not an answer gives no final answer, which counts as wrong.
+//
+// One detector for every family: "right" is tasks/judge.ts's answerIsRight.
+// An arithmetic candidate is the integer after a segment's last '=', a
+// countdown candidate the expression before it ("3+5+7=15" states 3+5+7),
+// judged by its true value, not the value the segment claims. attempts counts
+// the segments that state a candidate: the checked candidates of a search.
 
 import { parseCompletion } from '../tasks/format';
+import { answerIsRight, segmentAnswer, type Expected } from '../tasks/judge';
 
 const THINK = '<think>';
 const WAIT = '<wait>';
@@ -34,9 +41,16 @@ export interface AhaResult {
   aha: boolean;
   verification: boolean;
   overthinking: boolean;
+  /** The final answer as an integer (arithmetic; null for countdown, whose answer is an expression: finalText). */
   finalAnswer: number | null;
-  /** Candidate of each think segment (null where none parses). */
+  /** The final answer as written (the <answer> text, or the last segment's candidate), or null. */
+  finalText: string | null;
+  /** Candidate of each think segment (null where none parses): arithmetic, the integer after its last '='; countdown, the value it claims. */
   candidates: (number | null)[];
+  /** Whether each segment's candidate is right; null where the segment states none. */
+  candidateRight: (boolean | null)[];
+  /** Segments that state a candidate: the attempts of a search (1 for a plain answer). */
+  attempts: number;
   /** Character offset of each <wait> in the text, for highlighting. */
   waitOffsets: number[];
   /**
@@ -48,13 +62,17 @@ export interface AhaResult {
   span: AhaSpan | null;
 }
 
-export function classifyAha(text: string, expected: number): AhaResult {
+export function classifyAha(text: string, expected: Expected): AhaResult {
   const p = parseCompletion(text);
   const segs = p.segments;
   const candidates = segs.map((s) => s.candidate);
+  const stated = segs.map((s) => segmentAnswer(expected, s.text));
+  const candidateRight = stated.map((a) => (a === null ? null : answerIsRight(expected, a)));
   const last = segs.length - 1;
-  const finalAnswer = text.includes('<answer>') ? p.answer : last >= 0 ? candidates[last]! : null;
-  const finalRight = finalAnswer !== null && finalAnswer === expected;
+  const hasTag = text.includes('<answer>');
+  const finalText = hasTag ? p.answerText : last >= 0 ? stated[last]! : null;
+  const finalAnswer = hasTag ? p.answer : last >= 0 ? candidates[last]! : null;
+  const finalRight = answerIsRight(expected, finalText);
 
   // Segment offsets: think text starts right after <think>, segments are joined by <wait>.
   const starts: number[] = [];
@@ -67,33 +85,32 @@ export function classifyAha(text: string, expected: number): AhaResult {
   const waitOffsets = segs.slice(0, -1).map((_, i) => end(i));
 
   const reflection = p.waits > 0;
-  const before = candidates.slice(0, Math.max(0, last)); // candidates of segments followed by a <wait>
-  const lastIndex = (pred: (c: number) => boolean) => {
-    for (let i = before.length - 1; i >= 0; i--) if (before[i] !== null && pred(before[i]!)) return i;
+  const before = candidateRight.slice(0, Math.max(0, last)); // segments followed by a <wait>
+  const lastIndex = (want: boolean) => {
+    for (let i = before.length - 1; i >= 0; i--) if (before[i] === want) return i;
     return -1;
   };
-  const wrongBefore = lastIndex((c) => c !== expected);
-  const rightBefore = lastIndex((c) => c === expected);
-  const stated = candidates.filter((c): c is number => c !== null);
+  const wrongBefore = lastIndex(false);
+  const rightBefore = lastIndex(true);
 
   const aha = reflection && finalRight && wrongBefore >= 0;
-  const verification =
-    reflection && finalRight && before.some((c) => c !== null) && stated.every((c) => c === finalAnswer);
+  // every stated candidate right: for arithmetic, the same as "equal to the (right) final answer"
+  const verification = reflection && finalRight && before.some((c) => c !== null) && candidateRight.every((c) => c !== false);
   const overthinking = reflection && !finalRight && rightBefore >= 0;
 
   let span: AhaSpan | null = null;
-  const spanFrom = (from: number, isTarget: (c: number) => boolean): AhaSpan => {
+  const spanFrom = (from: number, want: boolean): AhaSpan => {
     let to = last;
     for (let j = from + 1; j <= last; j++) {
-      const c = candidates[j];
-      if (c !== null && c !== undefined && isTarget(c)) { to = j; break; }
+      if (candidateRight[j] === want) { to = j; break; }
     }
     return { fromSegment: from, toSegment: to, start: starts[from]!, end: end(to) };
   };
-  if (aha) span = spanFrom(wrongBefore, (c) => c === finalAnswer);
-  else if (overthinking) span = spanFrom(rightBefore, (c) => c !== expected);
+  if (aha) span = spanFrom(wrongBefore, true);
+  else if (overthinking) span = spanFrom(rightBefore, false);
 
-  return { reflection, aha, verification, overthinking, finalAnswer, candidates, waitOffsets, span };
+  const attempts = stated.filter((a) => a !== null).length;
+  return { reflection, aha, verification, overthinking, finalAnswer, finalText, candidates, candidateRight, attempts, waitOffsets, span };
 }
 
 export interface AhaRates {
@@ -108,4 +125,27 @@ export function ahaRates(list: readonly AhaResult[]): AhaRates {
   const n = list.length;
   const frac = (k: keyof AhaRates) => (n ? list.filter((r) => r[k]).length / n : 0);
   return { reflection: frac('reflection'), aha: frac('aha'), verification: frac('verification'), overthinking: frac('overthinking') };
+}
+
+/** Completions in each class, out of n: the counts behind ahaRates, for intervals. */
+export interface AhaCounts {
+  n: number;
+  reflection: number;
+  aha: number;
+  verification: number;
+  overthinking: number;
+  /** Sum of attempts over the completions (mean = attempts / n). */
+  attempts: number;
+}
+
+export function ahaCounts(list: readonly AhaResult[]): AhaCounts {
+  const count = (k: 'reflection' | 'aha' | 'verification' | 'overthinking') => list.filter((r) => r[k]).length;
+  return {
+    n: list.length,
+    reflection: count('reflection'),
+    aha: count('aha'),
+    verification: count('verification'),
+    overthinking: count('overthinking'),
+    attempts: list.reduce((s, r) => s + r.attempts, 0),
+  };
 }

@@ -6,6 +6,7 @@
 
 import type { RunConfig } from '../core/config';
 import { parseCompletion, type ParsedCompletion } from '../tasks/format';
+import { answerIsRight, type Expected } from '../tasks/judge';
 
 /** The knobs rewards read; a whole RunConfig['grpo'] fits. */
 export type RewardConfig = Pick<
@@ -35,12 +36,13 @@ export function formatReward(p: ParsedCompletion): number {
 }
 
 /**
- * 1 when the <answer> integer equals the expected answer. Unlike the format
- * reward this does not require <eos>: a closed, right answer is right even if
- * sampling ran out of tokens just after </answer>.
+ * 1 when the <answer> is right (tasks/judge.ts: the integer equals the
+ * expected one; for countdown, an expression the verifier accepts). Unlike
+ * the format reward this does not require <eos>: a closed, right answer is
+ * right even if sampling ran out of tokens just after </answer>.
  */
-export function accuracyReward(p: ParsedCompletion, expected: number): number {
-  return p.answer !== null && p.answer === expected ? 1 : 0;
+export function accuracyReward(p: ParsedCompletion, expected: Expected): number {
+  return answerIsRight(expected, p.answerText) ? 1 : 0;
 }
 
 /**
@@ -59,7 +61,7 @@ export function softOverlong(len: number, maxLen: number, buffer: number): numbe
 }
 
 /** Scores one completion; `length` is its token count (see softOverlong). */
-export function rewardCompletion(text: string, expected: number, length: number, cfg: RewardConfig): RewardParts {
+export function rewardCompletion(text: string, expected: Expected, length: number, cfg: RewardConfig): RewardParts {
   const p = parseCompletion(text);
   const format = formatReward(p);
   const accuracy = accuracyReward(p, expected);
@@ -77,10 +79,10 @@ export interface BatchRewards {
   total: Float64Array;
 }
 
-/** texts, expected and lengths are (N,); expected is repeated per completion of a group by the caller. */
+/** texts, expected and lengths are (N,); expected (an answer or the problem) is repeated per completion of a group by the caller. */
 export function rewardBatch(
   texts: readonly string[],
-  expected: ArrayLike<number>,
+  expected: ArrayLike<Expected>,
   lengths: ArrayLike<number>,
   cfg: RewardConfig,
 ): BatchRewards {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloneConfig, DEFAULT_CONFIG, KNOBS, preset, setPath, validateConfig, type RunConfig } from '../core/config';
+import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, preset, setPath, validateConfig, type RunConfig } from '../core/config';
 import { Rng } from '../core/rng';
+import { R1_DEFAULTS } from './linkDefaults';
 import {
   decodeRunLink, downsampleIndices, encodeRunLink, fromBase64Url, MAX_HASH_CHARS, packSeries, SERIES_KEYS, toBase64Url, unpackSeries,
   type ResultsSnapshot,
@@ -12,6 +13,16 @@ async function rawLink(doc: unknown, version = 'r1'): Promise<string> {
   const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
   const bytes = new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'))).arrayBuffer());
   return `#${version}.${toBase64Url(bytes)}`;
+}
+
+/** What an r1 link that sets nothing opens: the defaults frozen for r1 (linkDefaults.ts), today's for knobs added since. */
+function r1Defaults(): RunConfig {
+  const c = cloneConfig(DEFAULT_CONFIG);
+  for (const k of KNOBS) {
+    const v = getPath(R1_DEFAULTS, k.path);
+    if (v !== undefined) setPath(c, k.path, v);
+  }
+  return c;
 }
 
 /** A random config: each knob random within its range (or default), kept when validateConfig accepts it. */
@@ -86,8 +97,8 @@ describe('config links', () => {
     const d = await decodeRunLink(await rawLink({ c: { seed: 99, 'grpo.beta': 'lots', 'model.dModel': 48, 'grpo.nonsense': 3, extra: 1 }, zzz: [] }));
     expect(d.config.seed).toBe(99);
     expect(d.config.model.dModel).toBe(48);
-    expect(d.config.grpo.beta).toBe(DEFAULT_CONFIG.grpo.beta);
-    expect(d.config.grpo.lr).toBe(DEFAULT_CONFIG.grpo.lr);
+    expect(d.config.grpo.beta).toBe(r1Defaults().grpo.beta);
+    expect(d.config.grpo.lr).toBe(r1Defaults().grpo.lr);
     expect(d.errors).toHaveLength(1);
     expect(d.errors[0]).toContain('grpo.beta');
   });
@@ -122,10 +133,10 @@ describe('config links', () => {
     }
   });
 
-  it('an unreadable link gives the page\'s own default; a readable one stays relative to DEFAULT_CONFIG', async () => {
+  it('an unreadable link gives the page\'s own default; a readable one stays relative to its version\'s frozen defaults', async () => {
     const pageDefault = preset('DAPO');
     expect((await decodeRunLink('#r1.%%', pageDefault)).config).toEqual(pageDefault);
-    expect((await decodeRunLink(await rawLink({ c: { seed: 3 } }), pageDefault)).config).toEqual({ ...DEFAULT_CONFIG, seed: 3 });
+    expect((await decodeRunLink(await rawLink({ c: { seed: 3 } }), pageDefault)).config).toEqual({ ...r1Defaults(), seed: 3 });
   });
 
   it('refuses a deflate bomb past 256 KiB without inflating it all', async () => {

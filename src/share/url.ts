@@ -4,21 +4,27 @@
 //
 //   #r1.<base64url( deflate-raw( JSON ) )>
 //
-// "r1" is the format version: a link from another version is refused by name
-// instead of misread. The JSON is { c: config diff, r?: snapshot }. The config
-// is written as the knobs that differ from DEFAULT_CONFIG, keyed by knob path
-// (after tensorflow/playground's URL state), which keeps a link short; decoding
-// goes through core's validateConfig, so unknown keys are ignored, missing ones
-// take their defaults and bad ones are named and replaced by defaults.
+// "r1" is the format version. The JSON is { c: config diff, r?: snapshot }. The
+// config is written as the knobs that differ from the defaults, keyed by knob
+// path (after tensorflow/playground's URL state), which keeps a link short. The
+// defaults are those frozen for the link's version (linkDefaults.ts), not
+// today's DEFAULT_CONFIG, so a later change of a default leaves old links
+// opening the run they were made from; the decoder accepts every known
+// version, the encoder writes the newest, and a link of an unknown version is
+// refused by name instead of misread. Decoding goes through core's
+// validateConfig, so unknown keys are ignored, missing ones take the version's
+// defaults and bad ones are named and replaced by them.
 //
 // Decoding takes untrusted text (anyone can edit a URL) and never throws: every
 // problem becomes a message in `errors` and the caller still gets a runnable
 // config. Pure: no DOM beyond the standard CompressionStream/atob/btoa, which
 // Node 20 has too.
 
-import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, setPath, validateConfig, type RunConfig } from '../core/config';
+import { checkKnob, cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, setPath, validateConfig, type RunConfig } from '../core/config';
+import { LINK_VERSIONS, type LinkVersion } from './linkDefaults';
 
-export const LINK_VERSION = 'r1';
+/** The version the encoder writes: the newest known. */
+export const LINK_VERSION = LINK_VERSIONS[LINK_VERSIONS.length - 1]!.id;
 /** Longest hash we try to read: a results link is ~8 KB; anything far past that is not ours. */
 export const MAX_HASH_CHARS = 64 * 1024;
 /** Cap on the inflated JSON, so a small "deflate bomb" cannot take the tab's memory. */
@@ -67,29 +73,70 @@ export interface DecodedLink {
 // --- config ----------------------------------------------------------------
 
 /**
- * Knobs that differ from the defaults, by path. The seed is written even when
- * it is the default: a link must reproduce the run if DEFAULT_CONFIG's seed
- * ever changes, and the seed is what a re-run most depends on.
+ * What links are written and read against. The app passes none; tests pass
+ * one to play a later build (other defaults, more versions) against links
+ * made today.
  */
-export function configDiff(config: RunConfig): Record<string, unknown> {
+export interface LinkContext {
+  /** The build's DEFAULT_CONFIG: consulted only for knobs a version's table lacks. */
+  defaults?: RunConfig;
+  /** Known versions, oldest first; the last is written. */
+  versions?: readonly LinkVersion[];
+}
+
+const newest = (versions: readonly LinkVersion[]): LinkVersion => versions[versions.length - 1]!;
+
+/**
+ * Knobs that differ from the version's frozen defaults, by path, plus every
+ * knob the table lacks (one added since it was frozen: its default is today's
+ * DEFAULT_CONFIG, which may change, so it is written whatever its value). The
+ * seed is written even when it is the default: it is what a re-run most
+ * depends on.
+ */
+export function configDiff(config: RunConfig, version: LinkVersion = newest(LINK_VERSIONS)): Record<string, unknown> {
   const out: Record<string, unknown> = { seed: config.seed };
   for (const k of KNOBS) {
     const v = getPath(config, k.path);
-    if (v !== getPath(DEFAULT_CONFIG, k.path)) out[k.path] = v;
+    const frozen = getPath(version.defaults, k.path);
+    if (frozen === undefined || v !== frozen) out[k.path] = v;
   }
   return out;
 }
 
-/** diff (by path) -> a validated RunConfig; field errors are replaced by defaults, cross-field ones too. */
-export function configFromDiff(diff: unknown): { config: RunConfig; errors: string[] } {
-  if (diff === null || typeof diff !== 'object' || Array.isArray(diff)) {
-    return { config: cloneConfig(DEFAULT_CONFIG), errors: ['config: missing or not an object; using the defaults'] };
+/**
+ * The config a link of this version starts from: its frozen table, and the
+ * current defaults for knobs the table lacks. A frozen value that the build
+ * no longer accepts (an option removed, a range narrowed) takes the current
+ * default, and is named in `errors` unless the link sets that knob itself.
+ */
+function versionBase(version: LinkVersion, current: RunConfig = DEFAULT_CONFIG, setByLink: (path: string) => boolean = () => false): { config: RunConfig; errors: string[] } {
+  const config = cloneConfig(current);
+  const errors: string[] = [];
+  for (const k of KNOBS) {
+    const v = getPath(version.defaults, k.path);
+    if (v === undefined) continue; // a knob added after the table was frozen: today's default
+    const msg = checkKnob(k, v);
+    if (msg === null) setPath(config, k.path, v);
+    else if (!setByLink(k.path)) errors.push(`${msg} (the ${version.id} default, no longer allowed); using today's default`);
   }
+  return { config, errors };
+}
+
+/**
+ * diff (by path) -> a validated RunConfig, relative to the version's frozen
+ * defaults; field errors are replaced by those defaults, cross-field ones too.
+ */
+export function configFromDiff(diff: unknown, version: LinkVersion = newest(LINK_VERSIONS), current: RunConfig = DEFAULT_CONFIG): { config: RunConfig; errors: string[] } {
+  const isObject = diff !== null && typeof diff === 'object' && !Array.isArray(diff);
+  const has = (path: string) => isObject && Object.prototype.hasOwnProperty.call(diff, path);
+  const base = versionBase(version, current, has);
   const nested = {};
   for (const k of KNOBS) {
-    if (Object.prototype.hasOwnProperty.call(diff, k.path)) setPath(ensureParents(nested, k.path), k.path, (diff as Record<string, unknown>)[k.path]);
+    if (has(k.path)) setPath(ensureParents(nested, k.path), k.path, (diff as Record<string, unknown>)[k.path]);
   }
-  return repairConfig(nested);
+  const { config, errors } = repairConfig(nested, base.config, current); // also when the base alone does not fit together
+  const notObject = isObject ? [] : ['config: missing or not an object; using the defaults'];
+  return { config, errors: [...base.errors, ...notObject, ...errors] };
 }
 
 function ensureParents(obj: Record<string, unknown>, path: string): Record<string, unknown> {
@@ -102,23 +149,27 @@ function ensureParents(obj: Record<string, unknown>, path: string): Record<strin
 /**
  * validateConfig replaces bad single values by defaults but leaves a config
  * that breaks a cross-field rule (nHeads not dividing dModel) as it is, and
- * checks cross-field rules only once the single values pass. So: validate,
- * reset each named field to its default, and repeat; if that does not settle
- * it, fall back to the defaults wholesale (keeping the seed).
+ * checks cross-field rules only once the single values pass. So: validate
+ * against `base` (a link's version defaults), reset each named field to its
+ * base value, and repeat; if that does not settle it, fall back to the base
+ * wholesale (keeping the seed), and should even that not fit together (a
+ * frozen table against a later build's rules), to `last`, the build's own
+ * defaults.
  */
-export function repairConfig(input: unknown): { config: RunConfig; errors: string[] } {
+export function repairConfig(input: unknown, base: RunConfig = DEFAULT_CONFIG, last: RunConfig = DEFAULT_CONFIG): { config: RunConfig; errors: string[] } {
   const errors: string[] = [];
-  let { config, errors: errs } = validateConfig(input);
+  let { config, errors: errs } = validateConfig(input, base);
   for (let round = 0; errs.length > 0 && round < 4; round++) {
     for (const e of errs) {
-      errors.push(e.message);
-      if (e.path) setPath(config, e.path, getPath(DEFAULT_CONFIG, e.path));
+      if (!errors.includes(e.message)) errors.push(e.message); // a reset that does not help is named once
+      if (e.path) setPath(config, e.path, getPath(base, e.path));
     }
-    ({ config, errors: errs } = validateConfig(config));
+    ({ config, errors: errs } = validateConfig(config, base));
   }
   if (errs.length > 0) {
     errors.push('config: the link\'s values do not fit together; using the defaults');
-    config = { ...cloneConfig(DEFAULT_CONFIG), seed: config.seed };
+    config = { ...cloneConfig(base), seed: config.seed };
+    if (validateConfig(config, base).errors.length > 0) config = { ...cloneConfig(last), seed: config.seed };
   }
   return { config, errors };
 }
@@ -168,28 +219,31 @@ class LinkError extends Error {}
 
 // --- encode / decode ---------------------------------------------------------
 
-/** config (+ snapshot) -> the hash, '#' included. */
-export async function encodeRunLink(config: RunConfig, snapshot?: ResultsSnapshot): Promise<string> {
-  const doc: Record<string, unknown> = { c: configDiff(config) };
+/** config (+ snapshot) -> the hash, '#' included, in the newest version. */
+export async function encodeRunLink(config: RunConfig, snapshot?: ResultsSnapshot, ctx: LinkContext = {}): Promise<string> {
+  const version = newest(ctx.versions ?? LINK_VERSIONS);
+  const doc: Record<string, unknown> = { c: configDiff(config, version) };
   if (snapshot) doc.r = packSnapshot(snapshot);
   const bytes = await deflate(new TextEncoder().encode(JSON.stringify(doc)));
-  return `#${LINK_VERSION}.${toBase64Url(bytes)}`;
+  return `#${version.id}.${toBase64Url(bytes)}`;
 }
 
 /**
  * Any string (a location.hash) -> a runnable config, the problems found, and
  * the snapshot when one was readable. Never throws. A link that cannot be
  * read at all gives `unreadable` (the page's own default); a readable one is
- * always relative to DEFAULT_CONFIG, as it was written.
+ * always relative to the defaults frozen for its version, as it was written.
  */
-export async function decodeRunLink(hash: string, unreadable: RunConfig = DEFAULT_CONFIG): Promise<DecodedLink> {
+export async function decodeRunLink(hash: string, unreadable: RunConfig = DEFAULT_CONFIG, ctx: LinkContext = {}): Promise<DecodedLink> {
   const fallback = (msg: string): DecodedLink => ({ config: cloneConfig(unreadable), errors: [`${msg}; using the default config`] });
   try {
+    const versions = ctx.versions ?? LINK_VERSIONS;
     const h = String(hash).replace(/^#/, '');
     if (h.length > MAX_HASH_CHARS) return fallback(`the link is too long (${h.length} characters, at most ${MAX_HASH_CHARS})`);
     const dot = h.indexOf('.');
-    const version = dot < 0 ? h.slice(0, 16) : h.slice(0, dot);
-    if (dot < 0 || version !== LINK_VERSION) return fallback(`not a run link of version ${LINK_VERSION} (got ${JSON.stringify(version)})`);
+    const id = dot < 0 ? h.slice(0, 16) : h.slice(0, dot);
+    const version = dot < 0 ? undefined : versions.find((v) => v.id === id);
+    if (!version) return fallback(`not a run link of version ${versions.map((v) => v.id).join(' or ')} (got ${JSON.stringify(id)})`);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(await inflate(fromBase64Url(h.slice(dot + 1))));
@@ -203,7 +257,7 @@ export async function decodeRunLink(hash: string, unreadable: RunConfig = DEFAUL
       return fallback('the link is corrupted (its content is not JSON)');
     }
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return fallback('the link is corrupted (its content is not an object)');
-    const { config, errors } = configFromDiff((doc as Record<string, unknown>).c);
+    const { config, errors } = configFromDiff((doc as Record<string, unknown>).c, version, ctx.defaults ?? DEFAULT_CONFIG);
     const out: DecodedLink = { config, errors };
     const r = (doc as Record<string, unknown>).r;
     if (r !== undefined) {

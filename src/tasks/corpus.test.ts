@@ -13,15 +13,15 @@ describe('corpusExample', () => {
     // N = 4000: the binomial sd of a share p is sqrt(p(1-p)/N) <= 0.0079; allow 4 sd = 0.032.
     const c = cfg({ corpus: { direct: 0.1, stepwise: 0.2, slip: 0.3, corrected: 0.4 } });
     const n = 4000;
-    const count = { direct: 0, stepwise: 0, slip: 0, corrected: 0 };
-    for (let i = 0; i < n; i++) count[corpusExample(c, i).style]++;
+    const count = { direct: 0, stepwise: 0, slip: 0, corrected: 0 } as Record<string, number> & { direct: number; stepwise: number; slip: number; corrected: number };
+    for (let i = 0; i < n; i++) count[corpusExample(c, i).style]! += 1;
     for (const s of TRACE_STYLES) expect(Math.abs(count[s] / n - c.corpus[s]), s).toBeLessThan(0.032);
   });
 
   it('never yields a style of weight 0, and weights need not sum to 1', () => {
     const c = cfg({ corpus: { direct: 2, stepwise: 0, slip: 1, corrected: 0 } });
-    const count = { direct: 0, stepwise: 0, slip: 0, corrected: 0 };
-    for (let i = 0; i < 1500; i++) count[corpusExample(c, i).style]++;
+    const count = { direct: 0, stepwise: 0, slip: 0, corrected: 0 } as Record<string, number> & { direct: number; stepwise: number; slip: number; corrected: number };
+    for (let i = 0; i < 1500; i++) count[corpusExample(c, i).style]! += 1;
     expect(count.stepwise).toBe(0);
     expect(count.corrected).toBe(0);
     expect(Math.abs(count.direct / 1500 - 2 / 3)).toBeLessThan(0.05);

@@ -1,37 +1,57 @@
 // The base model's pretraining corpus: train-split problems with a trace in
-// one of four styles, mixed by RunConfig.corpus weights, and the packing of
-// examples into next-token batches.
+// one of the family's styles (four for arithmetic, traces.ts; three for
+// countdown, countdown.ts), mixed by RunConfig.corpus weights, and the packing
+// of examples into next-token batches.
 //
 // Example i owns the counters [i*256, (i+1)*256) of STREAM.corpus: one draw for
 // the style, then the problem (held-out draws rejected), then the slip choice.
 //
 // Dimension letters: B = batch rows, T = sequence length of inputs/targets.
 
-import type { RunConfig } from '../core/config';
+import type { RunConfig, TaskFamily } from '../core/config';
+import { COUNTDOWN_STYLES, countdownCompletion, type CountdownStyle } from './countdown';
 import { Rng, STREAM } from '../core/rng';
 import { encode, TOK } from '../core/tokenizer';
 import { checkTask, type Problem } from './problems';
 import { DRAWS_PER_ITEM, drawTrainProblem } from './split';
 import { TRACE_STYLES, traceFor, type TraceStyle } from './traces';
 
+export type CorpusStyle = TraceStyle | CountdownStyle;
+
+/** The trace styles of a family's corpus, in the order of styleWeights. */
+export function corpusStyles(family: TaskFamily): readonly CorpusStyle[] {
+  return family === 'countdown' ? COUNTDOWN_STYLES : TRACE_STYLES;
+}
+
+/** The completion of `problem` in `style` (a style of its family), drawing from rng as the style needs. */
+export function traceOf(problem: Problem, style: CorpusStyle, rng: Rng): string {
+  if (problem.family === 'countdown') {
+    if (!(COUNTDOWN_STYLES as readonly string[]).includes(style)) throw new Error(`countdown has no trace style ${style}`);
+    return countdownCompletion(problem.operands, problem.answer, problem.difficulty, style as CountdownStyle, rng);
+  }
+  if (!(TRACE_STYLES as readonly string[]).includes(style)) throw new Error(`${problem.family} has no trace style ${style}`);
+  return traceFor(problem, style as TraceStyle, rng);
+}
+
 export interface CorpusExample {
   problem: Problem;
-  style: TraceStyle;
+  style: CorpusStyle;
   prompt: string;
   completion: string;
   /** prompt + completion */
   text: string;
 }
 
-/** The style weights in TRACE_STYLES order; throws naming the corpus fields when unusable. */
-export function styleWeights(corpus: RunConfig['corpus']): number[] {
-  const w = TRACE_STYLES.map((s) => corpus[s]);
-  TRACE_STYLES.forEach((s, k) => {
+/** The style weights in corpusStyles(family) order; throws naming the corpus fields when unusable. */
+export function styleWeights(corpus: RunConfig['corpus'], family: TaskFamily = 'add'): number[] {
+  const styles = corpusStyles(family);
+  const w = styles.map((s) => corpus[s]);
+  styles.forEach((s, k) => {
     const v = w[k]!;
     if (!Number.isFinite(v) || v < 0) throw new Error(`corpus.${s} = ${v}: must be a finite number >= 0`);
   });
   if (!(w.reduce((a, b) => a + b, 0) > 0)) {
-    throw new Error('corpus.direct, corpus.stepwise, corpus.slip, corpus.corrected: the style weights must not all be 0');
+    throw new Error(`${styles.map((s) => `corpus.${s}`).join(', ')}: the style weights must not all be 0`);
   }
   return w;
 }
@@ -40,9 +60,9 @@ export function styleWeights(corpus: RunConfig['corpus']): number[] {
 export function corpusExample(cfg: RunConfig, i: number): CorpusExample {
   checkTask(cfg.task);
   const rng = new Rng(cfg.seed, STREAM.corpus, i * DRAWS_PER_ITEM);
-  const style = TRACE_STYLES[rng.categorical(styleWeights(cfg.corpus))]!;
+  const style = corpusStyles(cfg.task.family)[rng.categorical(styleWeights(cfg.corpus, cfg.task.family))]!;
   const problem = drawTrainProblem(cfg.task, rng);
-  const completion = traceFor(problem, style, rng);
+  const completion = traceOf(problem, style, rng);
   return { problem, style, prompt: problem.prompt, completion, text: problem.prompt + completion };
 }
 

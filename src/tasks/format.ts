@@ -23,6 +23,8 @@ export interface ParsedCompletion {
   think: string | null;
   /** Integer inside <answer>…</answer>; null when missing or not a plain integer. */
   answer: number | null;
+  /** Text inside the first <answer>…</answer> as written (a countdown answer is an expression); null when there is none. */
+  answerText: string | null;
   segments: Segment[];
   /** Number of <wait> tokens in the think section. */
   waits: number;
@@ -68,10 +70,11 @@ export function parseCompletion(text: string): ParsedCompletion {
   let answer: number | null = null;
   const a = /<answer>(.*?)<\/answer>/s.exec(body);
   if (a) answer = parseInteger(a[1]!);
+  const answerText = a ? a[1]! : null;
 
   const parts = think === null ? [] : think.split('<wait>');
   const segments = parts.map((p) => ({ text: p, candidate: segmentCandidate(p) }));
-  return { wellFormed, think, answer, segments, waits: Math.max(0, parts.length - 1), terminated };
+  return { wellFormed, think, answer, answerText, segments, waits: Math.max(0, parts.length - 1), terminated };
 }
 
 /** parseCompletion on token ids; ids after the first <eos> are ignored. */

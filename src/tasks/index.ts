@@ -4,6 +4,7 @@ export * from './format';
 export { evaluateExpression, parseExpression, type ExprNode } from './expr';
 export {
   FAMILIES,
+  ARITHMETIC_FAMILIES,
   MIN_DIFFICULTY,
   MAX_DIFFICULTY,
   checkFamilyDifficulty,
@@ -19,3 +20,6 @@ export { expressionHash, heldOutSet, isHeldOut, sampleTrainProblem, drawTrainPro
 export { TRACE_STYLES, solve, traceFor, traceWithSlip, wrongSlips, type Slip, type Solution, type TraceStyle } from './traces';
 export { corpusExample, makePretrainBatch, styleWeights, type CorpusExample, type PretrainBatch } from './corpus';
 export { LONGEST_COMPLETION_TOKENS, longestCompletionTokens, longestPromptTokens, taskLengthErrors, type StyleLengths } from './lengths';
+export { COUNTDOWN_STYLES, checkCountdown, countdownCompletion, searchOrder, type CountdownStyle } from './countdown';
+export { answerIsRight, segmentAnswer, type Expected } from './judge';
+export { corpusStyles, traceOf, type CorpusStyle } from './corpus';

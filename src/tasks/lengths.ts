@@ -14,11 +14,13 @@ import { encode } from '../core/tokenizer';
 import { checkFamilyDifficulty, drawProblem, problemAt, problemFromComponents, problemRadices, spaceSize, type Problem } from './problems';
 import { Rng } from '../core/rng';
 import { TRACE_STYLES, traceWithSlip, wrongSlips, type TraceStyle } from './traces';
+import { COUNTDOWN_STYLES, countdownCompletionTokens, countdownPromptTokens, type CountdownStyle } from './countdown';
+import { corpusStyles, type CorpusStyle } from './corpus';
 
 export type StyleLengths = Record<TraceStyle, number>;
 
 /** Measured by lengths.gen.ts; index difficulty-1. */
-export const LONGEST_COMPLETION_TOKENS: Record<TaskFamily, readonly StyleLengths[]> = {
+export const LONGEST_COMPLETION_TOKENS: Record<Exclude<TaskFamily, 'countdown'>, readonly StyleLengths[]> = {
   add: [
     { direct: 13, stepwise: 13, slip: 13, corrected: 20 },
     { direct: 17, stepwise: 33, slip: 33, corrected: 59 },
@@ -49,16 +51,21 @@ export const LONGEST_COMPLETION_TOKENS: Record<TaskFamily, readonly StyleLengths
   ],
 };
 
-/** Longest completion of (family, difficulty) in one style, or over all styles when style is omitted. */
-export function longestCompletionTokens(family: TaskFamily, difficulty: number, style?: TraceStyle): number {
+/** Longest completion of (family, difficulty) in one style of its family, or over all its styles when style is omitted. */
+export function longestCompletionTokens(family: TaskFamily, difficulty: number, style?: CorpusStyle): number {
   checkFamilyDifficulty(family, difficulty);
+  if (family === 'countdown') {
+    const styles = style === undefined ? COUNTDOWN_STYLES : [style as CountdownStyle];
+    return Math.max(...styles.map((s) => countdownCompletionTokens(difficulty, s)));
+  }
   const row = LONGEST_COMPLETION_TOKENS[family][difficulty - 1]!;
-  return style === undefined ? Math.max(...TRACE_STYLES.map((s) => row[s])) : row[style];
+  return style === undefined ? Math.max(...TRACE_STYLES.map((s) => row[s])) : row[style as TraceStyle];
 }
 
 /** Longest prompt "<bos>expr=" of (family, difficulty), exact. */
 export function longestPromptTokens(family: TaskFamily, difficulty: number): number {
   checkFamilyDifficulty(family, difficulty);
+  if (family === 'countdown') return countdownPromptTokens(difficulty);
   const r = problemRadices(family, difficulty);
   if (family !== 'mixed') return 1 + Math.log10(r[0]!) + 1 + Math.log10(r[1]!) + 1;
   const terms = r.filter((x) => x === 10).length; // digit radices; op radices are 2 or 3, the span radix 9
@@ -127,7 +134,7 @@ export function measureLongest(family: TaskFamily, difficulty: number, samples =
  */
 export function taskLengthErrors(cfg: RunConfig): ConfigError[] {
   const { family, difficulty } = cfg.task;
-  const styles = TRACE_STYLES.filter((s) => cfg.corpus[s] > 0);
+  const styles = corpusStyles(family).filter((s) => cfg.corpus[s] > 0);
   if (styles.length === 0) return [];
   const longest = Math.max(...styles.map((s) => longestCompletionTokens(family, difficulty, s)));
   const prompt = longestPromptTokens(family, difficulty);

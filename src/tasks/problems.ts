@@ -20,21 +20,25 @@
 
 import { checkKnob, KNOB_BY_PATH, type RunConfig, type TaskFamily } from '../core/config';
 import type { Rng } from '../core/rng';
+import { countdownKey, countdownRadices, countdownShape, patternExpr } from './countdown';
 import { evaluateExpression } from './expr';
 
-export const FAMILIES: readonly TaskFamily[] = ['add', 'sub', 'mul', 'mixed'];
+export const FAMILIES: readonly TaskFamily[] = ['add', 'sub', 'mul', 'mixed', 'countdown'];
+/** The families whose answer is an integer worked out in steps (traces.ts); countdown's is a search (countdown.ts). */
+export const ARITHMETIC_FAMILIES = ['add', 'sub', 'mul', 'mixed'] as const satisfies readonly TaskFamily[];
 export const MIN_DIFFICULTY = 1;
 export const MAX_DIFFICULTY = 5;
 
 export interface Problem {
   family: TaskFamily;
   difficulty: number;
-  /** add/sub/mul: [a, b] as written; mixed: the terms left to right. */
+  /** add/sub/mul: [a, b] as written; mixed: the terms left to right; countdown: the given numbers. */
   operands: number[];
-  /** Canonical expression, e.g. "47+85" or "3*(4-9)+2"; also the held-out hash key. */
+  /** Canonical expression, e.g. "47+85" or "3*(4-9)+2" (countdown: "3;5;7=1"); also the held-out hash key. */
   expr: string;
+  /** The value the answer must have (countdown: the target; the answer itself is an expression, tasks/judge.ts). */
   answer: number;
-  /** "<bos>" + expr + "=", what the model is given. */
+  /** "<bos>" + expr + "=" (countdown: "<bos>" + expr), what the model is given. */
   prompt: string;
 }
 
@@ -98,6 +102,8 @@ export function problemRadices(family: TaskFamily, difficulty: number): number[]
       if (s.parens) r.push(spans(s.terms).length);
       return r;
     }
+    case 'countdown':
+      return countdownRadices(d);
   }
 }
 
@@ -132,6 +138,13 @@ export function problemFromComponents(family: TaskFamily, difficulty: number, c:
         expr += (i === open ? '(' : '') + String(terms[i]!) + (i === close ? ')' : '');
       }
       return makeProblem(family, difficulty, terms, expr);
+    }
+    case 'countdown': {
+      const shape = countdownShape(difficulty);
+      const numbers = c.slice(0, shape.numbers).map((v) => v + 1);
+      const target = evaluateExpression(patternExpr(numbers, shape.ops, c[shape.numbers]!));
+      const expr = countdownKey(numbers, target);
+      return { family, difficulty, operands: numbers, expr, answer: target, prompt: `<bos>${expr}` };
     }
   }
 }

@@ -44,12 +44,20 @@ export function sampleTrainProblem(cfg: RunConfig, i: number): Problem {
   return drawTrainProblem(cfg.task, new Rng(cfg.seed, STREAM.trainPrompts, i * DRAWS_PER_ITEM));
 }
 
+/**
+ * The held-out evaluation set's own seed (issue 13): the set depends on the
+ * task and the held-out share only, never on the run's seed, so two runs, two
+ * seeds and two arms are scored on the same problems. (It was the run's seed
+ * before: the same base scored 0.11, 0.25 or 0.31 depending on the seed.)
+ */
+export const EVAL_SEED = 0x5eed_e7a1;
+
 /** Spaces up to this size are enumerated exactly for the held-out set. */
 const ENUMERATE_LIMIT = 100_000;
 
 /**
- * The fixed held-out evaluation set: up to n distinct held-out problems, in a
- * seeded order. Small spaces are enumerated, so when fewer than n held-out
+ * The fixed held-out evaluation set: up to n distinct held-out problems, in
+ * an order seeded by EVAL_SEED. Small spaces are enumerated, so when fewer than n held-out
  * problems exist (add d=1 has 100 problems, about heldOutPercent of them held
  * out) all of them are returned. Large spaces are sampled from
  * STREAM.heldOut, giving up after 1000*n draws (never reached at >= 1%).
@@ -58,13 +66,17 @@ export function heldOutSet(cfg: RunConfig, n: number): Problem[] {
   checkTask(cfg.task);
   if (!Number.isInteger(n) || n < 0) throw new Error(`heldOutSet: n = ${n}: must be a non-negative integer`);
   const { family, difficulty, heldOutPercent } = cfg.task;
-  const rng = new Rng(cfg.seed, STREAM.heldOut);
+  const rng = new Rng(EVAL_SEED, STREAM.heldOut);
   const size = spaceSize(family, difficulty);
   if (size <= ENUMERATE_LIMIT) {
     const all: Problem[] = [];
+    const keys = new Set<string>(); // countdown: two patterns can give the same numbers and target
     for (let k = 0; k < size; k++) {
       const p = problemAt(family, difficulty, k);
-      if (isHeldOut(p.expr, heldOutPercent)) all.push(p);
+      if (isHeldOut(p.expr, heldOutPercent) && !keys.has(p.expr)) {
+        keys.add(p.expr);
+        all.push(p);
+      }
     }
     // Fisher-Yates with the seeded cursor, then the first n.
     for (let k = all.length - 1; k > 0; k--) {

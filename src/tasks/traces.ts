@@ -211,6 +211,8 @@ export function solve(problem: Problem, slip: Slip | null = null): Solution {
     case 'mixed':
       value = solveMixed(problem.expr, w);
       break;
+    case 'countdown':
+      throw new Error('solve: countdown traces are a search, not worked steps (countdown.ts)');
   }
   return { steps: w.steps, value, sites: w.sites };
 }

@@ -11,7 +11,7 @@ import { decode, encode } from '../core/tokenizer';
 import { createDecodeState, type DecodeOps, type DecodeState } from '../model/decode';
 import type { Model } from '../model/model';
 import type { Ops } from '../model/ops';
-import { ahaRates, classifyAha, type AhaRates } from '../rl/aha';
+import { ahaCounts, ahaRates, classifyAha, type AhaCounts, type AhaRates } from '../rl/aha';
 import { accuracyReward } from '../rl/rewards';
 import { rollout } from '../rl/rollout';
 import { parseCompletion } from '../tasks/format';
@@ -23,6 +23,14 @@ export interface EvalPass {
   accuracy: number;
   meanLength: number;
   aha: AhaRates;
+  // The rest is measured by evaluate(); a pass rebuilt from a shared link's snapshot (app/share) lacks it.
+  /** Problems right, of `counts.n`: the numerator of accuracy, for intervals. */
+  right?: number;
+  /** Mean length of the right and of the wrong completions (NaN when there are none): Dr. GRPO's length-bias diagnostic. */
+  meanLengthRight?: number;
+  meanLengthWrong?: number;
+  /** Completions per aha class and the summed attempts, of counts.n. */
+  counts?: AhaCounts;
 }
 
 export interface EvalResult {
@@ -54,15 +62,22 @@ export function createEvaluator<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, mode
 async function evalPass<F, I>(ev: Evaluator<F, I>, model: Model<F>, cfg: RunConfig, temperature: number): Promise<EvalPass> {
   const maxNew = cfg.grpo.maxCompletionLength;
   const ro = await rollout(ev.ops, ev.dec, model, ev.prompts, 1, { maxNew, temperature, topK: cfg.sampling.topK, seed: cfg.seed, step: EVAL_STEP }, ev.state);
-  let right = 0, len = 0;
+  let right = 0, len = 0, lenRight = 0;
   const aha = ev.problems.map((p, r) => {
     const text = decode(ro.tokens.subarray(r * maxNew, r * maxNew + ro.lengths[r]!));
-    right += accuracyReward(parseCompletion(text), p.answer);
+    const ok = accuracyReward(parseCompletion(text), p);
+    right += ok;
     len += ro.lengths[r]!;
-    return classifyAha(text, p.answer);
+    lenRight += ok * ro.lengths[r]!;
+    return classifyAha(text, p);
   });
   const n = ev.problems.length;
-  return { accuracy: right / n, meanLength: len / n, aha: ahaRates(aha) };
+  return {
+    accuracy: right / n, right, meanLength: len / n,
+    meanLengthRight: right > 0 ? lenRight / right : NaN,
+    meanLengthWrong: n - right > 0 ? (len - lenRight) / (n - right) : NaN,
+    aha: ahaRates(aha), counts: ahaCounts(aha),
+  };
 }
 
 /** Greedy and sampled pass over the held-out set under the model's current weights. */

@@ -27,7 +27,8 @@ import type { DecodeOps } from '../model/decode';
 import type { Ops } from '../model/ops';
 import { createModel, type Model } from '../model/model';
 import { initParams } from '../model/params';
-import { createEvaluator, evaluate, type EvalResult } from './evaluate';
+import { wilson, type Rate } from '../core/stats';
+import { createEvaluator, evaluate, type EvalPass, type EvalResult } from './evaluate';
 import { createGrpoTrainer, grpoStep, type GrpoMetrics } from './grpo';
 import { createPretrainer, pretrain } from './pretrain';
 import { QUICK_CONFIG } from './quick';
@@ -67,6 +68,32 @@ export interface ExperimentPoint {
   kl: number;
 }
 
+/** One evaluation pass summarised with 95% Wilson intervals on every rate. */
+export interface PassSummary {
+  accuracy: Rate;
+  meanLength: number;
+  meanLengthRight: number | null;
+  meanLengthWrong: number | null;
+  reflection: Rate;
+  aha: Rate;
+  verification: Rate;
+  overthinking: Rate;
+  /** Mean checked candidates per completion. */
+  attempts: number;
+}
+
+/** The held-out evaluation after `step` GRPO updates, and that step's training numbers. */
+export interface CurvePoint {
+  step: number;
+  greedy: PassSummary;
+  sampled: PassSummary;
+  /** kl and reward of GRPO step `step` (the rollout after `step` updates); null after the last step. */
+  kl: number | null;
+  reward: number | null;
+  /** Mean wall seconds per GRPO step since the previous point. */
+  secondsPerStep: number | null;
+}
+
 /** The contract of `npm run experiment`: these keys, in this order. */
 export interface ExperimentResult {
   step0: ExperimentPoint;
@@ -80,6 +107,27 @@ export interface ExperimentResult {
   adapter: string;
   /** The whole run: base model, evaluations and steps. */
   wallSeconds: number;
+  /** Held-out evaluations at step 0, every grpo.evalEvery steps and the end, with intervals. */
+  curve: CurvePoint[];
+  /** Problems in the evaluation set (heldOutSize, or the whole held-out population when smaller). */
+  evalProblems: number;
+}
+
+const nn = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
+
+export function summarisePass(p: EvalPass): PassSummary {
+  const c = p.counts!;
+  return {
+    accuracy: wilson(p.right!, c.n),
+    meanLength: p.meanLength,
+    meanLengthRight: nn(p.meanLengthRight),
+    meanLengthWrong: nn(p.meanLengthWrong),
+    reflection: wilson(c.reflection, c.n),
+    aha: wilson(c.aha, c.n),
+    verification: wilson(c.verification, c.n),
+    overthinking: wilson(c.overthinking, c.n),
+    attempts: c.n ? c.attempts / c.n : 0,
+  };
 }
 
 export function isPresetName(s: string): s is PresetName {
@@ -101,9 +149,10 @@ export function experimentConfig(quick: boolean, seed: number, presetName?: Pres
   return parseConfig(cfg, base);
 }
 
-/** The shipped checkpoint's file name (under public/) for this run. */
-export function baseCheckpointName(quick: boolean): string {
-  return quick ? 'base-quick.safetensors' : 'base.safetensors';
+/** The shipped checkpoint's file name (under public/) for this run: the preset's own base where it has one. */
+export function baseCheckpointName(quick: boolean, presetName?: PresetName): string {
+  if (quick) return 'base-quick.safetensors';
+  return presetName === 'R1-Zero (Countdown)' ? 'base-countdown.safetensors' : 'base.safetensors';
 }
 
 function point(ev: EvalResult, m: GrpoMetrics): ExperimentPoint {
@@ -185,6 +234,16 @@ async function run<F, I>(
   await loadBase(ops, model, opts, opts.quick ? QUICK_CONFIG : DEFAULT_CONFIG, say);
   const ev = createEvaluator(ops, dec, model);
   const tr = createGrpoTrainer(ops, dec, model);
+  const curve: CurvePoint[] = [];
+  let lastMark = performance.now(), lastStep = 0;
+  const mark = (step: number, e: EvalResult, m: GrpoMetrics | null, spent: number) => {
+    curve.push({
+      step, greedy: summarisePass(e.greedy), sampled: summarisePass(e.sampled),
+      kl: m ? m.kl : null, reward: m ? m.reward : null,
+      secondsPerStep: step > lastStep ? spent / (step - lastStep) / 1000 : null,
+    });
+    lastStep = step;
+  };
   const before = await evaluate(ev, model);
   say(`step 0 held-out: greedy ${f(before.greedy.accuracy)}, sampled ${f(before.sampled.accuracy)}, length ${f(before.sampled.meanLength, 1)}, ` +
     `reflection ${f(before.sampled.aha.reflection)}, aha ${f(before.sampled.aha.aha)}`);
@@ -197,12 +256,23 @@ async function run<F, I>(
     stepMs += m.stepTime;
     say(`step ${s + 1}/${opts.steps} reward ${f(m.reward)} format ${f(m.rewards.format)} acc ${f(m.rewards.accuracy)} kl ${f(m.kl, 5)} ` +
       `length ${f(m.completionLength.mean, 1)} aha ${f(m.aha.aha)} ${f(m.stepTime / 1000, 2)} s`);
+    if (s === 0) mark(0, before, m, 0);
     if ((s + 1) % cfg.grpo.evalEvery === 0 && s + 1 < opts.steps) {
+      const spent = performance.now() - lastMark;
       const e = await evaluate(ev, model);
-      say(`step ${s + 1} held-out: greedy ${f(e.greedy.accuracy)}, sampled ${f(e.sampled.accuracy)}, length ${f(e.sampled.meanLength, 1)}, aha ${f(e.sampled.aha.aha)}`);
+      lastMark = performance.now();
+      mark(s + 1, e, null, spent);
+      say(`step ${s + 1} held-out: greedy ${f(e.greedy.accuracy)}, sampled ${f(e.sampled.accuracy)}, length ${f(e.sampled.meanLength, 1)}, ` +
+        `reflection ${f(e.sampled.aha.reflection)}, aha ${f(e.sampled.aha.aha)}, attempts ${f(e.sampled.counts!.attempts / e.sampled.counts!.n, 2)}`);
+    } else if (curve.length > 0 && curve[curve.length - 1]!.step === s && curve[curve.length - 1]!.kl === null) {
+      // step s's rollout comes from the weights the evaluation after s updates saw: its kl and reward belong to that point
+      curve[curve.length - 1]!.kl = m.kl;
+      curve[curve.length - 1]!.reward = m.reward;
     }
   }
+  const spentLast = performance.now() - lastMark;
   const after = await evaluate(ev, model);
+  mark(opts.steps, after, null, spentLast);
   say(`step ${opts.steps} held-out: greedy ${f(after.greedy.accuracy)}, sampled ${f(after.sampled.accuracy)}, length ${f(after.sampled.meanLength, 1)}, ` +
     `reflection ${f(after.sampled.aha.reflection)}, aha ${f(after.sampled.aha.aha)}; ${f(stepMs / opts.steps / 1000, 2)} s per GRPO step`);
   return {
@@ -214,5 +284,7 @@ async function run<F, I>(
     backend: b.kind,
     adapter: b.kind === 'webgpu' ? b.label : `CPU reference (${b.reason})`,
     wallSeconds: (performance.now() - t0) / 1000,
+    curve,
+    evalProblems: before.problems,
   };
 }

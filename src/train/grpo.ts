@@ -48,6 +48,7 @@ import { rewardBatch } from '../rl/rewards';
 import { rollout, type RolloutResult } from '../rl/rollout';
 import { longestPromptTokens } from '../tasks/lengths';
 import { sampleTrainProblem } from '../tasks/split';
+import type { Problem } from '../tasks/problems';
 import { checkTrainConfig } from './checks';
 import { grpoSchedule, learningRate } from './schedule';
 
@@ -316,7 +317,7 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
   const ro = await rollout(ops, tr.dec, model, prompts, G, { maxNew: Tc, temperature, topK: cfg.sampling.topK, seed: cfg.seed, step }, tr.decodeState);
   const rowTokens = Array.from({ length: nSeq }, (_, r) => ro.tokens.slice(r * Tc, r * Tc + ro.lengths[r]!));
   const texts = rowTokens.map((t) => decode(t));
-  const expected = Array.from({ length: nSeq }, (_, r) => problems[Math.floor(r / G)]!.answer);
+  const expected = Array.from({ length: nSeq }, (_, r) => problems[Math.floor(r / G)]!);
 
   // 3. rewards, advantages, dynamic sampling
   const rw = rewardBatch(texts, expected, ro.lengths, g);
@@ -451,7 +452,7 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
 }
 
 function makeSamples(
-  problems: readonly { prompt: string; answer: number }[],
+  problems: readonly Problem[],
   G: number,
   ro: RolloutResult,
   rowTokens: Int32Array[],
@@ -486,7 +487,7 @@ function makeSamples(
       logpOld: ro.logp.slice(r * Tc, r * Tc + len),
       logp: cut(logp), ratio: cut(ratio), kl: cut(kl), clip: cut(clip),
       experts: experts ? experts.slice(r * Tc * Lk, (r * Tc + len) * Lk) : null,
-      aha: classifyAha(texts[r]!, p.answer),
+      aha: classifyAha(texts[r]!, p),
     };
   });
 }

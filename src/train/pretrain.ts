@@ -20,10 +20,9 @@ import { encode, TOK } from '../core/tokenizer';
 import { adamwStep, backward, createActivations, forward, updateRouterBias, zeroGrads, type Activations, type Model } from '../model/model';
 import type { Ops } from '../model/ops';
 import { pretrainDLogp, pretrainLoss } from '../model/pretrain';
-import { makePretrainBatch, styleWeights, type PretrainBatch } from '../tasks/corpus';
+import { corpusStyles, makePretrainBatch, styleWeights, traceOf, type PretrainBatch } from '../tasks/corpus';
 import { longestCompletionTokens, longestPromptTokens } from '../tasks/lengths';
 import { heldOutSet } from '../tasks/split';
-import { TRACE_STYLES, traceFor } from '../tasks/traces';
 import { checkTrainConfig } from './checks';
 import { learningRate, type ScheduleSpec } from './schedule';
 
@@ -61,7 +60,7 @@ export interface Pretrainer<F, I> {
 /** Positions a pretraining row needs: the longest prompt + completion of any style in the mix, minus one. */
 export function pretrainSeqLen(cfg: RunConfig): number {
   const { family, difficulty } = cfg.task;
-  const styles = TRACE_STYLES.filter((s) => cfg.corpus[s] > 0);
+  const styles = corpusStyles(family).filter((s) => cfg.corpus[s] > 0);
   const longest = Math.max(...styles.map((s) => longestCompletionTokens(family, difficulty, s)));
   return Math.min(cfg.model.maxSeqLen, longestPromptTokens(family, difficulty) + longest - 1);
 }
@@ -79,11 +78,12 @@ export function heldOutPretrainBatch(cfg: RunConfig, rows: number, T: number): P
   const inputs = new Int32Array(B * T).fill(TOK.pad);
   const targets = new Int32Array(B * T).fill(TOK.pad);
   const mask = new Float32Array(B * T);
-  const weights = styleWeights(cfg.corpus);
+  const styles = corpusStyles(cfg.task.family);
+  const weights = styleWeights(cfg.corpus, cfg.task.family);
   problems.forEach((p, b) => {
     const rng = new Rng(cfg.seed, STREAM.heldOut, 0x80000000 + b * 256);
-    const style = TRACE_STYLES[rng.categorical(weights)]!;
-    const tokens = encode(p.prompt + traceFor(p, style, rng)); // (n,)
+    const style = styles[rng.categorical(weights)]!;
+    const tokens = encode(p.prompt + traceOf(p, style, rng)); // (n,)
     const promptLen = encode(p.prompt).length;
     if (tokens.length > T + 1) throw new Error(`heldOutPretrainBatch: ${p.expr} (${style}) has ${tokens.length} tokens, more than T+1 = ${T + 1}`);
     for (let t = 0; t < T; t++) {
