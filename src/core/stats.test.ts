@@ -14,6 +14,11 @@ describe('wilson', () => {
 
   it('is [0, 1] for no trials and refuses impossible counts', () => {
     expect(wilson(0, 0)).toMatchObject({ rate: 0, lo: 0, hi: 1 });
+    // the ends are exact, so the interval always contains the rate
+    for (const n of [1, 9, 64, 256]) {
+      expect(wilson(0, n).lo).toBe(0);
+      expect(wilson(n, n).hi).toBe(1);
+    }
     expect(() => wilson(3, 2)).toThrow(/0 <= k <= n/);
     expect(() => wilson(0.5, 2)).toThrow();
   });

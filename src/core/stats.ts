@@ -23,7 +23,8 @@ export function wilson(k: number, n: number, z = Z95): Rate {
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { rate: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half), k, n };
+  // exact at the ends: at k = 0 (k = n) the bound is 0 (1) in exact arithmetic, a few ulps off in floats
+  return { rate: p, lo: k === 0 ? 0 : Math.max(0, centre - half), hi: k === n ? 1 : Math.min(1, centre + half), k, n };
 }
 
 /** Two-sided 97.5% quantiles of Student's t for 1..10 degrees of freedom. */

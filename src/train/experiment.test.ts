@@ -28,7 +28,7 @@ describe('runExperiment (CPU, quick)', () => {
   it('returns exactly the contract keys, fractions in [0,1], and the same numbers for the same seed', async () => {
     const lines: string[] = [];
     const a = await quick(3, lines);
-    expect(Object.keys(a)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds']);
+    expect(Object.keys(a)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds', 'curve', 'evalProblems']);
     for (const p of [a.step0, a.final]) {
       expect(Object.keys(p)).toEqual(POINT_KEYS);
       for (const k of ['heldoutAccuracy', 'reflectionRate', 'ahaRate'] as const) {
@@ -50,6 +50,22 @@ describe('runExperiment (CPU, quick)', () => {
     expect(JSON.parse(JSON.stringify(a))).toEqual(a); // one JSON line, nothing lost
     expect(lines.some((l) => l.includes('pretraining in-process (30 steps, seed 7)'))).toBe(true);
     expect(lines.filter((l) => /^step \d\/2 reward/.test(l))).toHaveLength(2);
+    // the curve: step 0 and the end, every rate with a Wilson interval around it, over the whole evaluation set
+    expect(a.evalProblems).toBe(HELD_OUT);
+    expect(a.curve.map((p) => p.step)).toEqual([0, 2]);
+    expect(a.curve[0]!.greedy.accuracy.rate).toBe(a.step0.heldoutAccuracy);
+    expect(a.curve[1]!.greedy.accuracy.rate).toBe(a.final.heldoutAccuracy);
+    expect(a.curve[1]!.sampled.meanLength).toBe(a.final.meanCompletionLength);
+    for (const p of a.curve) {
+      for (const r of [p.greedy.accuracy, p.sampled.accuracy, p.sampled.reflection, p.sampled.aha]) {
+        expect(r.n).toBe(HELD_OUT);
+        expect(r.lo).toBeLessThanOrEqual(r.rate);
+        expect(r.hi).toBeGreaterThanOrEqual(r.rate);
+        expect(r.hi - r.lo).toBeGreaterThan(0.1); // 9 problems: wide, as it should be
+      }
+    }
+    expect(a.curve[0]!.kl).toBe(0);
+    expect(a.curve[0]!.reward).toBe(a.step0.reward);
 
     const b = await quick(3);
     expect({ ...b, wallSeconds: 0 }).toEqual({ ...a, wallSeconds: 0 });
@@ -93,7 +109,7 @@ describe('npm run experiment (scripts/experiment.ts)', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     const out = JSON.parse(lines[lines.length - 1]!) as ExperimentResult;
-    expect(Object.keys(out)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds']);
+    expect(Object.keys(out)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds', 'curve', 'evalProblems']);
     expect(out).toMatchObject({ steps: 1, seed: 2, backend: 'cpu', preset: null });
     expect(lines.length).toBeGreaterThan(3); // progress lines come first
   }, 60_000);
@@ -103,7 +119,7 @@ describe('npm run experiment (scripts/experiment.ts)', () => {
       [['--quick'], '--steps is required'],
       [['--steps', '0'], '--steps needs an integer >= 1, got "0"'],
       [['--steps', '2', '--backend', 'tpu'], '--backend must be cpu or webgpu, got "tpu"'],
-      [['--steps', '2', '--preset', 'PPO'], '--preset must be one of R1-Zero, Dr. GRPO, DAPO, got "PPO"'],
+      [['--steps', '2', '--preset', 'PPO'], '--preset must be one of R1-Zero, Dr. GRPO, DAPO, R1-Zero (Countdown), got "PPO"'],
       [['--steps', '2', '--fast'], 'unknown argument "--fast"'],
     ] as const) {
       const r = cli(...args);
