@@ -3,11 +3,11 @@
 // in the store; Apply sends live knobs with setLive (next step) or, when a
 // knob that shapes the run changed, starts a new run ("Apply and reset").
 import { useId, useState } from 'react';
-import { estimateParamCount, getPath, matchingPreset, PRESET_NAMES, preset, setPath, cloneConfig, type Knob, type RunConfig } from '../../core/config';
+import { estimateParamCount, getPath, matchingPreset, PRESET_NAMES, setPath, cloneConfig, type Knob, type RunConfig } from '../../core/config';
 import { trainConfigErrors } from '../../train/checks';
 import { useStore } from '../store';
 import { send, startRun } from '../trainer';
-import { applyPlan, knobLabel, knobsByGroup, parseNumberText } from './draft';
+import { applyPlan, choosePreset, corpusNote, difficultyNote, inactiveReason, knobLabel, knobsByGroup, parseNumberText, presetScope } from './draft';
 import './config.css';
 
 const GROUPS = knobsByGroup();
@@ -34,8 +34,8 @@ export function ConfigPanel() {
       <h2>Config</h2>
       <div className="presets" role="group" aria-label="Presets">
         {PRESET_NAMES.map((name) => (
-          <button key={name} type="button" aria-pressed={chosen === name} onClick={() => setDraft(preset(name, useStore.getState().draft))}
-            title={`Set the GRPO knobs as ${name} does`}>
+          <button key={name} type="button" aria-pressed={chosen === name} onClick={() => setDraft(choosePreset(name, useStore.getState().draft))}
+            title={`Set the ${presetScope(name)} knobs as ${name} does`}>
             {name}
           </button>
         ))}
@@ -50,8 +50,14 @@ export function ConfigPanel() {
       {GROUPS.map(({ group, knobs }) => (
         <fieldset key={group} className="knob-group">
           <legend>{group}</legend>
+          {group === 'Base corpus' && (
+            <p className="knob-note" data-testid="corpus-note">
+              {corpusNote(draft)}
+            </p>
+          )}
           {knobs.map((k) => (
-            <KnobField key={k.path} knob={k} value={getPath(draft, k.path)} errors={errors.filter((e) => e.path === k.path).map((e) => e.message)} />
+            <KnobField key={k.path} knob={k} value={getPath(draft, k.path)} errors={errors.filter((e) => e.path === k.path).map((e) => e.message)}
+              inactive={inactiveReason(k, draft)} note={k.path === 'task.difficulty' ? difficultyNote(draft) : null} />
           ))}
         </fieldset>
       ))}
@@ -59,14 +65,23 @@ export function ConfigPanel() {
   );
 }
 
-function KnobField({ knob, value, errors }: { knob: Knob; value: unknown; errors: string[] }) {
+/**
+ * One knob. `inactive` says why the knob does nothing for this draft (the
+ * other task kind's corpus styles): it is greyed out and disabled, its value
+ * kept, the reason on hover (the group says it once, in words). `note` is a
+ * line of family-specific help under it.
+ */
+function KnobField({ knob, value, errors, inactive, note }: { knob: Knob; value: unknown; errors: string[]; inactive: string | null; note: string | null }) {
   const id = useId();
   const errId = `${id}-err`;
+  const noteId = `${id}-note`;
+  const described = [errors.length > 0 ? errId : '', note ? noteId : ''].filter(Boolean).join(' ');
   const common = {
     id,
     title: knob.help,
+    disabled: inactive !== null,
     'aria-invalid': errors.length > 0,
-    'aria-describedby': errors.length > 0 ? errId : undefined,
+    'aria-describedby': described || undefined,
   };
   let input;
   if (knob.kind === 'enum') {
@@ -83,10 +98,15 @@ function KnobField({ knob, value, errors }: { knob: Knob; value: unknown; errors
     input = <NumberInput common={common} value={value as number} step={knob.kind === 'int' ? 1 : 'any'} onValue={(x) => setKnob(knob.path, x)} />;
   }
   return (
-    <div className="knob" title={knob.help}>
+    <div className={inactive ? 'knob inactive' : 'knob'} title={inactive ? `${knob.help} (${inactive})` : knob.help} data-inactive={inactive !== null}>
       <label htmlFor={id}>{knobLabel(knob)}</label>
       {input}
       {knob.live && <span className="live-tag" title="Live: applies at the next step without a reset">live</span>}
+      {note && (
+        <p className="knob-note" id={noteId}>
+          {note}
+        </p>
+      )}
       {errors.length > 0 && (
         <p className="knob-error" id={errId}>
           {errors.join('; ')}

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KNOBS, mergeConfig, preset, validateConfig } from '../../core/config';
+import { DEFAULT_CONFIG, KNOB_BY_PATH, KNOBS, matchingPreset, mergeConfig, PRESET_NAMES, preset, validateConfig } from '../../core/config';
+import { trainConfigErrors } from '../../train/checks';
 import { QUICK_CONFIG } from '../../train/quick';
-import { applyPlan, changedPaths, GROUP_ORDER, knobLabel, knobsByGroup, parseNumberText } from './draft';
+import {
+  applyPlan, changedPaths, choosePreset, corpusNote, difficultyNote, GROUP_ORDER, inactiveReason, knobLabel, knobsByGroup, parseNumberText, presetScope,
+} from './draft';
 
 const plan = (draft = QUICK_CONFIG) => applyPlan(QUICK_CONFIG, draft, validateConfig(draft).errors);
 
@@ -43,5 +46,62 @@ describe('config panel helpers', () => {
     expect(plan(mergeConfig(QUICK_CONFIG, { grpo: { lr: Number.NaN } }))).toEqual({
       kind: 'invalid', reasons: ['grpo.lr = NaN: must be a finite number in [1e-7, 0.1]'],
     });
+  });
+});
+
+describe('task families in the panel', () => {
+  const COUNTDOWN = preset('R1-Zero (Countdown)');
+  const inactive = (cfg = DEFAULT_CONFIG) => KNOBS.filter((k) => inactiveReason(k, cfg) !== null).map((k) => k.path);
+
+  it('greys out the other kind of task\'s corpus styles, and nothing else', () => {
+    expect(inactive(DEFAULT_CONFIG)).toEqual(['corpus.guess', 'corpus.search', 'corpus.searchWrong']);
+    expect(inactive(mergeConfig(DEFAULT_CONFIG, { task: { family: 'mixed' } }))).toEqual(['corpus.guess', 'corpus.search', 'corpus.searchWrong']);
+    expect(inactive(COUNTDOWN)).toEqual(['corpus.direct', 'corpus.stepwise', 'corpus.slip', 'corpus.corrected']);
+    expect(inactiveReason(KNOB_BY_PATH.get('corpus.direct')!, COUNTDOWN)).toBe('not used by countdown tasks: their base corpus mixes guess, search, searchWrong');
+    expect(corpusNote(COUNTDOWN)).toContain('guess, search, searchWrong');
+    expect(corpusNote(DEFAULT_CONFIG)).toContain('direct, stepwise, slip, corrected');
+  });
+
+  it('says what a countdown difficulty means', () => {
+    expect(difficultyNote(COUNTDOWN)).toBe('countdown d=1: 3 numbers from 1 to 9, + -');
+    expect(difficultyNote(mergeConfig(COUNTDOWN, { task: { difficulty: 5 } }))).toBe('countdown d=5: 4 numbers from 1 to 9, + - *');
+    expect(difficultyNote(DEFAULT_CONFIG)).toBeNull();
+    expect(difficultyNote(mergeConfig(COUNTDOWN, { task: { difficulty: 9 } }))).toBeNull();
+  });
+
+  it('the countdown preset sets its task, corpus, GRPO and sampling knobs, and the panel accepts it', () => {
+    const d = choosePreset('R1-Zero (Countdown)', DEFAULT_CONFIG);
+    expect(d).toEqual(COUNTDOWN);
+    expect(d.task).toMatchObject({ family: 'countdown', difficulty: 1 });
+    expect(d.corpus).toMatchObject({ guess: 0.85, search: 0.15, searchWrong: 0 });
+    expect(d.sampling.temperature).toBe(1);
+    expect(d.grpo.heldOutSize).toBe(256);
+    expect(matchingPreset(d)).toBe('R1-Zero (Countdown)');
+    expect(trainConfigErrors(d)).toEqual([]);
+    expect(presetScope('R1-Zero (Countdown)')).toBe('task, GRPO, sampling and corpus');
+    expect(presetScope('DAPO')).toBe('GRPO');
+  });
+
+  it('every preset button leaves its own preset chosen, from any other preset', () => {
+    for (const from of PRESET_NAMES) {
+      for (const to of PRESET_NAMES) {
+        const d = choosePreset(to, preset(from));
+        expect(matchingPreset(d), `${from} -> ${to}`).toBe(to);
+        expect(trainConfigErrors(d), `${from} -> ${to}`).toEqual([]);
+      }
+    }
+    // leaving the countdown preset puts its task, corpus and sampling back to the defaults
+    expect(choosePreset('R1-Zero', preset('R1-Zero (Countdown)'))).toEqual(preset('R1-Zero'));
+    expect(choosePreset('DAPO', preset('R1-Zero (Countdown)'))).toEqual(preset('DAPO'));
+  });
+
+  it('keeps what a preset does not set: the model, the seed, and a hand-made draft\'s task', () => {
+    const mine = mergeConfig(QUICK_CONFIG, { seed: 5 });
+    expect(choosePreset('R1-Zero (Countdown)', mine).model).toEqual(QUICK_CONFIG.model);
+    expect(choosePreset('R1-Zero (Countdown)', mine).seed).toBe(5);
+    // countdown with a held-out size of its own is no longer the countdown preset (only R1-Zero's GRPO knobs match): DAPO keeps it a countdown run
+    const handMade = mergeConfig(preset('R1-Zero (Countdown)'), { grpo: { heldOutSize: 32 } });
+    expect(matchingPreset(handMade)).toBe('R1-Zero');
+    expect(choosePreset('DAPO', handMade).task.family).toBe('countdown');
   });
 });

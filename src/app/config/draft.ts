@@ -2,7 +2,13 @@
 // text becomes a knob value, and what applying a draft means (nothing, live
 // changes sent with setLive, or a new run). No React, no DOM: tested in Node.
 
-import { getPath, KNOBS, type Knob, type KnobGroup, type RunConfig } from '../../core/config';
+import {
+  cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, matchingPreset, preset, PRESET_OVERRIDES, setPath,
+  type Knob, type KnobGroup, type PresetName, type RunConfig, type TaskFamily,
+} from '../../core/config';
+import { countdownShape } from '../../tasks/countdown';
+import { corpusStyles } from '../../tasks/corpus';
+import { FAMILIES } from '../../tasks/problems';
 
 /** The panel's order: what to learn, the model, the RL recipe, sampling, the base model's corpus, then the seed. */
 export const GROUP_ORDER: readonly KnobGroup[] = ['Task', 'Model', 'GRPO', 'Sampling', 'Base corpus', 'Seed'];
@@ -50,4 +56,69 @@ export function applyPlan(config: RunConfig, draft: RunConfig, errors: readonly 
   const values: Record<string, number | string | boolean> = {};
   for (const p of changed) values[p] = getPath(draft, p) as number | string | boolean;
   return { kind: 'live', values };
+}
+
+// --- task families and presets -------------------------------------------------
+
+const STYLE_KNOBS = new Set(FAMILIES.flatMap((f) => corpusStyles(f).map((s) => `corpus.${s}`)));
+const familyKind = (f: TaskFamily) => (f === 'countdown' ? 'countdown' : 'arithmetic');
+
+/**
+ * Why a knob does nothing for this config, or null when it counts: the base
+ * corpus's style weights belong to one kind of task (arithmetic: direct,
+ * stepwise, slip, corrected; countdown: guess, search, searchWrong), and the
+ * other kind's are never read (tasks/corpus.ts). The panel greys those out.
+ */
+export function inactiveReason(knob: Knob, cfg: RunConfig): string | null {
+  if (!STYLE_KNOBS.has(knob.path)) return null;
+  const own = corpusStyles(cfg.task.family);
+  if (own.some((s) => `corpus.${s}` === knob.path)) return null;
+  return `not used by ${familyKind(cfg.task.family)} tasks: their base corpus mixes ${own.join(', ')}`;
+}
+
+/** Which style weights the config's base corpus reads, for the Base corpus group. */
+export function corpusNote(cfg: RunConfig): string {
+  const kind = familyKind(cfg.task.family);
+  const other = kind === 'countdown' ? 'arithmetic' : 'countdown';
+  return `${kind === 'countdown' ? 'Countdown' : 'Arithmetic'} tasks: the base corpus mixes ${corpusStyles(cfg.task.family).join(', ')} traces; the ${other} styles are greyed out.`;
+}
+
+/** What a difficulty means for the config's family, when the knob's general help does not say it (countdown). */
+export function difficultyNote(cfg: RunConfig): string | null {
+  if (cfg.task.family !== 'countdown') return null;
+  let s;
+  try {
+    s = countdownShape(cfg.task.difficulty);
+  } catch {
+    return null; // out of range: the knob's own error says so
+  }
+  return `countdown d=${cfg.task.difficulty}: ${s.numbers} numbers from 1 to ${s.maxValue}, ${s.ops.join(' ')}`;
+}
+
+/** The knob groups a preset sets, for its button's help: "task, GRPO, sampling and corpus". */
+export function presetScope(name: PresetName): string {
+  const names: Record<string, string> = { task: 'task', model: 'model', grpo: 'GRPO', sampling: 'sampling', corpus: 'corpus' };
+  const parts = Object.keys(PRESET_OVERRIDES[name]).map((k) => names[k] ?? k);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? '');
+}
+
+const presetPaths = (name: PresetName) => KNOBS.map((k) => k.path).filter((p) => getPath(PRESET_OVERRIDES[name], p) !== undefined);
+
+/**
+ * The draft after pressing a preset's button. A preset sets only its own
+ * knobs, so leaving one that set more (R1-Zero (Countdown): task, corpus,
+ * sampling) for one that sets fewer (R1-Zero: GRPO only) first puts the
+ * knobs only the old one set back to their defaults: otherwise pressing
+ * R1-Zero on a countdown draft would change nothing, and the button pressed
+ * would not be the preset shown. A hand-made draft (no preset matches) keeps
+ * every knob the chosen preset does not set.
+ */
+export function choosePreset(name: PresetName, draft: RunConfig): RunConfig {
+  const current = matchingPreset(draft);
+  const base = cloneConfig(draft);
+  if (current !== null && current !== name) {
+    const keep = new Set(presetPaths(name));
+    for (const p of presetPaths(current)) if (!keep.has(p)) setPath(base, p, getPath(DEFAULT_CONFIG, p));
+  }
+  return preset(name, base);
 }
