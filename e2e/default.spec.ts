@@ -9,7 +9,7 @@ import { decodeCheckpoint } from '../src/share/checkpoint';
 // which on the default model would take minutes). The checkpoint's own
 // numbers are re-checked in Node by src/share/base.test.ts.
 
-const SHIPPED = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors']; // trainer.ts SHIPPED_BASES, in its order
+const SHIPPED = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors']; // trainer.ts SHIPPED_BASES of family add, in the order DEFAULT_CONFIG tries them
 
 /** The model, task and corpus knobs, the ones a base depends on (trainer.ts baseMatches). */
 function sameBase(a: RunConfig, b: RunConfig): boolean {

@@ -3,7 +3,9 @@
 // commands the UI sends. Nothing here computes; the shipped base checkpoint
 // is fetched and decoded here (parsing, not training) and handed to the worker.
 
-import { getPath, type RunConfig } from '../core/config';
+import { getPath, KNOBS, type RunConfig, type TaskFamily } from '../core/config';
+import { corpusStyles } from '../tasks/corpus';
+import { FAMILIES } from '../tasks/problems';
 import type { ResultsSnapshot } from '../share/url';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { createTrainerClient, type CommandInput, type TrainerClient } from '../train/client';
@@ -14,19 +16,63 @@ import { beginRun, onTrainerEvent, prepareResume } from './runs/persistence';
 import { reduceWithShared, showShared } from './share/snapshot';
 import { useStore } from './store';
 
-/** Base checkpoints shipped in public/ (see share/README.md); the first whose config matches is used. */
-// base-nocorrect: DEFAULT_CONFIG with corpus.corrected = 0 (README's "no self-correction" run), last so the
-// common configs never fetch it.
-export const SHIPPED_BASES = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors'] as const;
+/**
+ * A base checkpoint shipped in public/ (see share/README.md). `family` is the
+ * task family it was pretrained for: a run of another family never fetches it.
+ * `hint` is part of its corpus: a config that has those values tries it first
+ * (the guess-only ablation before the preset's base), one that has not tries
+ * it last. The file's own config decides (baseMatches); the hints only order
+ * the fetches, and trainer.test.ts checks them against the files.
+ */
+export interface ShippedBase {
+  file: string;
+  family: TaskFamily;
+  hint?: Partial<RunConfig['corpus']>;
+}
 
-/** The knobs a base model depends on: its architecture, its corpus, and the task it was pretrained for. */
+export const SHIPPED_BASES: readonly ShippedBase[] = [
+  { file: 'base.safetensors', family: 'add' }, // DEFAULT_CONFIG
+  { file: 'base-quick.safetensors', family: 'add', hint: { pretrainSteps: 100, pretrainBatch: 16 } }, // QUICK_CONFIG
+  // DEFAULT_CONFIG with corpus.corrected = 0 (README's "no self-correction" run)
+  { file: 'base-nocorrect.safetensors', family: 'add', hint: { corrected: 0 } },
+  // R1-Zero (Countdown): guess 0.85 / search 0.15
+  { file: 'base-countdown.safetensors', family: 'countdown' },
+  // the guess-only ablation: no search traces
+  { file: 'base-countdown-guess.safetensors', family: 'countdown', hint: { guess: 1, search: 0, searchWrong: 0 } },
+  // search that ends wrong instead of search that finds the target
+  { file: 'base-countdown-wrong.safetensors', family: 'countdown', hint: { search: 0, searchWrong: 0.15 } },
+];
+
+/** The shipped bases worth fetching for cfg, in the order to try: its family only; hinted matches first, hinted misses last. */
+export function basesToTry(cfg: RunConfig): string[] {
+  const mine = SHIPPED_BASES.filter((b) => b.family === cfg.task.family);
+  const rank = (b: ShippedBase) => {
+    if (!b.hint) return 1;
+    const hits = Object.entries(b.hint).every(([k, v]) => cfg.corpus[k as keyof RunConfig['corpus']] === v);
+    return hits ? 0 : 2;
+  };
+  return mine.map((b, i) => ({ b, i, r: rank(b) })).sort((x, y) => x.r - y.r || x.i - y.i).map((x) => x.b.file);
+}
+
+/**
+ * The knobs a base model depends on: its architecture, its task, how long and
+ * how fast it was pretrained, and the corpus style weights of its family (an
+ * arithmetic corpus never reads guess/search/searchWrong, a countdown one never
+ * reads direct/stepwise/slip/corrected: tasks/corpus.ts corpusStyles).
+ */
+export function baseKnobPaths(family: TaskFamily): string[] {
+  const styles = new Set<string>(FAMILIES.flatMap((f) => corpusStyles(f)));
+  const own = new Set<string>(corpusStyles(family));
+  return KNOBS.map((k) => k.path).filter((p) => {
+    if (!/^(model|task|corpus)\./.test(p)) return false;
+    const key = p.slice('corpus.'.length);
+    return !p.startsWith('corpus.') || !styles.has(key) || own.has(key);
+  });
+}
+
 export function baseMatches(base: RunConfig, cfg: RunConfig): boolean {
-  for (const group of ['model', 'task', 'corpus'] as const) {
-    for (const key of Object.keys(base[group])) {
-      if (getPath(base, `${group}.${key}`) !== getPath(cfg, `${group}.${key}`)) return false;
-    }
-  }
-  return true;
+  if (base.task.family !== cfg.task.family) return false;
+  return baseKnobPaths(cfg.task.family).every((p) => getPath(base, p) === getPath(cfg, p));
 }
 
 /** `?config=quick` starts with the tiny configuration the tests use (it has a shipped base and trains in seconds). */
@@ -94,7 +140,7 @@ function ensureClient(): TrainerClient {
 }
 
 async function fetchBase(cfg: RunConfig): Promise<{ weights: InitialWeights; name: string } | null> {
-  for (const name of SHIPPED_BASES) {
+  for (const name of basesToTry(cfg)) {
     let bytes: Uint8Array;
     try {
       const res = await fetch(`${import.meta.env.BASE_URL}${name}`);

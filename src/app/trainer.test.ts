@@ -1,0 +1,94 @@
+// Which shipped base a config loads (trainer.ts SHIPPED_BASES, basesToTry,
+// baseMatches): a run fetches only its family's bases, the one its corpus
+// points at first, and accepts a file only when every knob the base depends
+// on agrees. The files themselves are checked where they exist in public/.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, mergeConfig, preset, type RunConfig } from '../core/config';
+import { decodeCheckpoint } from '../share/checkpoint';
+import { QUICK_CONFIG } from '../train/quick';
+import { baseKnobPaths, baseMatches, basesToTry, SHIPPED_BASES } from './trainer';
+
+const COUNTDOWN = preset('R1-Zero (Countdown)');
+const GUESS = mergeConfig(COUNTDOWN, { corpus: { guess: 1, search: 0, searchWrong: 0 } });
+const WRONG = mergeConfig(COUNTDOWN, { corpus: { guess: 0.85, search: 0, searchWrong: 0.15 } });
+const NOCORRECT = mergeConfig(DEFAULT_CONFIG, { corpus: { corrected: 0 } });
+const ARITHMETIC = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors'];
+const COUNTDOWN_FILES = ['base-countdown.safetensors', 'base-countdown-guess.safetensors', 'base-countdown-wrong.safetensors'];
+
+describe('basesToTry', () => {
+  it('keeps the arithmetic order for the default config and never offers it a countdown base', () => {
+    expect(basesToTry(DEFAULT_CONFIG)).toEqual(ARITHMETIC);
+    expect(basesToTry(preset('DAPO'))).toEqual(ARITHMETIC);
+  });
+
+  it('tries the base a corpus points at first', () => {
+    expect(basesToTry(QUICK_CONFIG)[0]).toBe('base-quick.safetensors');
+    expect(basesToTry(NOCORRECT)).toEqual(['base-nocorrect.safetensors', 'base.safetensors', 'base-quick.safetensors']);
+    expect(basesToTry(GUESS)).toEqual(['base-countdown-guess.safetensors', 'base-countdown.safetensors', 'base-countdown-wrong.safetensors']);
+    expect(basesToTry(WRONG)).toEqual(['base-countdown-wrong.safetensors', 'base-countdown.safetensors', 'base-countdown-guess.safetensors']);
+  });
+
+  it('gives a countdown run only countdown bases, the preset\'s first', () => {
+    expect(basesToTry(COUNTDOWN)).toEqual(COUNTDOWN_FILES);
+    // a countdown run with the arithmetic corpus knobs changed still never fetches an arithmetic base
+    expect(basesToTry(mergeConfig(COUNTDOWN, { corpus: { corrected: 0 } }))).toEqual(COUNTDOWN_FILES);
+  });
+
+  it('gives a family without shipped bases nothing to fetch', () => {
+    expect(basesToTry(mergeConfig(DEFAULT_CONFIG, { task: { family: 'mul' } }))).toEqual([]);
+  });
+});
+
+describe('baseMatches', () => {
+  it('matches on model, task and corpus, not on GRPO knobs, sampling or seed', () => {
+    expect(baseMatches(COUNTDOWN, mergeConfig(COUNTDOWN, { seed: 3, grpo: { beta: 0, batchPrompts: 2, heldOutSize: 4 }, sampling: { temperature: 0.5 } }))).toBe(true);
+    expect(baseMatches(COUNTDOWN, mergeConfig(COUNTDOWN, { task: { difficulty: 2 } }))).toBe(false);
+    expect(baseMatches(COUNTDOWN, mergeConfig(COUNTDOWN, { model: { dModel: 32 } }))).toBe(false);
+    expect(baseMatches(COUNTDOWN, mergeConfig(COUNTDOWN, { corpus: { pretrainSteps: 449 } }))).toBe(false);
+  });
+
+  it('compares the style weights of the run\'s family only', () => {
+    // countdown: guess/search/searchWrong decide; the arithmetic corpus is never read
+    expect(baseMatches(COUNTDOWN, mergeConfig(COUNTDOWN, { corpus: { direct: 1, stepwise: 0, slip: 0, corrected: 0 } }))).toBe(true);
+    expect(baseMatches(COUNTDOWN, GUESS)).toBe(false);
+    expect(baseMatches(GUESS, WRONG)).toBe(false);
+    // arithmetic: the other way round
+    expect(baseMatches(DEFAULT_CONFIG, mergeConfig(DEFAULT_CONFIG, { corpus: { guess: 0, search: 1 } }))).toBe(true);
+    expect(baseMatches(DEFAULT_CONFIG, NOCORRECT)).toBe(false);
+    expect(baseKnobPaths('countdown')).not.toContain('corpus.corrected');
+    expect(baseKnobPaths('add')).not.toContain('corpus.guess');
+    expect(baseKnobPaths('add')).toContain('corpus.pretrainSteps');
+  });
+
+  it('never lets a base of another family through', () => {
+    const sameKnobs: RunConfig = mergeConfig(COUNTDOWN, { task: { family: 'add' } });
+    expect(baseMatches(COUNTDOWN, sameKnobs)).toBe(false);
+    expect(baseMatches(sameKnobs, COUNTDOWN)).toBe(false);
+    expect(baseMatches(DEFAULT_CONFIG, COUNTDOWN)).toBe(false);
+  });
+});
+
+describe.each(SHIPPED_BASES)('the table entry of public/$file', (entry) => {
+  const url = new URL(`../../public/${entry.file}`, import.meta.url);
+  it.skipIf(!existsSync(url))('names the file\'s family and corpus, and the file\'s own config fetches it first', () => {
+    const ck = decodeCheckpoint(new Uint8Array(readFileSync(url)));
+    expect(ck.config.task.family).toBe(entry.family);
+    for (const [k, v] of Object.entries(entry.hint ?? {})) expect(ck.config.corpus[k as keyof RunConfig['corpus']], `corpus.${k}`).toBe(v);
+    expect(basesToTry(ck.config)[0]).toBe(entry.file);
+    expect(baseMatches(ck.config, ck.config)).toBe(true);
+  });
+});
+
+describe('the configs the app opens with have shipped bases', () => {
+  const load = (file: string) => decodeCheckpoint(new Uint8Array(readFileSync(new URL(`../../public/${file}`, import.meta.url)))).config;
+  it.each([
+    ['DEFAULT_CONFIG', 'base.safetensors', DEFAULT_CONFIG],
+    ['QUICK_CONFIG', 'base-quick.safetensors', QUICK_CONFIG],
+    ['R1-Zero (Countdown) on the defaults', 'base-countdown.safetensors', COUNTDOWN],
+    ['the guess-only ablation', 'base-countdown-guess.safetensors', GUESS],
+  ] as const)('%s: %s', (_, file, cfg) => {
+    expect(existsSync(new URL(`../../public/${file}`, import.meta.url)), `public/${file} is missing`).toBe(true);
+    expect(baseMatches(load(file), cfg)).toBe(true);
+  });
+});
