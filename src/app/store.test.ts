@@ -58,7 +58,7 @@ describe('reduceEvent', () => {
     expect(s.history).toHaveLength(HISTORY_STEPS);
     expect(s.history[0]!.step).toBe(10);
     expect(s.ahaFeed).toHaveLength(Math.min(AHA_FEED_MAX, 2 * (HISTORY_STEPS + 10)));
-    expect(s.ahaFeed[0]).toMatchObject({ step: HISTORY_STEPS + 9, index: 2 });
+    expect(s.ahaFeed[0]).toMatchObject({ step: HISTORY_STEPS + 9, index: 2, attempts: 1 });
     expect(s.ahaFeed[1]).toMatchObject({ step: HISTORY_STEPS + 9, index: 0 });
   });
 
@@ -136,6 +136,15 @@ describe('playground answers', () => {
     expect(s.playground).toMatchObject({ id: 6, prompt: '3*3=', done: false, completion: '' });
     s = at(s, part(6, [7], true, { stopped: 'stopped: a reset' }));
     expect(s.playground).toMatchObject({ id: 6, done: true, stopped: 'stopped: a reset', experts: null });
+  });
+
+  it('keep the question\'s problem to judge against through every token', () => {
+    const expected = { family: 'countdown' as const, difficulty: 1, operands: [3, 5, 7], answer: 5 };
+    let s: AppState = { ...useStore.getState(), playground: askedAnswer(7, '3;5;7=5', expected) };
+    s = at(s, part(7, [10]));
+    s = at(s, part(7, [10, 11], true));
+    expect(s.playground).toMatchObject({ id: 7, done: true, expected });
+    expect(askedAnswer(8, '1+2=').expected).toBeNull();
   });
 });
 

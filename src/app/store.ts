@@ -7,6 +7,10 @@
 import { create } from 'zustand';
 import { DEFAULT_CONFIG, validateConfig, type ConfigError, type RunConfig } from '../core/config';
 import type { AhaRates, AhaSpan } from '../rl/aha';
+import type { Expected as JudgeExpected } from '../tasks/judge';
+
+/** A problem to judge an answer against (tasks/judge.ts): family, difficulty, operands, the value to reach. */
+export type Expected = Exclude<JudgeExpected, number>;
 import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../train/grpo';
 import type { SampleExperts, SessionState, TrainerEvent } from '../train/protocol';
@@ -31,6 +35,8 @@ export interface AhaItem {
   prompt: string;
   completion: string;
   span: AhaSpan | null;
+  /** Think segments that state a candidate (rl/aha.ts attempts); absent in items kept before it existed. */
+  attempts?: number;
 }
 
 /** The playground's latest question and its answer as far as it has streamed. */
@@ -46,6 +52,8 @@ export interface PlaygroundAnswer {
   /** With the final event only. */
   experts: SampleExperts | null;
   stopped: string | null;
+  /** What a right answer must reach (app/inspector/playground.ts readQuestion), kept from the question; null: not judged. */
+  expected: Expected | null;
 }
 
 // --- shared run: a link opened with results (share/url.ts; app/share/ owns the logic)
@@ -143,7 +151,7 @@ export interface AppState extends SharedSlice, RunsSlice {
   selectStep(step: number | null): void;
   setTokenView(view: TokenView): void;
   /** A question was sent as sample id: it replaces the old answer, whose late tokens are then ignored. */
-  askPlayground(id: number, prompt: string): void;
+  askPlayground(id: number, prompt: string, expected?: Expected | null): void;
 }
 
 export type RunSlice = Pick<
@@ -200,7 +208,7 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
       const history = [...s.history, { step: e.step, samples: e.samples }].slice(-HISTORY_STEPS);
       const found: AhaItem[] = [];
       e.samples.forEach((x, index) => {
-        if (x.aha.aha) found.push({ step: e.step, index, prompt: x.prompt, completion: x.completion, span: x.aha.span });
+        if (x.aha.aha) found.push({ step: e.step, index, prompt: x.prompt, completion: x.completion, span: x.aha.span, attempts: x.aha.attempts });
       });
       const out: Partial<AppState> = { history };
       if (found.length > 0) out.ahaFeed = [...found.reverse(), ...s.ahaFeed].slice(0, AHA_FEED_MAX);
@@ -213,7 +221,7 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
       return {
         playground: {
           id: e.id, prompt: e.prompt, completion: e.completion, tokens: e.tokens, logp: e.logp, done: e.done, step: e.step,
-          experts: e.experts ?? null, stopped: e.stopped ?? null,
+          experts: e.experts ?? null, stopped: e.stopped ?? null, expected: p?.expected ?? null,
         },
       };
     }
@@ -263,10 +271,10 @@ export const useStore = create<AppState>()((set) => ({
   setDraft: (draft) => set({ draft, draftErrors: validateConfig(draft).errors }),
   selectStep: (selectedStep) => set({ selectedStep }),
   setTokenView: (tokenView) => set({ tokenView }),
-  askPlayground: (id, prompt) => set({ playground: askedAnswer(id, prompt) }),
+  askPlayground: (id, prompt, expected = null) => set({ playground: askedAnswer(id, prompt, expected) }),
 }));
 
 /** The playground's state right after asking: no tokens yet. */
-export function askedAnswer(id: number, prompt: string): PlaygroundAnswer {
-  return { id, prompt, completion: '', tokens: new Int32Array(0), logp: new Float32Array(0), done: false, step: null, experts: null, stopped: null };
+export function askedAnswer(id: number, prompt: string, expected: Expected | null = null): PlaygroundAnswer {
+  return { id, prompt, completion: '', tokens: new Int32Array(0), logp: new Float32Array(0), done: false, step: null, experts: null, stopped: null, expected };
 }

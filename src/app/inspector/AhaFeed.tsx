@@ -2,7 +2,7 @@
 // <wait>, then the right answer), newest first. Clicking one opens its step
 // in the inspector.
 import { useStore, type AhaItem } from '../store';
-import { splitSpan } from './tokens';
+import { attemptsLabel, isCountdownPrompt, splitSpan } from './tokens';
 import './inspector.css';
 
 export function AhaFeed() {
@@ -35,6 +35,12 @@ export function AhaFeed() {
                   title={gone ? 'this step is no longer kept in memory' : 'open this step in the inspector'}
                 >
                   <span className="aha-step">step {item.step}</span> <code>{item.prompt.replace('<bos>', '')}</code>{' '}
+                  {isCountdownPrompt(item.prompt) && (
+                    <span className="muted aha-target">
+                      target {item.prompt.slice(item.prompt.lastIndexOf('=') + 1)}
+                      {item.attempts !== undefined && <>, {attemptsLabel(item.attempts)}</>}{' '}
+                    </span>
+                  )}
                   <code className="aha-text">
                     {before}
                     <mark>{inside}</mark>

@@ -5,6 +5,12 @@
 // the experts each token was routed to: shown on hover, and as a strip of
 // top-1 expert colours per layer.
 //
+// The question is read for the run's task (playground.ts readQuestion): an
+// arithmetic run takes "47+85=", a countdown run "3;5;7=5" (the given numbers,
+// then '=' and the target); malformed input gets a message saying what to
+// type, and a finished answer is judged as the accuracy reward judges it
+// (tasks/judge.ts answerIsRight), with the attempts of a countdown search.
+//
 // The engine switch runs the same question through onnxruntime-web instead
 // (app/export/onnxEngine.ts: the current weights exported as ONNX, greedy):
 // a second, independent implementation of the same policy, whose answer at
@@ -14,7 +20,7 @@ import { askOrt, type OrtAnswer } from '../export/onnxEngine';
 import { samplePrompt } from '../trainer';
 import type { SampleExperts } from '../../train/protocol';
 import { useStore } from '../store';
-import { expertsText, tokenExperts } from './playground';
+import { defaultProblem, expertsText, judgeCompletion, problemHint, readQuestion, tokenExperts, type Expected } from './playground';
 import { checkProblem, expertColor, formatValue, tokenColor, tokenPieces } from './tokens';
 import './inspector.css';
 import './playground.css';
@@ -23,13 +29,23 @@ type Engine = 'wgsl' | 'ort';
 const ENGINES: [Engine, string][] = [['wgsl', 'WGSL (ours)'], ['ort', 'onnxruntime-web']];
 
 /** The onnxruntime-web engine's last question: in flight, answered, or failed. */
-type OrtState = { busy: true; prompt: string } | { busy: false; answer: OrtAnswer } | { busy: false; error: string };
+type OrtState = { busy: true; prompt: string } | { busy: false; answer: OrtAnswer; expected: Expected | null } | { busy: false; error: string };
 
 export function Playground() {
   const [engine, setEngine] = useState<Engine>('wgsl');
   const [ort, setOrt] = useState<OrtState | null>(null);
   const backendLabel = useStore((s) => s.backendLabel);
-  const [problem, setProblem] = useState('47+85=');
+  const family = useStore((s) => s.config.task.family);
+  const difficulty = useStore((s) => s.config.task.difficulty);
+  // what the user typed; until then (and again when the run's kind of task changes) an example of the task
+  const [typed, setTyped] = useState<string | null>(null);
+  const task = family === 'countdown' ? `countdown/${difficulty}` : 'arithmetic';
+  const [taskSeen, setTaskSeen] = useState(task);
+  if (taskSeen !== task) {
+    setTaskSeen(task);
+    setTyped(null);
+  }
+  const problem = typed ?? defaultProblem(family, difficulty);
   const [temperature, setTemperature] = useState(0);
   const [hover, setHover] = useState<number | null>(null);
   const maxNew = useStore((s) => s.config.grpo.maxCompletionLength);
@@ -37,23 +53,27 @@ export function Playground() {
   const answer = useStore((s) => s.playground);
   const askPlayground = useStore((s) => s.askPlayground);
   const bad = checkProblem(problem);
+  const question = bad || problem.length === 0 ? null : readQuestion(problem, family, difficulty);
+  const refused = question && !question.ok ? question.error : null;
+  const message = bad?.message ?? refused;
   const canAsk = status !== 'idle' && status !== 'pretraining' && status !== 'error';
   const streaming = answer !== null && !answer.done;
 
   const ask = (e: FormEvent) => {
     e.preventDefault();
-    if (bad || problem.length === 0 || !canAsk) return;
+    if (!question || !question.ok || !canAsk) return;
+    const { prompt, expected } = question;
     setHover(null);
     if (engine === 'ort') {
       if (ort?.busy) return;
-      setOrt({ busy: true, prompt: problem });
-      askOrt(problem, maxNew).then(
-        (answer) => setOrt({ busy: false, answer }),
+      setOrt({ busy: true, prompt });
+      askOrt(prompt, maxNew).then(
+        (answer) => setOrt({ busy: false, answer, expected }),
         (err: unknown) => setOrt({ busy: false, error: err instanceof Error ? err.message : String(err) }),
       );
       return;
     }
-    askPlayground(samplePrompt(problem, maxNew, temperature), problem);
+    askPlayground(samplePrompt(prompt, maxNew, temperature), prompt, expected);
   };
 
   const pieces = answer ? tokenPieces(answer.tokens, null) : [];
@@ -80,9 +100,10 @@ export function Playground() {
           <input
             aria-label="Problem"
             value={problem}
-            onChange={(e) => setProblem(e.target.value)}
-            aria-invalid={bad !== null}
-            aria-describedby={bad ? 'problem-error' : undefined}
+            placeholder={problemHint(family)}
+            onChange={(e) => setTyped(e.target.value)}
+            aria-invalid={message !== null}
+            aria-describedby={message ? 'problem-error' : question?.ok && question.note ? 'problem-note' : undefined}
             spellCheck={false}
             autoComplete="off"
           />
@@ -102,13 +123,18 @@ export function Playground() {
           />
           <output>{temperature === 0 || engine === 'ort' ? 'greedy' : temperature.toFixed(2)}</output>
         </label>
-        <button type="submit" disabled={bad !== null || problem.length === 0 || !canAsk || (engine === 'ort' && ort?.busy === true)}>
+        <button type="submit" disabled={!question?.ok || !canAsk || (engine === 'ort' && ort?.busy === true)}>
           Ask
         </button>
       </form>
-      {bad && (
+      {message && (
         <p id="problem-error" role="alert" className="error">
-          {bad.message}
+          {message}
+        </p>
+      )}
+      {question?.ok && question.note && (
+        <p id="problem-note" className="muted" data-testid="problem-note">
+          {question.note}
         </p>
       )}
       {!canAsk && <p className="muted">The policy is not ready yet.</p>}
@@ -143,6 +169,7 @@ export function Playground() {
               : `"${pieces[hovered]?.text ?? ''}" (token ${hovered + 1}): ${experts ? expertsText(tokenExperts(experts, hovered)) : 'experts arrive when the answer ends'}`}
           </p>
           {answer.stopped && <p className="muted">{answer.stopped}</p>}
+          {answer.done && !answer.stopped && answer.expected && <VerdictLine expected={answer.expected} completion={answer.completion} />}
           <p className="muted">
             Token colour: log-probability of the sampled token (red = unlikely).
             {answer.done && answer.step !== null && ` Policy after ${answer.step} GRPO step${answer.step === 1 ? '' : 's'}.`}
@@ -166,8 +193,19 @@ function OrtAnswerView({ state }: { state: OrtState }) {
   return (
     <div data-testid="ort-answer" data-done="true" data-completion={a.completion} className="answer">
       <code>{a.prompt}</code> <span className="tokens">{tokenPieces(Int32Array.from(a.tokens), null).map((p) => <span key={p.index} className={p.wait ? 'tok wait' : 'tok'}>{p.text}</span>)}</span>
+      {state.expected && <VerdictLine expected={state.expected} completion={a.completion} />}
       <p className="muted">Greedy, onnxruntime-web ({a.engine.ep}), policy after {a.step} GRPO step{a.step === 1 ? '' : 's'}.</p>
     </div>
+  );
+}
+
+/** Whether the finished answer is right, as the accuracy reward would score it, and why. */
+function VerdictLine({ expected, completion }: { expected: Expected; completion: string }) {
+  const v = judgeCompletion(expected, completion);
+  return (
+    <p className={v.right ? 'pg-verdict right' : 'pg-verdict wrong'} data-testid="playground-verdict" data-right={v.right} data-attempts={v.attempts}>
+      {expected.family === 'countdown' ? `Target ${expected.answer}. ` : ''}Answer {v.text}
+    </p>
   );
 }
 

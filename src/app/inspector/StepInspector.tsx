@@ -5,7 +5,9 @@
 import { memo } from 'react';
 import type { GrpoSample } from '../../train/grpo';
 import { useStore, type StepRecord, type TokenView } from '../store';
-import { TOKEN_VIEWS, expertColor, formatValue, groupSamples, maxAbsAdvantage, rewardColor, tokenColor, tokenPieces, tokenValue } from './tokens';
+import {
+  TOKEN_VIEWS, attemptsLabel, expectedLabel, expertColor, formatValue, groupSamples, isCountdownPrompt, maxAbsAdvantage, rewardColor, tokenColor, tokenPieces, tokenValue,
+} from './tokens';
 import './inspector.css';
 
 export function StepInspector() {
@@ -89,7 +91,7 @@ const StepView = memo(function StepView({ record, view }: { record: StepRecord; 
       {groups.map((g) => (
         <article key={g.group} className={g.kept ? 'group' : 'group dropped'} data-testid="group" data-group={g.group} data-kept={g.kept}>
           <header>
-            <code>{g.prompt.replace('<bos>', '')}</code> <span className="muted">expected {g.expected}</span>
+            <code>{g.prompt.replace('<bos>', '')}</code> <span className="muted" data-testid="group-expected">{expectedLabel(g.prompt, g.expected)}</span>
             {!g.kept && <span className="badge">dropped by dynamic sampling (no reward spread)</span>}
             <span className="muted adv-sum">Σ advantage {formatValue(Math.abs(g.advantageSum) < 1e-9 ? 0 : g.advantageSum)}</span>
           </header>
@@ -107,8 +109,10 @@ const StepView = memo(function StepView({ record, view }: { record: StepRecord; 
 function Completion({ s, view, maxAdv, bg }: { s: GrpoSample; view: TokenView; maxAdv: number; bg: string }) {
   const w = (Math.abs(s.advantage) / maxAdv) * 50;
   const r = s.reward;
+  // countdown: how many candidates the completion checked (a search's length; 1 for a guess)
+  const attempts = isCountdownPrompt(s.prompt) ? s.aha.attempts : null;
   return (
-    <li className="completion" data-testid="completion" data-advantage={s.advantage} data-reward={r.total} style={{ borderLeftColor: bg }}>
+    <li className="completion" data-testid="completion" data-advantage={s.advantage} data-reward={r.total} data-attempts={attempts ?? undefined} style={{ borderLeftColor: bg }}>
       <span className="adv" title={`advantage ${formatValue(s.advantage)}`} aria-label={`advantage ${formatValue(s.advantage)}`}>
         <span className={s.advantage >= 0 ? 'adv-bar pos' : 'adv-bar neg'} style={s.advantage >= 0 ? { left: '50%', width: `${w}%` } : { right: '50%', width: `${w}%` }} />
       </span>
@@ -118,6 +122,7 @@ function Completion({ s, view, maxAdv, bg }: { s: GrpoSample; view: TokenView; m
       <span className="components muted">
         acc {formatValue(r.accuracy)} · fmt {formatValue(r.format)}
         {r.overlong !== 0 && <> · long {formatValue(r.overlong)}</>}
+        {attempts !== null && <> · {attemptsLabel(attempts)}</>}
         {s.truncated && <> · truncated</>}
         {s.aha.aha && <> · aha</>}
       </span>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encode } from '../../core/tokenizer';
 import { classifyAha } from '../../rl/aha';
 import type { GrpoSample } from '../../train/grpo';
-import { checkProblem, formatValue, groupSamples, maxAbsAdvantage, rewardColor, splitSpan, tokenColor, tokenPieces, tokenValue } from './tokens';
+import { attemptsLabel, checkProblem, expectedLabel, formatValue, isCountdownPrompt, groupSamples, maxAbsAdvantage, rewardColor, splitSpan, tokenColor, tokenPieces, tokenValue } from './tokens';
 
 function sample(group: number, advantage: number, kept = true): GrpoSample {
   const tokens = Int32Array.from(encode('12<eos>'));
@@ -119,5 +119,27 @@ describe('checkProblem', () => {
     const p = checkProblem('1+<foo>=')!;
     expect(p.char).toBe('<foo>');
     expect(p.message).toContain('the tag "<foo>" at position 3');
+  });
+});
+
+describe('countdown labels', () => {
+  it('tells countdown prompts from arithmetic ones', () => {
+    for (const p of ['<bos>3;5;7=5', '3;5;7=-9', '<bos>12;5;7;2=47']) expect(isCountdownPrompt(p), p).toBe(true);
+    for (const p of ['<bos>47+85=', '1+2=', '<bos>3*(4-9)+2=', '3=5', '<bos>3;5;7=']) expect(isCountdownPrompt(p), p).toBe(false);
+  });
+
+  it('shows a countdown group\'s target and an arithmetic group\'s answer', () => {
+    expect(expectedLabel('<bos>3;5;7=5', 5)).toBe('target 5');
+    expect(expectedLabel('<bos>47+85=', 132)).toBe('expected 132');
+    expect([attemptsLabel(1), attemptsLabel(3), attemptsLabel(0)]).toEqual(['1 attempt', '3 attempts', '0 attempts']);
+  });
+
+  it('groups countdown samples with their target, and the detector counts a search\'s attempts', () => {
+    const text = '<think>3+5+7=15<wait>3+5-7=1<wait>3-5+7=5</think><answer>3-5+7</answer><eos>';
+    const p = { family: 'countdown' as const, difficulty: 1, operands: [3, 5, 7], answer: 5 };
+    const s: GrpoSample = { ...sample(0, 1), prompt: '<bos>3;5;7=5', completion: text, expected: 5, aha: classifyAha(text, p) };
+    const [g] = groupSamples([s]);
+    expect(expectedLabel(g!.prompt, g!.expected)).toBe('target 5');
+    expect(s.aha.attempts).toBe(3);
   });
 });

@@ -126,6 +126,21 @@ export function rewardColor(r: number, lo: number, hi: number): string {
   return t >= 0.5 ? mix((t - 0.5) * 2, NEUTRAL, GOOD) : mix((0.5 - t) * 2, NEUTRAL, BAD);
 }
 
+/** A countdown prompt: the given numbers ';'-separated, '=' and the target ("<bos>3;5;7=5"). Arithmetic prompts end with '='. */
+export function isCountdownPrompt(prompt: string): boolean {
+  return /^(?:<bos>)?\d+(?:;\d+)+=-?\d+$/.test(prompt);
+}
+
+/** What a group's answer must be: "target 5" for countdown (the answer is an expression reaching it), "expected 132" for arithmetic. */
+export function expectedLabel(prompt: string, expected: number): string {
+  return `${isCountdownPrompt(prompt) ? 'target' : 'expected'} ${expected}`;
+}
+
+/** "1 attempt", "3 attempts": the candidates a completion checked (rl/aha.ts attempts). */
+export function attemptsLabel(n: number): string {
+  return `${n} attempt${n === 1 ? '' : 's'}`;
+}
+
 export interface Group {
   group: number;
   prompt: string;
