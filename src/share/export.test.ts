@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig, preset, type RunConfig } from '../core/config';
+import { Rng } from '../core/rng';
 import { accuracyReward, formatReward } from '../rl/rewards';
+import { countdownShape, searchOrder } from '../tasks/countdown';
 import { parseCompletion } from '../tasks/format';
+import { problemAt, spaceSize, type Problem } from '../tasks/problems';
 import type { GrpoMetrics } from '../train/grpo';
 import { METRICS_FORMAT, metricsCsv, metricsJson, trlConfigArgs, trlScript, type RunEval } from './export';
 import { GRPO_CONFIG_KEYWORDS, GRPO_FIELDS } from './trl-fields';
@@ -104,6 +107,8 @@ const CONFIGS: [string, RunConfig][] = [
   ['Dr. GRPO', preset('Dr. GRPO')],
   ['DAPO cosine mixed', mergeConfig(preset('DAPO'), { task: { family: 'mixed', difficulty: 5 }, grpo: { lrSchedule: 'cosine' } })],
   ['sub d1', mergeConfig(DEFAULT_CONFIG, { task: { family: 'sub', difficulty: 1 } })],
+  ['R1-Zero (Countdown)', preset('R1-Zero (Countdown)')],
+  ['countdown d5 DAPO', mergeConfig(preset('DAPO'), { task: { family: 'countdown', difficulty: 5 } })],
 ];
 
 describe('trlScript', () => {
@@ -164,5 +169,117 @@ describe('the Python rewards agree with rl/rewards.ts', () => {
     expect(JSON.parse(out)).toEqual(cases.map((c) => [c[2], c[3]]));
     // and the TypeScript rewards give the same, on the text with the <eos> TRL strips
     expect(cases.map(([t, x]) => [formatReward(parseCompletion(`${t}<eos>`)), accuracyReward(parseCompletion(`${t}<eos>`), x)])).toEqual(cases.map((c) => [c[2], c[3]]));
+  });
+});
+
+// --- countdown ----------------------------------------------------------------
+
+const COUNTDOWN = preset('R1-Zero (Countdown)');
+
+/** The reward functions of a script, runnable alone: from the regexes to just before GRPOConfig. */
+function rewardSection(script: string): string {
+  return script.slice(script.indexOf('THINK_ANSWER'), script.indexOf('\nconfig = GRPOConfig('));
+}
+
+describe('trlScript for countdown', () => {
+  it('writes rows of (numbers, target), each reachable, and a dataset with numbers and target columns', () => {
+    for (const d of [1, 3, 5]) {
+      const cfg = mergeConfig(COUNTDOWN, { task: { difficulty: d } });
+      const script = trlScript(cfg, { trainPrompts: 20 });
+      const rows = [...script.matchAll(/^ {4}\(\[(\d+(?:, \d+)*)\], (-?\d+)\),$/gm)];
+      expect(rows.length).toBe(20 + cfg.grpo.heldOutSize);
+      for (const r of rows) {
+        const numbers = r[1]!.split(', ').map(Number);
+        expect(numbers).toHaveLength(countdownShape(d).numbers);
+        expect(searchOrder(numbers, d).some((c) => c.value === Number(r[2])), r[0]).toBe(true);
+      }
+      expect(script).toContain('"numbers": numbers, "target": target');
+      expect(script).toContain('def accuracy_reward(completions, numbers, target, **kwargs):');
+      expect(script).not.toContain('"answer": answer');
+      expect(script).toContain(`only ${countdownShape(d).ops.join(' ')} and parentheses`);
+      expect(script).toMatch(/^import ast$/m);
+    }
+    // arithmetic scripts keep their integer reward and need no ast
+    const add = trlScript(DEFAULT_CONFIG, { trainPrompts: 2 });
+    expect(add).toContain('def accuracy_reward(completions, answer, **kwargs):');
+    expect(add).not.toContain('countdown_value');
+    expect(add).not.toMatch(/^import ast$/m);
+  });
+
+  it('the dataset rows build the playground\'s prompt', () => {
+    const script = trlScript(COUNTDOWN, { trainPrompts: 3 });
+    const build = script.slice(script.indexOf('INSTRUCTION = ('), script.indexOf('\n\n\nTHINK_ANSWER'));
+    const prog = `${build.replace(/^def build_dataset[\s\S]*$/m, '')}\n` +
+      'import json\nprint(json.dumps(INSTRUCTION + ";".join(str(x) for x in [3, 5, 7]) + "=" + str(5)))\n';
+    const prompt = JSON.parse(execFileSync('python3', ['-c', prog], { encoding: 'utf8' })) as string;
+    expect(prompt.endsWith('\n3;5;7=5')).toBe(true);
+  });
+});
+
+/** Answers a policy might write for p: every pattern in search order (right and wrong), reordered, bracketed, and broken in the ways the verifier refuses. */
+function candidateAnswers(p: Problem, rng: Rng): string[] {
+  const out: string[] = [];
+  for (const c of searchOrder(p.operands, p.difficulty)) {
+    const e = c.expr;
+    out.push(e, `(${e})`, ` ${e}`, e.replace(/(\d)([+*-])/, '$1 $2 '), e.replace(/^(\d+)/, '($1)'), e.replace(/^(\d+)([+*-])(\d+)/, '($1$2$3)'));
+    out.push(e.replace(/^(\d+)/, '0$1'), `-${e}`, e.replace('+', '++'), e.replace('*', '**'), e.replace(/(\d+)$/, '-$1'), e.replace(/(\d+)$/, '($1)'));
+    out.push(`${e}+0`, `${e}*1`, e.replace(/\d+$/, ''), e.replace(/^\d+/, '10'), `${e}()`, e.replace(/^(\d+)/, '$1_0'), e.replace(/[+]/g, '-'));
+  }
+  const nums = [...p.operands];
+  for (let i = nums.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [nums[i], nums[j]] = [nums[j]!, nums[i]!];
+  }
+  // the numbers in another order, regrouped: (a op (b op c)) is a legal answer when it reaches the target
+  for (const c of searchOrder(nums, p.difficulty)) {
+    out.push(c.expr, c.expr.replace(/([+*-])(\d+)([+*-])(\d+)$/, '$1($2$3$4)'));
+  }
+  out.push('', '()', String(p.answer), p.operands.join('+'), p.operands.join(';'), '3 +5', '0x3+5-7', '1e1');
+  return out;
+}
+
+/** Random strings over the verifier's alphabet and a few characters it must refuse. */
+function fuzzAnswers(p: Problem, rng: Rng, n: number): string[] {
+  const alphabet = [...new Set([...p.operands.map(String), '1', '0', '+', '-', '*', '(', ')', ' ', '_', '.'])];
+  return Array.from({ length: n }, () => Array.from({ length: 1 + rng.int(12) }, () => alphabet[rng.int(alphabet.length)]!).join(''));
+}
+
+describe('the Python countdown verifier agrees with tasks/countdown.ts', () => {
+  it('scores the same answers the same way at every difficulty', () => {
+    const rng = new Rng(42, 7);
+    for (const d of [1, 2, 3, 4, 5]) {
+      const cfg = mergeConfig(COUNTDOWN, { task: { difficulty: d } });
+      const rewards = rewardSection(trlScript(cfg, { trainPrompts: 1 }));
+      const cases: { text: string; numbers: number[]; target: number; want: [number, number] }[] = [];
+      for (let k = 0; k < 6; k++) {
+        const p = problemAt('countdown', d, rng.int(spaceSize('countdown', d)));
+        for (const a of [...candidateAnswers(p, rng), ...fuzzAnswers(p, rng, 80)]) {
+          const text = `<think>${p.operands.join('+')}=1</think><answer>${a}</answer>`;
+          const parsed = parseCompletion(`${text}<eos>`);
+          cases.push({ text, numbers: p.operands, target: p.answer, want: [formatReward(parsed), accuracyReward(parsed, p)] });
+        }
+      }
+      const prog = `import ast, re, json\n${rewards}\ncases = json.loads(${JSON.stringify(JSON.stringify(cases))})\n` +
+        'print(json.dumps([[format_reward([c["text"]])[0], accuracy_reward([c["text"]], [c["numbers"]], [c["target"]])[0]] for c in cases]))\n';
+      // the program on stdin: the cases are too long for an argument
+      const got = JSON.parse(execFileSync('python3', ['-'], { input: prog, encoding: 'utf8', maxBuffer: 1 << 26 })) as [number, number][];
+      const differ = cases.filter((c, i) => got[i]![0] !== c.want[0] || got[i]![1] !== c.want[1]).map((c) => `${c.text} ${c.numbers.join(';')}=${c.target}: TS ${c.want.join(',')}`);
+      expect(differ, `difficulty ${d}`).toEqual([]);
+      // the cases are not all one verdict: right answers and wrong ones, at every difficulty
+      const right = cases.filter((c) => c.want[1] === 1).length;
+      expect(right, `difficulty ${d}`).toBeGreaterThan(5);
+      expect(cases.length - right).toBeGreaterThan(100);
+    }
+  });
+
+  it('refuses what the task forbids and accepts any order and bracketing', () => {
+    const p = { family: 'countdown' as const, difficulty: 1, operands: [3, 5, 7], answer: 5, expr: '3;5;7=5', prompt: '<bos>3;5;7=5' };
+    const answers = ['3-5+7', '7-5+3', '7+3-5', '3-(5-7)', '(3-5)+7', '((3))-5+7', '3+7-5', '-5+3+7', '3-5+7+0', '3 -5+7', '03-5+7', '3*1-5+7', '3-5+7-0', '2+3', '3-5+7)', '(3-5+7', '3-5+ 7'];
+    const want = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const rewards = rewardSection(trlScript(COUNTDOWN, { trainPrompts: 1 }));
+    const prog = `import ast, re, json\n${rewards}\nanswers = json.loads(${JSON.stringify(JSON.stringify(answers))})\n` +
+      'print(json.dumps(accuracy_reward(["<think>x</think><answer>" + a + "</answer>" for a in answers], [[3, 5, 7]] * len(answers), [5] * len(answers))))\n';
+    expect(JSON.parse(execFileSync('python3', ['-c', prog], { encoding: 'utf8' }))).toEqual(want);
+    expect(answers.map((a) => accuracyReward(parseCompletion(`<think>x</think><answer>${a}</answer><eos>`), p))).toEqual(want);
   });
 });

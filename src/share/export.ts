@@ -8,6 +8,8 @@
 // stays free of train/ code.
 
 import type { RunConfig } from '../core/config';
+import { countdownShape } from '../tasks/countdown';
+import type { Problem } from '../tasks/problems';
 import { heldOutSet, sampleTrainProblem } from '../tasks/split';
 import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics } from '../train/grpo';
@@ -187,20 +189,91 @@ def well_formed(text):
     return "<think>" not in think and "</think>" not in think and re.search(r"<(?!wait>)", think) is None and "<" not in answer
 
 
-def final_answer(text):
+def answer_text(text):
+    """The text inside the first <answer>...</answer>, as written; None without one."""
     m = re.search(r"<answer>(.*?)</answer>", text, re.S)
-    return parse_integer(m.group(1)) if m else None
+    return m.group(1) if m else None
 
 
 def format_reward(completions, **kwargs):
     """1 for exactly <think>...</think><answer>...</answer>, else 0."""
     return [1.0 if well_formed(completion_text(c)) else 0.0 for c in completions]
+`;
+
+const ARITHMETIC_ACCURACY = `
+
+def final_answer(text):
+    a = answer_text(text)
+    return parse_integer(a) if a is not None else None
 
 
 def accuracy_reward(completions, answer, **kwargs):
     """1 when the <answer> integer equals the expected answer, else 0."""
     return [1.0 if final_answer(completion_text(c)) == int(a) else 0.0 for c, a in zip(completions, answer)]
 `;
+
+/**
+ * The countdown verifier (src/tasks/countdown.ts checkCountdown) in Python:
+ * the expression is parsed by Python's own parser, and only integer literals,
+ * the difficulty's binary operators and parentheses (which leave no node of
+ * their own) are accepted; each given number exactly once; the value equals
+ * the target. The character and leading-zero checks come first, as in
+ * TypeScript, so "3 + 5", "07", "3**2", "-3+5" or "1_0" are refused by both.
+ */
+function countdownAccuracy(cfg: RunConfig): string {
+  const names: Record<string, string> = { '+': 'ast.Add', '-': 'ast.Sub', '*': 'ast.Mult' };
+  const ops = countdownShape(cfg.task.difficulty).ops;
+  return `
+
+# The countdown verifier (src/tasks/countdown.ts checkCountdown): an expression of
+# integer literals, ${ops.join(' ')} and parentheses, using every given number exactly once,
+# whose value is the target. Countdown difficulty ${cfg.task.difficulty} allows ${ops.join(' ')}.
+ALLOWED_OPS = (${ops.map((o) => names[o]).join(', ')})
+MAX_ANSWER_CHARS = 40
+EXPRESSION_CHARS = re.compile(r"^[0-9+*()-]+$")
+LEADING_ZERO = re.compile(r"(^|[^0-9])0[0-9]")
+
+
+def countdown_value(expr, numbers):
+    """The value of expr, or None unless it is a legal answer over exactly the given numbers."""
+    if not expr or len(expr) > MAX_ANSWER_CHARS or not EXPRESSION_CHARS.match(expr) or LEADING_ZERO.search(expr):
+        return None
+    try:
+        tree = ast.parse(expr, mode="eval")
+    except SyntaxError:
+        return None
+    used = []
+
+    def value(node):
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            used.append(node.value)
+            return node.value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ALLOWED_OPS):
+            a, b = value(node.left), value(node.right)
+            if a is None or b is None:
+                return None
+            if isinstance(node.op, ast.Add):
+                return a + b
+            if isinstance(node.op, ast.Sub):
+                return a - b
+            return a * b
+        return None  # a unary minus, a power, a call, a name, a tuple...
+
+    v = value(tree.body)
+    if v is None or sorted(used) != sorted(int(n) for n in numbers):
+        return None
+    return v
+
+
+def accuracy_reward(completions, numbers, target, **kwargs):
+    """1 when the <answer> expression uses each given number exactly once and its value is the target, else 0."""
+    out = []
+    for c, ns, t in zip(completions, numbers, target):
+        v = countdown_value(answer_text(completion_text(c)), ns)
+        out.append(1.0 if v is not None and v == int(t) else 0.0)
+    return out
+`;
+}
 
 function overlongFunction(cfg: RunConfig): string {
   const g = cfg.grpo;
@@ -221,6 +294,33 @@ def overlong_reward(completion_ids, **kwargs):
 `;
 }
 
+const ARITHMETIC_DATASET = `INSTRUCTION = (
+    "Solve the problem. Think inside <think></think> (you may write <wait> and correct yourself), "
+    "then give only the integer inside <answer></answer>.\\n"
+)
+
+
+def build_dataset(problems):
+    return Dataset.from_list([{"prompt": INSTRUCTION + expr + "=", "answer": answer} for expr, answer in problems])`;
+
+/** Countdown rows carry the numbers and the target as columns: TRL hands them to accuracy_reward by name. */
+function countdownDataset(cfg: RunConfig): string {
+  const ops = countdownShape(cfg.task.difficulty).ops;
+  return `INSTRUCTION = (
+    "Countdown: the problem lists numbers separated by ';', then '=' and a target. "
+    "Write an expression that uses every number exactly once, only ${ops.join(' ')} and parentheses, and equals the target. "
+    "Think inside <think></think> (you may write <wait> and try again), "
+    "then give only the expression, without spaces, inside <answer></answer>.\\n"
+)
+
+
+def build_dataset(problems):
+    return Dataset.from_list([
+        {"prompt": INSTRUCTION + ";".join(str(x) for x in numbers) + "=" + str(target), "numbers": numbers, "target": target}
+        for numbers, target in problems
+    ])`;
+}
+
 /**
  * A Python script that trains a Hugging Face model with TRL's GRPOTrainer on
  * this run's recipe: GRPOConfig from the RunConfig, the format and accuracy
@@ -233,7 +333,8 @@ export function trlScript(cfg: RunConfig, opts: TrlOptions = {}): string {
   const g = cfg.grpo;
   const train = Array.from({ length: n }, (_, i) => sampleTrainProblem(cfg, i));
   const heldOut = heldOutSet(cfg, g.heldOutSize);
-  const rows = (ps: typeof train) => ps.map((p) => `    (${py(p.expr)}, ${p.answer}),`).join('\n');
+  const countdown = cfg.task.family === 'countdown';
+  const rows = (ps: readonly Problem[]) => ps.map((p) => (countdown ? `    ([${p.operands.join(', ')}], ${p.answer}),` : `    (${py(p.expr)}, ${p.answer}),`)).join('\n');
   const funcs = ['format_reward', 'accuracy_reward', ...(g.overlongShaping ? ['overlong_reward'] : [])];
   const weights = [g.formatWeight, g.accuracyWeight, ...(g.overlongShaping ? [g.overlongPenalty] : [])];
   const args = trlConfigArgs(cfg).map(([k, v]) => `    ${k}=${py(v)},`);
@@ -254,14 +355,14 @@ export function trlScript(cfg: RunConfig, opts: TrlOptions = {}): string {
 # The playground trains a tiny MoE from scratch in the browser; here the same
 # GRPO recipe (group size, clipping, KL, loss aggregation, reward scaling,
 # rewards and prompts) runs on a real model with TRL's distributed training.
-import re
+${countdown ? 'import ast\n' : ''}import re
 
 from datasets import Dataset
 from trl import GRPOConfig, GRPOTrainer
 
 MODEL = ${py(model)}
 
-# (expression, answer): the run's first ${n} training prompts, held-out problems excluded.
+# ${countdown ? '(numbers, target)' : '(expression, answer)'}: the run's first ${n} training prompts, held-out problems excluded.
 TRAIN = [
 ${rows(train)}
 ]
@@ -271,17 +372,10 @@ HELD_OUT = [
 ${rows(heldOut)}
 ]
 
-INSTRUCTION = (
-    "Solve the problem. Think inside <think></think> (you may write <wait> and correct yourself), "
-    "then give only the integer inside <answer></answer>.\\n"
-)
+${countdown ? countdownDataset(cfg) : ARITHMETIC_DATASET}
 
 
-def build_dataset(problems):
-    return Dataset.from_list([{"prompt": INSTRUCTION + expr + "=", "answer": answer} for expr, answer in problems])
-
-
-${REWARD_FUNCTIONS}${g.overlongShaping ? overlongFunction(cfg) : ''}
+${REWARD_FUNCTIONS}${countdown ? countdownAccuracy(cfg) : ARITHMETIC_ACCURACY}${g.overlongShaping ? overlongFunction(cfg) : ''}
 ${notes.join('\n')}${notes.length ? '\n' : ''}config = GRPOConfig(
 ${args.join('\n')}
 )
