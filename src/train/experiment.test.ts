@@ -3,6 +3,8 @@
 // determinism for a seed.
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -115,6 +117,20 @@ describe('npm run experiment (scripts/experiment.ts)', () => {
     expect(out).toMatchObject({ steps: 1, seed: 2, backend: 'cpu', preset: null });
     expect(lines.length).toBeGreaterThan(3); // progress lines come first
   }, 60_000);
+
+  it('runs the countdown preset from its shipped base and writes --out with the command (1 step, 16 held-out problems)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'exp-')), 'countdown-s1.json');
+    const r = cli('--preset', 'R1-Zero (Countdown)', '--steps', '1', '--seed', '1', '--set', 'grpo.heldOutSize=16', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('base: public/base-countdown.safetensors');
+    const saved = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResult & { command: string; base: string };
+    expect(saved).toMatchObject({ preset: 'R1-Zero (Countdown)', base: 'base-countdown.safetensors', evalProblems: 16, steps: 1 });
+    expect(saved.command).toBe('npm run experiment -- --preset "R1-Zero (Countdown)" --steps 1 --seed 1 --set grpo.heldOutSize=16 --out ' + out);
+    // a countdown base answers with expressions, and some of them are right
+    expect(saved.curve[0]!.sampled.meanLength).toBeGreaterThan(10);
+    expect(saved.curve[0]!.greedy.accuracy.k + saved.curve[0]!.sampled.accuracy.k).toBeGreaterThan(0);
+  }, 120_000);
 
   it('refuses bad flags with the usage and exit status 2', () => {
     for (const [args, msg] of [

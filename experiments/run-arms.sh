@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The four arms of issue 13 (README "Countdown: the R1-Zero curves, measured"), 3 seeds each,
+# at most two runs at a time on this 2-core machine. Each run writes
+# experiments/results/<arm>-s<seed>.json (npm run experiment:table reads them) and its log
+# under experiments/logs/. Usage: bash experiments/run-arms.sh [ARM ...] (default: all).
+set -u
+cd "$(dirname "$0")/.."
+P='R1-Zero (Countdown)'
+declare -A EXTRA=(
+  [countdown-a]=''
+  [countdown-b-guess]='--base base-countdown-guess.safetensors'
+  [countdown-c-wrong]='--base base-countdown-wrong.safetensors'
+  [countdown-d-drgrpo]='--set grpo.lossType=dr_grpo'
+)
+ARMS=("$@")
+[ ${#ARMS[@]} -eq 0 ] && ARMS=(countdown-a countdown-b-guess countdown-d-drgrpo countdown-c-wrong)
+SEEDS=${SEEDS:-"1 2 3"}
+STEPS=${STEPS:-200}
+for seed in $SEEDS; do
+  for arm in "${ARMS[@]}"; do
+    out=experiments/results/$arm-s$seed.json
+    log=experiments/logs/$arm-s$seed.log
+    # a run whose log exists was started by this or another queue (delete the log and the result to run it again);
+    # noclobber makes claiming the log atomic, so two queues never run the same arm and seed
+    echo "(set -C; : > $log) 2>/dev/null && npm run experiment -- --preset \"$P\" --steps $STEPS --seed $seed ${EXTRA[$arm]} --out $out >> $log 2>&1"
+  done
+done | xargs -d '\n' -P "${JOBS:-2}" -I{} bash -c '{}'
