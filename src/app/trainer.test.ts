@@ -80,13 +80,14 @@ describe.each(SHIPPED_BASES)('the table entry of public/$file', (entry) => {
   });
 });
 
-describe('the configs the app opens with have shipped bases', () => {
+describe('the configs the shipped bases are for load them', () => {
   const load = (file: string) => decodeCheckpoint(new Uint8Array(readFileSync(new URL(`../../public/${file}`, import.meta.url)))).config;
   it.each([
     ['DEFAULT_CONFIG', 'base.safetensors', DEFAULT_CONFIG],
     ['QUICK_CONFIG', 'base-quick.safetensors', QUICK_CONFIG],
     ['R1-Zero (Countdown) on the defaults', 'base-countdown.safetensors', COUNTDOWN],
     ['the guess-only ablation', 'base-countdown-guess.safetensors', GUESS],
+    ['the search-that-ends-wrong ablation', 'base-countdown-wrong.safetensors', WRONG],
   ] as const)('%s: %s', (_, file, cfg) => {
     expect(existsSync(new URL(`../../public/${file}`, import.meta.url)), `public/${file} is missing`).toBe(true);
     expect(baseMatches(load(file), cfg)).toBe(true);
