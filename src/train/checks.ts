@@ -16,9 +16,9 @@ export function trainConfigErrors(input: RunConfig): ConfigError[] {
     err('sampling.topP', c.sampling.topP, 'nucleus sampling is not implemented by the rollout yet; use 1 (off)');
   }
   // A completion cut before its <eos> earns no format reward, and the shortest
-  // answers the base model knows are the direct traces: below their length most
-  // groups are all-zero and GRPO has nothing to learn from.
-  const direct = longestCompletionTokens(c.task.family, c.task.difficulty, 'direct');
+  // answers the base model knows are the direct traces (countdown: one guess): below
+  // their length most groups are all-zero and GRPO has nothing to learn from.
+  const direct = longestCompletionTokens(c.task.family, c.task.difficulty, c.task.family === 'countdown' ? 'guess' : 'direct');
   if (c.grpo.maxCompletionLength < direct) {
     err('grpo.maxCompletionLength', c.grpo.maxCompletionLength,
       `task ${c.task.family} at difficulty ${c.task.difficulty} needs up to ${direct} tokens even for a direct answer; allowed at least ${direct}`);

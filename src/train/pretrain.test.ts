@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigValidationError, mergeConfig } from '../core/config';
+import { ConfigValidationError, mergeConfig, preset } from '../core/config';
 import { decode, TOK } from '../core/tokenizer';
 import { createCpuOps } from '../cpu/backend';
 import { createModel } from '../model/model';
@@ -65,6 +65,11 @@ describe('configs the trainer refuses', () => {
     expect(paths({ sampling: { topP: 0.9 } })).toEqual(['sampling.topP']);
     expect(paths({ grpo: { maxCompletionLength: 12 } })).toEqual(['grpo.maxCompletionLength']); // direct add d=1 needs 13
     expect(paths({ task: { difficulty: 2 } })).toEqual(['model.maxSeqLen']); // corrected add d=2 traces need 59 + 6
+    // countdown's shortest answer is one guess (at most 19 tokens at d=1: <think>1-9-9=-17</think><answer>1-9-9</answer><eos>), not a "direct" trace it does not have
+    const cd = preset('R1-Zero (Countdown)');
+    const cdPaths = (maxCompletionLength: number) => trainConfigErrors(mergeConfig(cd, { grpo: { maxCompletionLength } })).map((e) => e.path);
+    expect(cdPaths(19)).toEqual([]);
+    expect(cdPaths(18)).toEqual(['grpo.maxCompletionLength']);
   });
   it('passes on core rules: groupSize 1 (std scaling needs two samples), warmup past the end', () => {
     expect(paths({ grpo: { groupSize: 1 } })).toEqual(['grpo.groupSize']);
