@@ -11,6 +11,11 @@ declare -A EXTRA=(
   [countdown-b-guess]='--base base-countdown-guess.safetensors'
   [countdown-c-wrong]='--base base-countdown-wrong.safetensors'
   [countdown-d-drgrpo]='--set grpo.lossType=dr_grpo'
+  # the same, from bases pretrained 1200 steps instead of 450 (README: the 450-step base's search is superficial)
+  [countdown-a-long]='--base base-countdown-long.safetensors'
+  [countdown-b-guess-long]='--base base-countdown-guess-long.safetensors'
+  [countdown-c-wrong-long]='--base base-countdown-wrong-long.safetensors'
+  [countdown-d-drgrpo-long]='--base base-countdown-long.safetensors --set grpo.lossType=dr_grpo'
 )
 ARMS=("$@")
 [ ${#ARMS[@]} -eq 0 ] && ARMS=(countdown-a countdown-b-guess countdown-d-drgrpo countdown-c-wrong)
