@@ -49,3 +49,27 @@ test('Play grows the reward chart; every chart has a heading; no console errors'
   await page.screenshot({ path: 'test-results/charts.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('every chart has a "?" that says what it shows; on quick (β = 0, μ = 1) KL and clip ratio say why they are flat; the aha feed defines its terms', async ({ page }) => {
+  await page.goto('/?config=quick');
+  const charts = page.getByRole('region', { name: 'Charts' });
+  for (const name of HEADINGS) {
+    const q = charts.getByRole('button', { name: `Help: ${name}`, exact: true });
+    await expect(q, name).toHaveAttribute('aria-expanded', 'false');
+    await q.click();
+    await expect(q, name).toHaveAttribute('aria-expanded', 'true');
+    const panel = charts.locator(`#${await q.getAttribute('aria-controls')}`);
+    await expect(panel, name).toContainText('Shows.');
+    await expect(panel, name).toContainText('Good.');
+  }
+  // the heading's name is still its title alone (the "?" sits beside it)
+  await expect(charts.getByRole('heading', { name: 'KL', exact: true })).toBeVisible();
+  await expect(charts.getByTestId('help-kl-flat')).toContainText('β = 0 in this run');
+  await expect(charts.getByTestId('help-clip-flat')).toContainText('μ = 1 in this run');
+  await charts.getByRole('button', { name: 'Help: KL', exact: true }).click();
+  await expect(charts.getByTestId('help-kl')).toHaveCount(0);
+
+  const terms = page.getByRole('region', { name: 'Aha feed' }).getByTestId('aha-terms');
+  for (const t of ['reflection', 'aha', 'verification', 'overthinking']) await expect(terms.getByText(t, { exact: true })).toBeVisible();
+  await expect(terms).toContainText('47+85=142<wait>47+85=132');
+});

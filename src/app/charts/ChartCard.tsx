@@ -4,6 +4,8 @@
 
 import type { ReactNode } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartHeading } from '../help/ChartHeading';
+import type { ChartHelp } from '../help/chartHelp';
 import { fmt } from './format';
 import type { OverlayLine } from './overlay';
 import type { LineSpec, Row } from './series';
@@ -14,6 +16,8 @@ export interface ChartCardProps {
   /** Names the readout: data-testid readout-{id}. */
   id: string;
   title: string;
+  /** What the "?" beside the heading explains (help/chartHelp.ts). */
+  help: ChartHelp;
   rows: readonly Row[];
   lines: readonly LineSpec[];
   readout: string | null;
@@ -42,7 +46,7 @@ export function ChartCard(p: ChartCardProps) {
   const right = p.lines.some((l) => l.right);
   return (
     <figure className="chart-card" aria-labelledby={headingId} data-chart={p.id}>
-      <h3 id={headingId}>{p.title}</h3>
+      <ChartHeading id={p.id} title={p.title} help={p.help} />
       <p className="chart-readout" data-testid={`readout-${p.id}`}>
         {p.readout ?? p.emptyText ?? WAITING}
       </p>

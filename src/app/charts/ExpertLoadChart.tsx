@@ -3,6 +3,8 @@
 // of equal height; a collapsing router shows one band swallowing the rest.
 
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartHeading } from '../help/ChartHeading';
+import type { ChartHelp } from '../help/chartHelp';
 import { WAITING } from './ChartCard';
 import { pct } from './format';
 import type { Row } from './series';
@@ -11,10 +13,10 @@ export const EXPERT_COLORS = ['#4cc9f0', '#f9c74f', '#90be6d', '#f3722c', '#c77d
 
 const AXIS = { stroke: '#6f86a3', fontSize: 11 };
 
-export function ExpertLoadChart({ layers, experts, readout }: { layers: readonly (readonly Row[])[]; experts: number; readout: string | null }) {
+export function ExpertLoadChart({ layers, experts, readout, help }: { layers: readonly (readonly Row[])[]; experts: number; readout: string | null; help: ChartHelp }) {
   return (
     <figure className="chart-card chart-wide" aria-labelledby="chart-experts-title" data-chart="experts">
-      <h3 id="chart-experts-title">Expert load</h3>
+      <ChartHeading id="experts" title="Expert load" help={help} />
       <p className="chart-readout" data-testid="readout-experts">
         {readout ?? WAITING}
       </p>

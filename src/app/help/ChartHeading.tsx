@@ -1,0 +1,34 @@
+// A chart card's heading with its "?" (issue 18, item 2): the button opens,
+// under the heading, what the chart shows, what good looks like and why it
+// may be flat under this run's config (chartHelp.ts). The heading keeps its
+// own text, so the chart stays named by its title alone.
+import { useState } from 'react';
+import type { ChartHelp } from './chartHelp';
+import './help.css';
+
+export function ChartHeading({ id, title, help }: { id: string; title: string; help: ChartHelp }) {
+  const [open, setOpen] = useState(false);
+  const panel = `chart-${id}-help`;
+  return (
+    <>
+      <div className="chart-head">
+        <h3 id={`chart-${id}-title`}>{title}</h3>
+        <button type="button" className="help-button" aria-label={`Help: ${title}`} aria-expanded={open} aria-controls={panel}
+          title={open ? 'Hide the help' : 'What this chart shows'} onClick={() => setOpen(!open)}>
+          ?
+        </button>
+      </div>
+      {open && <HelpText id={panel} help={help} testId={`help-${id}`} />}
+    </>
+  );
+}
+
+export function HelpText({ id, help, testId }: { id?: string; help: ChartHelp; testId?: string }) {
+  return (
+    <div className="help-text" id={id} data-testid={testId}>
+      <p><strong>Shows.</strong> {help.shows}</p>
+      <p><strong>Good.</strong> {help.good}</p>
+      {help.flat && <p data-testid={testId ? `${testId}-flat` : undefined}><strong>Flat?</strong> {help.flat}</p>}
+    </div>
+  );
+}

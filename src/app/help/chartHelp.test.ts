@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, mergeConfig, preset } from '../../core/config';
+import { QUICK_CONFIG } from '../../train/quick';
+import { ahaTerms, CHART_IDS, chartHelp } from './chartHelp';
+
+const countdown = preset('R1-Zero (Countdown)');
+
+describe('chartHelp', () => {
+  it('says what every chart shows and what good looks like, for both task kinds', () => {
+    for (const c of [DEFAULT_CONFIG, QUICK_CONFIG, countdown]) {
+      for (const id of CHART_IDS) {
+        const h = chartHelp(id, c);
+        expect(h.shows.length, id).toBeGreaterThan(40);
+        expect(h.good.length, id).toBeGreaterThan(20);
+        expect(`${h.shows} ${h.good} ${h.flat ?? ''}`, id).not.toMatch(/undefined|NaN/);
+      }
+    }
+  });
+
+  it('explains a flat KL only when beta is 0, and a flat clip ratio only when mu is 1', () => {
+    expect(QUICK_CONFIG.grpo.beta).toBe(0);
+    expect(chartHelp('kl', QUICK_CONFIG).flat).toMatch(/β = 0.*stays at 0/);
+    expect(chartHelp('kl', DEFAULT_CONFIG).flat).toBeNull(); // β = 0.001
+    expect(chartHelp('clip', DEFAULT_CONFIG).flat).toMatch(/μ = 1.*π\/π_old = 1.*nothing is clipped/);
+    const mu2 = mergeConfig(DEFAULT_CONFIG, { grpo: { mu: 2 } });
+    expect(chartHelp('clip', mu2).flat).toBeNull();
+    expect(chartHelp('policyLoss', mu2).flat).toBeNull();
+  });
+
+  it('names the run\'s own numbers (B x G, the length cap, the held-out size)', () => {
+    const g = QUICK_CONFIG.grpo;
+    expect(chartHelp('reward', QUICK_CONFIG).shows).toContain(`${g.batchPrompts} prompts × ${g.groupSize}`);
+    expect(chartHelp('length', QUICK_CONFIG).shows).toContain(`${g.maxCompletionLength} tokens`);
+    expect(chartHelp('heldout', QUICK_CONFIG).shows).toContain(`${g.heldOutSize} problems`);
+  });
+
+  it('fits the task kind: countdown examples and length growth, arithmetic README numbers', () => {
+    expect(chartHelp('reward', countdown).shows).toContain('3;5;7=5');
+    expect(chartHelp('length', countdown).flat).toBeNull();
+    expect(chartHelp('length', DEFAULT_CONFIG).flat).toMatch(/arithmetic/);
+    expect(chartHelp('aha', DEFAULT_CONFIG).good).toContain('9% → 0');
+  });
+
+  it('says the aha lines stay at 0 when the base corpus never writes <wait>', () => {
+    const noCorrect = mergeConfig(DEFAULT_CONFIG, { corpus: { corrected: 0 } });
+    expect(chartHelp('aha', noCorrect).flat).toMatch(/corpus.corrected = 0/);
+    expect(chartHelp('aha', DEFAULT_CONFIG).flat).not.toMatch(/corpus/);
+    const noSearch = mergeConfig(countdown, { corpus: { search: 0, searchWrong: 0 } });
+    expect(chartHelp('aha', noSearch).flat).toMatch(/corpus.search/);
+  });
+
+  it('the Dr. GRPO preset (token-level loss) does not claim a policy loss of exactly 0', () => {
+    const c = preset('Dr. GRPO');
+    expect(chartHelp('policyLoss', c).flat).toMatch(/near 0/);
+    expect(chartHelp('policyLoss', DEFAULT_CONFIG).flat).toMatch(/exactly 0/);
+  });
+});
+
+describe('ahaTerms', () => {
+  it('defines the four classes, each with an example in the run\'s task kind', () => {
+    for (const [c, re] of [[DEFAULT_CONFIG, /^47\+85=: /], [countdown, /^3;5;7=5: /]] as const) {
+      const t = ahaTerms(c);
+      expect(t.map((x) => x.key)).toEqual(['reflection', 'aha', 'verification', 'overthinking']);
+      for (const x of t) {
+        expect(x.example, x.key).toMatch(re);
+        expect(x.example, x.key).toContain('<wait>');
+      }
+    }
+  });
+});

@@ -1,0 +1,154 @@
+// What each chart shows, what good looks like, and why a flat line can be
+// expected under the run's config (issue 18, item 2). Pure text built from the
+// RunConfig; the "?" on each chart card (HelpButton.tsx) shows it. The numbers
+// quoted from README ("The R1-Zero result, measured") must move with it.
+
+import type { RunConfig } from '../../core/config';
+
+export type ChartId = 'reward' | 'heldout' | 'length' | 'aha' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'speed' | 'experts';
+
+export const CHART_IDS: readonly ChartId[] = ['reward', 'heldout', 'length', 'aha', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed', 'experts'];
+
+export interface ChartHelp {
+  shows: string;
+  good: string;
+  /** Why this chart may sit flat under this config; null when nothing in the config makes it flat. */
+  flat: string | null;
+}
+
+/** One of the aha detector's four classes (rl/aha.ts), defined in a line with an example completion. */
+export interface AhaTerm {
+  key: 'reflection' | 'aha' | 'verification' | 'overthinking';
+  definition: string;
+  /** A think section and answer of the run's task kind, e.g. "47+85=142<wait>47+85=132 → 132". */
+  example: string;
+}
+
+const isCountdown = (c: RunConfig) => c.task.family === 'countdown';
+const taskWords = (c: RunConfig) =>
+  isCountdown(c)
+    ? 'countdown (reach the target with every given number once, e.g. 3;5;7=5 → 3-5+7)'
+    : `${c.task.family} problems of difficulty ${c.task.difficulty} (e.g. 47+85=132)`;
+
+/** The aha detector's classes with an example in the run's task kind (countdown, or arithmetic). */
+export function ahaTerms(c: RunConfig): AhaTerm[] {
+  const cd = isCountdown(c);
+  return [
+    {
+      key: 'reflection',
+      definition: 'the completion writes <wait> at least once: it went back over its work, right or wrong.',
+      example: cd ? '3;5;7=5: 3+5+7=15<wait>3+5-7=1 → 3+5-7 (reflected, still wrong)' : '47+85=: 47+85=142<wait>47+85=152 → 152 (reflected, still wrong)',
+    },
+    {
+      key: 'aha',
+      definition: 'a wrong candidate before a <wait>, and the final answer is right: a self-correction.',
+      example: cd ? '3;5;7=5: 3+5+7=15<wait>3+5-7=1<wait>3-5+7=5 → 3-5+7' : '47+85=: 47+85=142<wait>47+85=132 → 132',
+    },
+    {
+      key: 'verification',
+      definition: 'it reflected, every candidate it stated is right, and so is the answer: it checked a right answer.',
+      example: cd ? '3;5;7=5: 3-5+7=5<wait>3-5+7=5 → 3-5+7' : '47+85=: 47+85=132<wait>47+85=132 → 132',
+    },
+    {
+      key: 'overthinking',
+      definition: 'a right candidate before a <wait> became a wrong final answer: reflection that hurt.',
+      example: cd ? '3;5;7=5: 3-5+7=5<wait>3+5-7=1 → 3+5-7' : '47+85=: 47+85=132<wait>47+85=142 → 142',
+    },
+  ];
+}
+
+/** Whether the base corpus ever shows a <wait>: without one the base never reflects, and GRPO has nothing to amplify. */
+function corpusReflects(c: RunConfig): boolean {
+  return isCountdown(c) ? c.corpus.search + c.corpus.searchWrong > 0 : c.corpus.corrected > 0;
+}
+
+export function chartHelp(id: ChartId, c: RunConfig): ChartHelp {
+  const g = c.grpo;
+  const N = g.batchPrompts * g.groupSize;
+  switch (id) {
+    case 'reward':
+      return {
+        shows: `The mean reward of the step's ${g.batchPrompts} prompts × ${g.groupSize} sampled completions (${N} answers to ${taskWords(c)}). `
+          + `total = ${g.accuracyWeight} × accuracy (1 when the answer is right) + ${g.formatWeight} × format (1 when it is exactly <think>…</think><answer>…</answer> and stops with <eos>)`
+          + `${g.overlongShaping ? ' + the overlong penalty' : ''}; accuracy and format are the shares of completions that earn each.`,
+        good: 'total rising with accuracy. A total that rises on format alone while accuracy stays flat means the policy learned the tags, not the task: compare held-out accuracy.',
+        flat: 'Flat stretches are normal: GRPO learns only from groups whose answers differ in reward, and '
+          + `at lr ${g.lr} progress can take hundreds of steps (README: the default run gained most of its accuracy after step 200).`,
+      };
+    case 'heldout':
+      return {
+        shows: `Accuracy on ${g.heldOutSize} problems the training never samples, every ${g.evalEvery} steps; step 0 is the base model. `
+          + `greedy: the policy's single most likely answer; sampled pass@1: one answer at the rollout temperature ${c.sampling.temperature}.`,
+        good: `Rising above its step-0 value. One problem is ${(100 / g.heldOutSize).toFixed(1)} points, so single evaluations are noisy: trust a trend over several.`,
+        flat: `A line needs two evaluations: the second comes at step ${g.evalEvery}.`,
+      };
+    case 'length':
+      return {
+        shows: `Tokens per completion, <eos> included: the mean line and the min–max band over the step's ${N} completions. Completions stop at ${g.maxCompletionLength} tokens (maxCompletionLength).`,
+        good: isCountdown(c)
+          ? 'On countdown a search that checks more candidates before answering gets longer: length growing with accuracy is the R1-Zero curve. Growing to the cap without accuracy is not.'
+          : 'In R1-Zero length grows because thinking longer pays. On arithmetic nothing in the reward asks for longer answers: README measured the mean flat (28.7 → 28.6 tokens over 300 default steps).',
+        flat: isCountdown(c) ? null : 'Flat is the measured result on arithmetic at this scale, not a bug.',
+      };
+    case 'aha': {
+      const defs = ahaTerms(c).map((t) => `${t.key}: ${t.definition} (e.g. ${t.example})`).join(' ');
+      return {
+        shows: `Share of the step's ${N} completions in each class of the aha detector. ${defs} The dashed line is the base model's aha rate (step-0 evaluation).`,
+        good: isCountdown(c)
+          ? 'Rising reflection and aha: the policy learns to check a candidate and try another. Countdown is the task where checking pays (a first guess often fails).'
+          : 'In R1-Zero reflection and aha rise. On arithmetic at this scale README measured the opposite: reflection 9% → 0 over 300 steps, aha 0 → 0; the policy learns not to slip rather than to recover.',
+        flat: corpusReflects(c)
+          ? 'Aha needs a wrong candidate, a <wait> and a right answer in one sample: at a few percent per step, most steps show 0.'
+          : `The base corpus has no <wait> (${isCountdown(c) ? 'corpus.search and corpus.searchWrong are 0' : 'corpus.corrected = 0'}): the base never reflects, and GRPO only amplifies what the base already does, so every line stays at 0.`,
+      };
+    }
+    case 'kl':
+      return {
+        shows: 'The k3 estimate of KL(policy ‖ base model) per completion token: how far the policy has moved from the frozen model it started from. The loss adds β × KL.',
+        good: 'Small and slowly rising (README: 0.056 after 300 default steps at β = 0.001). Fast growth means the policy is running away from the base: a run at lr 5e-4 collapsed with KL 0.59.',
+        flat: g.beta === 0
+          ? 'β = 0 in this run: the reference model is never run, so KL is not computed and the line stays at 0. Set grpo.beta above 0 to measure it.'
+          : null,
+      };
+    case 'entropy':
+      return {
+        shows: `Mean entropy (nats) of the policy's next-token distribution at the sampling temperature ${c.sampling.temperature}, over every completion token of the step.`,
+        good: 'A slow fall as the policy grows confident. Near 0 means it stopped exploring: the G answers of a group become identical and carry no signal. A rise means it is getting noisier.',
+        flat: null,
+      };
+    case 'clip':
+      return {
+        shows: `Share of completion tokens where the clip of the ratio π/π_old at [1 − ${g.epsLow}, 1 + ${g.epsHigh}] cut the gradient: low (ratio too small, negative advantage), high (too large, positive advantage), region (either).`,
+        good: 'A few percent at most. A large share means each rollout is pushed further than the trust region allows (lower lr or μ).',
+        flat: g.mu === 1
+          ? 'μ = 1 in this run: each rollout is used for one gradient step, taken at the parameters that sampled it, so π/π_old = 1 on every token and nothing is clipped. 0% is the expected line, and the ratio token view has nothing to colour.'
+          : null,
+      };
+    case 'policyLoss':
+      return {
+        shows: `The clipped surrogate −min(ratio × A, clip(ratio) × A) averaged over tokens as lossType ${g.lossType} says (β × KL not included).`,
+        good: 'Not a progress measure: watch reward and held-out accuracy. Advantages have zero mean within each group, so the loss hovers near 0 while the model learns (its gradient is not 0).',
+        flat: g.mu === 1
+          ? `μ = 1: the ratio is 1, so the loss is the mean of −A, ${g.lossType === 'grpo' ? 'exactly 0 up to round-off (each sequence weighs the same and A sums to 0 per group)' : 'near 0 (a token-level average weighs longer completions more)'}.`
+          : null,
+      };
+    case 'gradNorm':
+      return {
+        shows: `The global L2 norm of the gradient, before it is clipped to ${g.gradClip}.`,
+        good: 'Stable. Spikes mark steps with outlier completions; a steady climb often comes before a collapse.',
+        flat: 'It is 0 on a step where every group\'s rewards were equal: all advantages are 0 and nothing is learned.',
+      };
+    case 'speed':
+      return {
+        shows: 'Wall-clock milliseconds per GRPO step (rollout, training forward and backward, update), and completion tokens sampled per second (right axis).',
+        good: 'Flat. Steps slow down as completions get longer. On the CPU fallback or a software GPU adapter a step takes seconds.',
+        flat: 'Flat is normal.',
+      };
+    case 'experts':
+      return {
+        shows: `For each layer, the share of routing choices each of the ${c.model.nRouted} routed experts got (top-${c.model.topK} per token) in the step's first forward; the bands stack to 100%.`,
+        good: `Bands near the dotted lines (1/${c.model.nRouted} each): balanced routing. One band swallowing the rest is router collapse, which the balance knob (${c.model.balance}) exists to prevent.`,
+        flat: c.model.balance === 'none' ? null : `Flat bands are the design: ${c.model.balance === 'auxFree' ? 'the aux-free bias nudges' : 'the aux loss pushes'} every expert towards an equal share.`,
+      };
+  }
+}
