@@ -1,4 +1,6 @@
 import { expect, test, type Locator } from '@playwright/test';
+import { encodeRunLink, SERIES_KEYS, type ResultsSnapshot } from '../src/share/url';
+import { QUICK_CONFIG } from '../src/train/quick';
 
 // The Charts region: every chart is named by its heading, and Play makes the
 // reward chart grow (its readout's step rises and its SVG line gains points).
@@ -72,4 +74,30 @@ test('every chart has a "?" that says what it shows; on quick (β = 0, μ = 1) K
   const terms = page.getByRole('region', { name: 'Aha feed' }).getByTestId('aha-terms');
   for (const t of ['reflection', 'aha', 'verification', 'overthinking']) await expect(terms.getByText(t, { exact: true })).toBeVisible();
   await expect(terms).toContainText('47+85=142<wait>47+85=132');
+});
+
+test('a health warning names the numbers and shows its chart: a shared run whose reward rose on format while held-out accuracy fell', async ({ page }) => {
+  // issue 18's quick run, as a link with results: reward 0.13 -> 0.94 on the format reward, held-out greedy 25% -> 0% of 9 problems
+  const step = Array.from({ length: 30 }, (_, i) => i);
+  const t = step.map((i) => i / 29);
+  const series = Object.fromEntries(SERIES_KEYS.map((k) => [k, step.map(() => 0)])) as ResultsSnapshot['series'];
+  Object.assign(series, {
+    reward: t.map((x) => 0.13 + 0.81 * x), format: t.map((x) => 0.1 + 0.8 * x), accuracy: step.map(() => 0.03),
+    lenMean: step.map(() => 12), lenMin: step.map(() => 8), lenMax: step.map(() => 20),
+    heldOutGreedy: [0.25, 0.11, 0.11, 0], heldOutSampled: [0.1, 0.1, 0, 0],
+  });
+  const snapshot: ResultsSnapshot = { steps: 30, step, evalStep: [0, 10, 20, 30], series, skipped: [], baseAha: null, heldOutProblems: 9, firstAha: null };
+  await page.goto(`/${await encodeRunLink(QUICK_CONFIG, snapshot)}`);
+  const charts = page.getByRole('region', { name: 'Charts' });
+  const warning = charts.getByTestId('health-formatGaming');
+  await expect(warning).toContainText('Reward rising while held-out accuracy falls');
+  await expect(warning).toContainText('held-out greedy accuracy fell 25% → 0% (step 0 → 30, 9 problems)');
+  await expect(warning).toContainText('mostly the format reward');
+  // only what the snapshot can show: no length-cap or no-signal warning from its missing fields
+  await expect(charts.getByTestId('health-warnings').getByRole('listitem')).toHaveCount(1);
+  await warning.getByRole('button', { name: 'Show the Held-out accuracy chart' }).click();
+  const held = charts.locator('[data-chart="heldout"]');
+  await expect(held).toHaveClass(/chart-flash/);
+  await expect(held).toBeInViewport();
+  await page.screenshot({ path: 'test-results/health-warning.png' });
 });

@@ -5,11 +5,12 @@
 
 import { useMemo } from 'react';
 import { ReferenceLine } from 'recharts';
-import { chartHelp, type ChartId } from '../help/chartHelp';
+import { CHART_TITLES as T, chartHelp, type ChartId } from '../help/chartHelp';
 import { useStore, type AppState } from '../store';
 import { ChartCard } from './ChartCard';
 import { downsample } from './downsample';
 import { ExpertLoadChart } from './ExpertLoadChart';
+import { HealthWarnings } from './HealthWarnings';
 import { fmt, fractionTop, pct } from './format';
 import { evalReadout, metricReadouts } from './readouts';
 import { overlaysByChart } from './overlay';
@@ -76,23 +77,24 @@ export function Charts() {
     <section aria-label="Charts" className="card charts">
       <h2>Charts</h2>
       {metrics.length === 0 && <p className="charts-waiting">Press Play: the curves start at the first step. Until then, waiting for the first step.</p>}
+      <HealthWarnings metrics={metrics} evals={evals} config={config} />
       <div className="chart-grid">
-        <ChartCard id="reward" help={help('reward')} title="Reward" rows={reward} lines={REWARD_LINES} overlays={over.reward} readout={r.reward} />
-        <ChartCard id="heldout" help={help('heldout')} title="Held-out accuracy" rows={held} lines={EVAL_LINES} overlays={over.heldout} readout={evalReadout(evals)}
+        <ChartCard id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} readout={r.reward} />
+        <ChartCard id="heldout" help={help('heldout')} title={T.heldout} rows={held} lines={EVAL_LINES} overlays={over.heldout} readout={evalReadout(evals)}
           emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
-        <ChartCard id="length" help={help('length')} title="Completion length" rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} overlays={over.length} readout={r.length} />
-        <ChartCard id="aha" help={help('aha')} title="Aha moments" rows={aha} lines={AHA_LINES} overlays={over.aha} readout={r.aha} yDomain={FRACTION} yTick={pct}>
+        <ChartCard id="length" help={help('length')} title={T.length} rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} overlays={over.length} readout={r.length} />
+        <ChartCard id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} overlays={over.aha} readout={r.aha} yDomain={FRACTION} yTick={pct}>
           {baseAha && <ReferenceLine y={baseAha.aha} stroke={C.red} strokeDasharray="6 4" strokeOpacity={0.8}
             label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', fill: C.red, fontSize: 10 }} />}
           {firstAhaStep !== null && <ReferenceLine x={firstAhaStep} stroke={C.red}
             label={{ value: 'first aha', position: 'insideTopLeft', fill: C.red, fontSize: 10 }} />}
         </ChartCard>
-        <ChartCard id="kl" help={help('kl')} title="KL" rows={kl} lines={KL} overlays={over.kl} readout={r.kl} />
-        <ChartCard id="entropy" help={help('entropy')} title="Entropy" rows={entropy} lines={ENTROPY} overlays={over.entropy} readout={r.entropy} />
-        <ChartCard id="clip" help={help('clip')} title="Clip ratio" rows={clip} lines={CLIP_LINES} overlays={over.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} />
-        <ChartCard id="policyLoss" help={help('policyLoss')} title="Policy loss" rows={policyLoss} lines={POLICY_LOSS} overlays={over.policyLoss} readout={r.policyLoss} />
-        <ChartCard id="gradNorm" help={help('gradNorm')} title="Grad norm" rows={gradNorm} lines={GRAD_NORM} overlays={over.gradNorm} readout={r.gradNorm} yTick={fmt} />
-        <ChartCard id="speed" help={help('speed')} title="Step time and tokens/s" rows={speed} lines={SPEED_LINES} overlays={over.speed} readout={r.speed} />
+        <ChartCard id="kl" help={help('kl')} title={T.kl} rows={kl} lines={KL} overlays={over.kl} readout={r.kl} />
+        <ChartCard id="entropy" help={help('entropy')} title={T.entropy} rows={entropy} lines={ENTROPY} overlays={over.entropy} readout={r.entropy} />
+        <ChartCard id="clip" help={help('clip')} title={T.clip} rows={clip} lines={CLIP_LINES} overlays={over.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} />
+        <ChartCard id="policyLoss" help={help('policyLoss')} title={T.policyLoss} rows={policyLoss} lines={POLICY_LOSS} overlays={over.policyLoss} readout={r.policyLoss} />
+        <ChartCard id="gradNorm" help={help('gradNorm')} title={T.gradNorm} rows={gradNorm} lines={GRAD_NORM} overlays={over.gradNorm} readout={r.gradNorm} yTick={fmt} />
+        <ChartCard id="speed" help={help('speed')} title={T.speed} rows={speed} lines={SPEED_LINES} overlays={over.speed} readout={r.speed} />
         <ExpertLoadChart layers={experts} experts={E} readout={r.experts} help={help('experts')} />
       </div>
     </section>

@@ -4,7 +4,7 @@
 
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartHeading } from '../help/ChartHeading';
-import type { ChartHelp } from '../help/chartHelp';
+import { CHART_TITLES, type ChartHelp } from '../help/chartHelp';
 import { WAITING } from './ChartCard';
 import { pct } from './format';
 import type { Row } from './series';
@@ -16,7 +16,7 @@ const AXIS = { stroke: '#6f86a3', fontSize: 11 };
 export function ExpertLoadChart({ layers, experts, readout, help }: { layers: readonly (readonly Row[])[]; experts: number; readout: string | null; help: ChartHelp }) {
   return (
     <figure className="chart-card chart-wide" aria-labelledby="chart-experts-title" data-chart="experts">
-      <ChartHeading id="experts" title="Expert load" help={help} />
+      <ChartHeading id="experts" title={CHART_TITLES.experts} help={help} />
       <p className="chart-readout" data-testid="readout-experts">
         {readout ?? WAITING}
       </p>

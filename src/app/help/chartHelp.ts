@@ -9,6 +9,12 @@ export type ChartId = 'reward' | 'heldout' | 'length' | 'aha' | 'kl' | 'entropy'
 
 export const CHART_IDS: readonly ChartId[] = ['reward', 'heldout', 'length', 'aha', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed', 'experts'];
 
+/** Each chart's heading, as charts/Charts.tsx draws it. */
+export const CHART_TITLES: Record<ChartId, string> = {
+  reward: 'Reward', heldout: 'Held-out accuracy', length: 'Completion length', aha: 'Aha moments', kl: 'KL', entropy: 'Entropy',
+  clip: 'Clip ratio', policyLoss: 'Policy loss', gradNorm: 'Grad norm', speed: 'Step time and tokens/s', experts: 'Expert load',
+};
+
 export interface ChartHelp {
   shows: string;
   good: string;
