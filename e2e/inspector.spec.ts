@@ -30,6 +30,20 @@ test('one step fills the inspector (B×G completions, advantages summing to 0 pe
     expect(Math.abs(adv.reduce((a, b) => a + b, 0))).toBeLessThan(1e-4);
     // group scaling: equal rewards give advantage 0, a higher reward a higher advantage
     for (let i = 0; i < G; i++) for (let j = 0; j < G; j++) if (rewards[i]! > rewards[j]!) expect(adv[i]!).toBeGreaterThan(adv[j]!);
+    // the group's mean and std, and each advantage written out as A = (R − mean) / std (group scaling), ending with its own A
+    const mean = rewards.reduce((a, b) => a + b, 0) / G;
+    const stats = groups.nth(g).getByTestId('group-stats');
+    await expect(stats).toContainText(`reward mean ${Number(mean.toPrecision(3))}`);
+    const texts = await rows.getByTestId('advantage').allInnerTexts();
+    for (let i = 0; i < G; i++) {
+      if (rewards.every((r) => r === rewards[0])) {
+        await expect(stats).toContainText('A = 0 for all');
+        expect(texts[i]).toBe('A = 0');
+      } else {
+        expect(texts[i]).toMatch(new RegExp(`^A = \\(${rewards[i]} − ${Number(mean.toPrecision(3))}\\) / [\\d.]+ = [+-]?[\\d.]+$`));
+        expect(Number(texts[i]!.split(' = ').at(-1))).toBeCloseTo(adv[i]!, 2);
+      }
+    }
   }
   await expect(completions.first()).toContainText('R ');
 
@@ -38,6 +52,8 @@ test('one step fills the inspector (B×G completions, advantages summing to 0 pe
   for (const v of ['ratio', 'clip', 'kl', 'expert', 'logp']) await view.selectOption(v);
   await view.selectOption('expert');
   await expect(completions.first().locator('.tok').first()).toHaveAttribute('title', /experts \d+/);
+  // a legend names each routed expert's colour (QUICK_CONFIG: 4 routed experts)
+  await expect(inspector.getByTestId('expert-legend').locator('.expert-key')).toHaveText(['e0', 'e1', 'e2', 'e3']);
   await view.selectOption('logp');
 
   // the playground: a typed problem gets an answer from the policy

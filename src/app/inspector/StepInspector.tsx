@@ -1,10 +1,13 @@
 // The step inspector: a scrubber over the steps kept in store.history, and for
 // the chosen step every group's prompt and G completions, coloured by reward,
 // with advantage bars and a per-token view. Shows what the trainer reported;
-// computes nothing beyond colours and sums for display.
+// computes nothing beyond colours, and each group's reward mean and std to
+// write its advantages out (advantage.ts).
 import { memo } from 'react';
+import type { ScaleRewards } from '../../core/config';
 import type { GrpoSample } from '../../train/grpo';
 import { useStore, type StepRecord, type TokenView } from '../store';
+import { advantageText, groupFormula, groupStats, type GroupStats } from './advantage';
 import {
   TOKEN_VIEWS, attemptsLabel, expectedLabel, expertColor, formatValue, groupSamples, isCountdownPrompt, maxAbsAdvantage, rewardColor, tokenColor, tokenPieces, tokenValue,
 } from './tokens';
@@ -16,6 +19,8 @@ export function StepInspector() {
   const tokenView = useStore((s) => s.tokenView);
   const selectStep = useStore((s) => s.selectStep);
   const setTokenView = useStore((s) => s.setTokenView);
+  const scale = useStore((s) => s.config.grpo.scaleRewards);
+  const experts = useStore((s) => s.config.model.nRouted);
 
   const idx = selectedStep === null ? history.length - 1 : history.findIndex((h) => h.step === selectedStep);
   const record = idx >= 0 ? history[idx] : history[history.length - 1];
@@ -57,15 +62,15 @@ export function StepInspector() {
               </select>
             </label>
           </div>
-          <Legend view={tokenView} />
-          <StepView record={record!} view={tokenView} />
+          <Legend view={tokenView} experts={experts} />
+          <StepView record={record!} view={tokenView} scale={scale} />
         </>
       )}
     </section>
   );
 }
 
-function Legend({ view }: { view: TokenView }) {
+function Legend({ view, experts }: { view: TokenView; experts: number }) {
   const text: Record<TokenView, string> = {
     logp: 'Token colour: log-probability under the policy (red = unlikely).',
     ratio: 'Token colour: π/π_old ratio (green above 1, red below).',
@@ -74,13 +79,28 @@ function Legend({ view }: { view: TokenView }) {
     expert: 'Token colour: top-1 routed expert of the first layer; hover for every layer’s choice.',
   };
   return (
-    <p className="muted legend">
-      {text[view]} <span className="tok wait">&lt;wait&gt;</span> tokens are outlined; <span className="tok in-span">aha segments</span> are underlined.
-    </p>
+    <div className="muted legend">
+      <p>
+        Each row: the advantage bar (green pushes the completion up, red down; the centre is 0, lengths scale to the step's largest |A|),
+        A written out, the reward R and its parts, then the tokens.
+      </p>
+      <p>
+        {text[view]} <span className="tok wait">&lt;wait&gt;</span> tokens are outlined; <span className="tok in-span">aha segments</span> are underlined.
+      </p>
+      {view === 'expert' && (
+        <p className="expert-legend" data-testid="expert-legend" aria-label="Expert colours">
+          {Array.from({ length: experts }, (_, e) => (
+            <span key={e} className="expert-key">
+              <span className="swatch" style={{ background: expertColor(e) }} /> e{e}
+            </span>
+          ))}
+        </p>
+      )}
+    </div>
   );
 }
 
-const StepView = memo(function StepView({ record, view }: { record: StepRecord; view: TokenView }) {
+const StepView = memo(function StepView({ record, view, scale }: { record: StepRecord; view: TokenView; scale: ScaleRewards }) {
   const samples = record.samples;
   const groups = groupSamples(samples);
   const maxAdv = maxAbsAdvantage(samples);
@@ -88,34 +108,39 @@ const StepView = memo(function StepView({ record, view }: { record: StepRecord; 
   const lo = Math.min(...totals), hi = Math.max(...totals);
   return (
     <div className="groups" data-step={record.step}>
-      {groups.map((g) => (
+      {groups.map((g) => { const stats = groupStats(samples, g.rows, scale); return (
         <article key={g.group} className={g.kept ? 'group' : 'group dropped'} data-testid="group" data-group={g.group} data-kept={g.kept}>
           <header>
             <code>{g.prompt.replace('<bos>', '')}</code> <span className="muted" data-testid="group-expected">{expectedLabel(g.prompt, g.expected)}</span>
             {!g.kept && <span className="badge">dropped by dynamic sampling (no reward spread)</span>}
-            <span className="muted adv-sum">Σ advantage {formatValue(Math.abs(g.advantageSum) < 1e-9 ? 0 : g.advantageSum)}</span>
+            <span className="muted group-stats" data-testid="group-stats">
+              reward mean {formatValue(stats.mean)} · std {formatValue(stats.std)}
+              {stats.denomLabel === 'batch std' && !stats.constant && <> · batch std {formatValue(stats.denom!)}</>} · {groupFormula(stats)}
+            </span>
           </header>
           <ol>
             {g.rows.map((i) => (
-              <Completion key={i} s={samples[i]!} view={view} maxAdv={maxAdv} bg={rewardColor(samples[i]!.reward.total, lo, hi)} />
+              <Completion key={i} s={samples[i]!} view={view} maxAdv={maxAdv} stats={stats} bg={rewardColor(samples[i]!.reward.total, lo, hi)} />
             ))}
           </ol>
         </article>
-      ))}
+      ); })}
     </div>
   );
 });
 
-function Completion({ s, view, maxAdv, bg }: { s: GrpoSample; view: TokenView; maxAdv: number; bg: string }) {
+function Completion({ s, view, maxAdv, stats, bg }: { s: GrpoSample; view: TokenView; maxAdv: number; stats: GroupStats; bg: string }) {
   const w = (Math.abs(s.advantage) / maxAdv) * 50;
   const r = s.reward;
   // countdown: how many candidates the completion checked (a search's length; 1 for a guess)
   const attempts = isCountdownPrompt(s.prompt) ? s.aha.attempts : null;
+  const adv = advantageText(r.total, stats, s.advantage);
   return (
     <li className="completion" data-testid="completion" data-advantage={s.advantage} data-reward={r.total} data-attempts={attempts ?? undefined} style={{ borderLeftColor: bg }}>
-      <span className="adv" title={`advantage ${formatValue(s.advantage)}`} aria-label={`advantage ${formatValue(s.advantage)}`}>
+      <span className="adv" title={`advantage ${formatValue(s.advantage)}`} aria-hidden="true">
         <span className={s.advantage >= 0 ? 'adv-bar pos' : 'adv-bar neg'} style={s.advantage >= 0 ? { left: '50%', width: `${w}%` } : { right: '50%', width: `${w}%` }} />
       </span>
+      <span className="adv-text" data-testid="advantage">{adv}</span>
       <span className="reward" style={{ background: bg }} title={`format ${r.format}, accuracy ${r.accuracy}, overlong ${formatValue(r.overlong)}`}>
         R {formatValue(r.total)}
       </span>
