@@ -63,7 +63,11 @@ for (const [arm, runs] of arms) {
   console.log(`| step | ${METRICS.map((m) => m.name).join(' | ')} |`);
   console.log(`|---|${METRICS.map(() => '---').join('|')}|`);
   for (const s of steps) {
-    const pts = runs.map((r) => r.curve.find((p) => p.step === s)!);
+    // the point after the last step has no rollout of its own: its KL is the last step's (result.final.kl)
+    const pts = runs.map((r) => {
+      const p = r.curve.find((q) => q.step === s)!;
+      return p.kl === null && s === r.steps ? { ...p, kl: r.final.kl } : p;
+    });
     console.log(`| ${s} | ${METRICS.map((m) => cell(pts.map(m.get), m)).join(' | ')} |`);
   }
   // peak: each seed's largest value over the curve (step 0 included), then the mean over seeds
