@@ -9,6 +9,7 @@ import { ConfigPanel } from './config/ConfigPanel';
 import { Header } from './header/Header';
 import { AhaFeed } from './inspector/AhaFeed';
 import { Playground } from './inspector/Playground';
+import { Intro } from './intro/Intro';
 import { StepInspector } from './inspector/StepInspector';
 import { openPersistence } from './runs/persistence';
 import { ResumeBanner, RunsPanel, StorageMessages } from './runs/RunsPanel';
@@ -44,6 +45,7 @@ export function App() {
           <ConfigPanel />
         </div>
         <main className="app-main">
+          <Intro />
           <LinkErrors />
           <SharedBanner />
           <ResumeBanner />
