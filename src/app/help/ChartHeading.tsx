@@ -3,7 +3,7 @@
 // may be flat under this run's config (chartHelp.ts). The heading keeps its
 // own text, so the chart stays named by its title alone.
 import { useState } from 'react';
-import type { ChartHelp } from './chartHelp';
+import type { AhaTerm, ChartHelp } from './chartHelp';
 import './help.css';
 
 export function ChartHeading({ id, title, help }: { id: string; title: string; help: ChartHelp }) {
@@ -27,8 +27,22 @@ export function HelpText({ id, help, testId }: { id?: string; help: ChartHelp; t
   return (
     <div className="help-text" id={id} data-testid={testId}>
       <p><strong>Shows.</strong> {help.shows}</p>
+      {help.terms && <AhaTermList terms={help.terms} />}
       <p><strong>Good.</strong> {help.good}</p>
       {help.flat && <p data-testid={testId ? `${testId}-flat` : undefined}><strong>Flat?</strong> {help.flat}</p>}
     </div>
+  );
+}
+
+/** The aha detector's classes, each with its example (the aha chart's help and the aha feed). */
+export function AhaTermList({ terms, testId }: { terms: readonly AhaTerm[]; testId?: string }) {
+  return (
+    <dl className="aha-terms" data-testid={testId}>
+      {terms.map((t) => (
+        <div key={t.key}>
+          <dt>{t.key}</dt> <dd>{t.definition} <code>{t.example}</code></dd>
+        </div>
+      ))}
+    </dl>
   );
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, mergeConfig, preset } from '../../core/config';
+import { DEFAULT_CONFIG, mergeConfig, preset, type RunConfig } from '../../core/config';
+import { classifyAha } from '../../rl/aha';
+import type { Expected } from '../../tasks/judge';
 import { QUICK_CONFIG } from '../../train/quick';
 import { ahaTerms, CHART_IDS, chartHelp } from './chartHelp';
 
@@ -58,12 +60,22 @@ describe('chartHelp', () => {
 
 describe('ahaTerms', () => {
   it('defines the four classes, each with an example in the run\'s task kind', () => {
-    for (const [c, re] of [[DEFAULT_CONFIG, /^47\+85=: /], [countdown, /^3;5;7=5: /]] as const) {
+    // what a right answer must be: 47+85 = 132; countdown 3;5;7 reaching 5
+    const cases: [RunConfig, Expected][] = [
+      [DEFAULT_CONFIG, 132],
+      [countdown, { family: 'countdown', difficulty: 1, operands: [3, 5, 7], answer: 5 }],
+    ];
+    for (const [c, expected] of cases) {
       const t = ahaTerms(c);
       expect(t.map((x) => x.key)).toEqual(['reflection', 'aha', 'verification', 'overthinking']);
       for (const x of t) {
-        expect(x.example, x.key).toMatch(re);
-        expect(x.example, x.key).toContain('<wait>');
+        // the example is what the detector says: run it through rl/aha.ts
+        const m = /^on (\S+): thinks (\S+), answers (\S+)/.exec(x.example);
+        expect(m, x.example).not.toBeNull();
+        const r = classifyAha(`<think>${m![2]}</think><answer>${m![3]}</answer><eos>`, expected);
+        expect(r.reflection, x.example).toBe(true);
+        const classes = (['aha', 'verification', 'overthinking'] as const).filter((k) => r[k]);
+        expect(classes, x.example).toEqual(x.key === 'reflection' ? [] : [x.key]);
       }
     }
   });

@@ -20,13 +20,15 @@ export interface ChartHelp {
   good: string;
   /** Why this chart may sit flat under this config; null when nothing in the config makes it flat. */
   flat: string | null;
+  /** Terms the chart counts, listed under "Shows" (the aha chart: the detector's classes). */
+  terms?: AhaTerm[];
 }
 
 /** One of the aha detector's four classes (rl/aha.ts), defined in a line with an example completion. */
 export interface AhaTerm {
   key: 'reflection' | 'aha' | 'verification' | 'overthinking';
   definition: string;
-  /** A think section and answer of the run's task kind, e.g. "47+85=142<wait>47+85=132 → 132". */
+  /** A think section and answer of the run's task kind, e.g. "on 47+85=: thinks 47+85=142<wait>47+85=132, answers 132". */
   example: string;
 }
 
@@ -43,22 +45,22 @@ export function ahaTerms(c: RunConfig): AhaTerm[] {
     {
       key: 'reflection',
       definition: 'the completion writes <wait> at least once: it went back over its work, right or wrong.',
-      example: cd ? '3;5;7=5: 3+5+7=15<wait>3+5-7=1 → 3+5-7 (reflected, still wrong)' : '47+85=: 47+85=142<wait>47+85=152 → 152 (reflected, still wrong)',
+      example: cd ? 'on 3;5;7=5: thinks 3+5+7=15<wait>3+5-7=1, answers 3+5-7 (reflected, still wrong)' : 'on 47+85=: thinks 47+85=142<wait>47+85=152, answers 152 (reflected, still wrong)',
     },
     {
       key: 'aha',
       definition: 'a wrong candidate before a <wait>, and the final answer is right: a self-correction.',
-      example: cd ? '3;5;7=5: 3+5+7=15<wait>3+5-7=1<wait>3-5+7=5 → 3-5+7' : '47+85=: 47+85=142<wait>47+85=132 → 132',
+      example: cd ? 'on 3;5;7=5: thinks 3+5+7=15<wait>3+5-7=1<wait>3-5+7=5, answers 3-5+7' : 'on 47+85=: thinks 47+85=142<wait>47+85=132, answers 132',
     },
     {
       key: 'verification',
       definition: 'it reflected, every candidate it stated is right, and so is the answer: it checked a right answer.',
-      example: cd ? '3;5;7=5: 3-5+7=5<wait>3-5+7=5 → 3-5+7' : '47+85=: 47+85=132<wait>47+85=132 → 132',
+      example: cd ? 'on 3;5;7=5: thinks 3-5+7=5<wait>3-5+7=5, answers 3-5+7' : 'on 47+85=: thinks 47+85=132<wait>47+85=132, answers 132',
     },
     {
       key: 'overthinking',
       definition: 'a right candidate before a <wait> became a wrong final answer: reflection that hurt.',
-      example: cd ? '3;5;7=5: 3-5+7=5<wait>3+5-7=1 → 3+5-7' : '47+85=: 47+85=132<wait>47+85=142 → 142',
+      example: cd ? 'on 3;5;7=5: thinks 3-5+7=5<wait>3+5-7=1, answers 3+5-7' : 'on 47+85=: thinks 47+85=132<wait>47+85=142, answers 142',
     },
   ];
 }
@@ -97,9 +99,9 @@ export function chartHelp(id: ChartId, c: RunConfig): ChartHelp {
         flat: isCountdown(c) ? null : 'Flat is the measured result on arithmetic at this scale, not a bug.',
       };
     case 'aha': {
-      const defs = ahaTerms(c).map((t) => `${t.key}: ${t.definition} (e.g. ${t.example})`).join(' ');
       return {
-        shows: `Share of the step's ${N} completions in each class of the aha detector. ${defs} The dashed line is the base model's aha rate (step-0 evaluation).`,
+        shows: `Share of the step's ${N} completions in each class of the aha detector (below). The dashed line is the base model's aha rate (step-0 evaluation).`,
+        terms: ahaTerms(c),
         good: isCountdown(c)
           ? 'Rising reflection and aha: the policy learns to check a candidate and try another. Countdown is the task where checking pays (a first guess often fails).'
           : 'In R1-Zero reflection and aha rise. On arithmetic at this scale README measured the opposite: reflection 9% → 0 over 300 steps, aha 0 → 0; the policy learns not to slip rather than to recover.',

@@ -3,7 +3,7 @@
 // in the inspector. Above the list, the detector's four classes, each with an
 // example in the run's task kind (help/chartHelp.ts ahaTerms).
 import { ahaTerms } from '../help/chartHelp';
-import '../help/help.css';
+import { AhaTermList } from '../help/ChartHeading';
 import { useStore, type AhaItem } from '../store';
 import { attemptsLabel, isCountdownPrompt, splitSpan } from './tokens';
 import './inspector.css';
@@ -22,13 +22,7 @@ export function AhaFeed() {
   return (
     <section aria-label="Aha feed" className="card aha-feed">
       <h2>Aha moments</h2>
-      <dl className="aha-terms" data-testid="aha-terms">
-        {ahaTerms(config).map((t) => (
-          <div key={t.key}>
-            <dt>{t.key}</dt> <dd>{t.definition} <code>{t.example}</code></dd>
-          </div>
-        ))}
-      </dl>
+      <AhaTermList terms={ahaTerms(config)} testId="aha-terms" />
       {feed.length === 0 ? (
         <p className="muted">
           None yet: no sampled completion has been an aha. {config.task.family === 'countdown'
