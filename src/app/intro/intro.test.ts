@@ -29,6 +29,9 @@ describe('introText', () => {
     expect(t.task).toContain('3;5;7=5');
     expect(t.task).toContain('3-5+7');
     expect(t.honest).toMatch(/Countdown .* no measured GRPO result/);
+    // that sentence holds while README has no countdown section: once it has one, the intro must quote it
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(readme.match(/^#+ .*countdown.*$/im)?.[0] ?? null, 'README now has a countdown section: make intro.ts quote its measured result').toBeNull();
   });
 
   it('the honest line quotes README\'s measured default run, and README still says those numbers', () => {
