@@ -4,8 +4,8 @@
 // Files are grouped into arms by name (everything before "-s<seed>.json").
 // For every evaluation step that all seeds of an arm share, and for the peak
 // of each rate, it prints the mean over seeds with a 95% t interval over seeds
-// [lo, hi]; each seed's own rate carries a 95% Wilson interval over the
-// evaluation problems, printed per seed with --seeds. Nothing here measures:
+// [lo, hi] (rates clipped to [0, 1]); each seed's own rate carries a 95%
+// Wilson interval over the evaluation problems, printed per seed with --seeds. Nothing here measures:
 // it only reads what the runs wrote.
 
 import { readFileSync } from 'node:fs';
@@ -52,7 +52,10 @@ const METRICS: Metric[] = [
 
 function cell(values: (number | null)[], m: Metric): string {
   const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  return xs.length === 0 ? '–' : fmt(meanInterval(xs), m.scale);
+  if (xs.length === 0) return '–';
+  const mi = meanInterval(xs);
+  // a rate's interval cannot leave [0, 1]; with 2 or 3 seeds the t interval is wide and would
+  return fmt(m.rate ? { ...mi, lo: Math.max(0, mi.lo), hi: Math.min(1, mi.hi) } : mi, m.scale);
 }
 
 for (const [arm, runs] of arms) {
