@@ -7,7 +7,7 @@ import { answerIsRight } from '../src/tasks/judge';
 
 // The countdown task end to end (issue 13): the 'R1-Zero (Countdown)' preset
 // in the config panel sets its task, corpus, GRPO and sampling knobs; applying
-// it loads the shipped public/base-countdown.safetensors (fetching no
+// it loads the shipped public/base-countdown-long.safetensors (fetching no
 // arithmetic base, and never pretraining in the page, which at this model size
 // would take many minutes); one GRPO step fills the inspector with countdown
 // prompts ("3;5;7=5"), their targets and each completion's attempts; the
@@ -23,8 +23,8 @@ const B = 2, G = 4;
 
 test('R1-Zero (Countdown): the preset loads the shipped countdown base, one step shows countdown prompts', async ({ page }) => {
   test.setTimeout(300_000);
-  expect(existsSync('dist/base-countdown.safetensors'), 'dist/ lacks base-countdown.safetensors: pretrain it into public/, then `vite build`').toBe(true);
-  expect(decodeCheckpoint(new Uint8Array(readFileSync('dist/base-countdown.safetensors'))).config.task.family).toBe('countdown');
+  expect(existsSync('dist/base-countdown-long.safetensors'), 'dist/ lacks base-countdown-long.safetensors: pretrain it into public/, then `vite build`').toBe(true);
+  expect(decodeCheckpoint(new Uint8Array(readFileSync('dist/base-countdown-long.safetensors'))).config.task.family).toBe('countdown');
 
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -88,7 +88,7 @@ test('R1-Zero (Countdown): the preset loads the shipped countdown base, one step
   }, { timeout: 120_000 }).toBe(true);
   await expect(status).toHaveAttribute('data-state', 'ready');
   // the countdown base and nothing else: no arithmetic base is fetched for a countdown run
-  expect(fetched.slice(fetchedBefore)).toEqual(['/base-countdown.safetensors']);
+  expect(fetched.slice(fetchedBefore)).toEqual(['/base-countdown-long.safetensors']);
 
   // --- one GRPO step: countdown prompts, their targets, the attempts of each completion
   const inspector = page.getByRole('region', { name: 'Step inspector' });

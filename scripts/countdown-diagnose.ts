@@ -23,7 +23,7 @@ import { heldOutSet } from '../src/tasks/split';
 
 const [file, flag, value] = process.argv.slice(2);
 if (!file || (flag !== undefined && (flag !== '--temperature' || !(Number(value) > 0)))) {
-  console.error('usage: npm run countdown:diagnose -- public/base-countdown.safetensors [--temperature T]');
+  console.error('usage: npm run countdown:diagnose -- public/base-countdown-long.safetensors [--temperature T]');
   process.exit(2);
 }
 const ck = decodeCheckpoint(new Uint8Array(readFileSync(file)));

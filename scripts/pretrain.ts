@@ -16,7 +16,7 @@
 //               the others keep their proportions): the base of README's
 //               "no self-correction in the corpus" run
 //   --preset NAME  a preset of core/config.ts on top of DEFAULT_CONFIG (e.g. "R1-Zero (Countdown)":
-//               its task and corpus make public/base-countdown.safetensors)
+//               its task and corpus make public/base-countdown-long.safetensors)
 //   --restat FILE  no training: evaluate the checkpoint FILE again (after the evaluation set
 //               changed) and rewrite its recorded held-out stats; the weights are kept
 //   --set K=V   any corpus/task/model knob after the preset (repeatable), e.g. corpus.search=0

@@ -11,10 +11,16 @@ import { baseKnobPaths, baseMatches, basesToTry, SHIPPED_BASES } from './trainer
 
 const COUNTDOWN = preset('R1-Zero (Countdown)');
 const GUESS = mergeConfig(COUNTDOWN, { corpus: { guess: 1, search: 0, searchWrong: 0 } });
-const WRONG = mergeConfig(COUNTDOWN, { corpus: { guess: 0.85, search: 0, searchWrong: 0.15 } });
+// the 450-step bases of README's first countdown runs
+const SHORT = mergeConfig(COUNTDOWN, { corpus: { pretrainSteps: 450 } });
+const GUESS_SHORT = mergeConfig(GUESS, { corpus: { pretrainSteps: 450 } });
+const WRONG = mergeConfig(SHORT, { corpus: { guess: 0.85, search: 0, searchWrong: 0.15 } });
 const NOCORRECT = mergeConfig(DEFAULT_CONFIG, { corpus: { corrected: 0 } });
 const ARITHMETIC = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors'];
-const COUNTDOWN_FILES = ['base-countdown.safetensors', 'base-countdown-guess.safetensors', 'base-countdown-wrong.safetensors'];
+const COUNTDOWN_FILES = [
+  'base-countdown-long.safetensors', 'base-countdown-guess-long.safetensors',
+  'base-countdown.safetensors', 'base-countdown-guess.safetensors', 'base-countdown-wrong.safetensors',
+];
 
 describe('basesToTry', () => {
   it('keeps the arithmetic order for the default config and never offers it a countdown base', () => {
@@ -25,8 +31,10 @@ describe('basesToTry', () => {
   it('tries the base a corpus points at first', () => {
     expect(basesToTry(QUICK_CONFIG)[0]).toBe('base-quick.safetensors');
     expect(basesToTry(NOCORRECT)).toEqual(['base-nocorrect.safetensors', 'base.safetensors', 'base-quick.safetensors']);
-    expect(basesToTry(GUESS)).toEqual(['base-countdown-guess.safetensors', 'base-countdown.safetensors', 'base-countdown-wrong.safetensors']);
-    expect(basesToTry(WRONG)).toEqual(['base-countdown-wrong.safetensors', 'base-countdown.safetensors', 'base-countdown-guess.safetensors']);
+    expect(basesToTry(GUESS)[0]).toBe('base-countdown-guess-long.safetensors');
+    expect(basesToTry(GUESS_SHORT)[0]).toBe('base-countdown-guess.safetensors');
+    expect(basesToTry(SHORT)[0]).toBe('base-countdown.safetensors');
+    expect(basesToTry(WRONG)[0]).toBe('base-countdown-wrong.safetensors');
   });
 
   it('gives a countdown run only countdown bases, the preset\'s first', () => {
@@ -85,9 +93,11 @@ describe('the configs the shipped bases are for load them', () => {
   it.each([
     ['DEFAULT_CONFIG', 'base.safetensors', DEFAULT_CONFIG],
     ['QUICK_CONFIG', 'base-quick.safetensors', QUICK_CONFIG],
-    ['R1-Zero (Countdown) on the defaults', 'base-countdown.safetensors', COUNTDOWN],
-    ['the guess-only ablation', 'base-countdown-guess.safetensors', GUESS],
-    ['the search-that-ends-wrong ablation', 'base-countdown-wrong.safetensors', WRONG],
+    ['R1-Zero (Countdown) on the defaults', 'base-countdown-long.safetensors', COUNTDOWN],
+    ['the guess-only ablation', 'base-countdown-guess-long.safetensors', GUESS],
+    ['the 450-step preset base', 'base-countdown.safetensors', SHORT],
+    ['the 450-step guess-only ablation', 'base-countdown-guess.safetensors', GUESS_SHORT],
+    ['the search-that-ends-wrong ablation (450 steps)', 'base-countdown-wrong.safetensors', WRONG],
   ] as const)('%s: %s', (_, file, cfg) => {
     expect(existsSync(new URL(`../../public/${file}`, import.meta.url)), `public/${file} is missing`).toBe(true);
     expect(baseMatches(load(file), cfg)).toBe(true);

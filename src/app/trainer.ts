@@ -35,21 +35,30 @@ export const SHIPPED_BASES: readonly ShippedBase[] = [
   { file: 'base-quick.safetensors', family: 'add', hint: { pretrainSteps: 100, pretrainBatch: 16 } }, // QUICK_CONFIG
   // DEFAULT_CONFIG with corpus.corrected = 0 (README's "no self-correction" run)
   { file: 'base-nocorrect.safetensors', family: 'add', hint: { corrected: 0 } },
-  // R1-Zero (Countdown): guess 0.85 / search 0.15
-  { file: 'base-countdown.safetensors', family: 'countdown' },
+  // R1-Zero (Countdown): guess 0.85 / search 0.15, pretrained 1200 steps
+  { file: 'base-countdown-long.safetensors', family: 'countdown' },
   // the guess-only ablation: no search traces
-  { file: 'base-countdown-guess.safetensors', family: 'countdown', hint: { guess: 1, search: 0, searchWrong: 0 } },
+  { file: 'base-countdown-guess-long.safetensors', family: 'countdown', hint: { guess: 1, search: 0, searchWrong: 0, pretrainSteps: 1200 } },
+  // the same three pretrained 450 steps: README's first countdown runs, whose search was superficial
+  { file: 'base-countdown.safetensors', family: 'countdown', hint: { pretrainSteps: 450 } },
+  { file: 'base-countdown-guess.safetensors', family: 'countdown', hint: { guess: 1, search: 0, searchWrong: 0, pretrainSteps: 450 } },
   // search that ends wrong instead of search that finds the target
-  { file: 'base-countdown-wrong.safetensors', family: 'countdown', hint: { search: 0, searchWrong: 0.15 } },
+  { file: 'base-countdown-wrong.safetensors', family: 'countdown', hint: { search: 0, searchWrong: 0.15, pretrainSteps: 450 } },
 ];
 
-/** The shipped bases worth fetching for cfg, in the order to try: its family only; hinted matches first, hinted misses last. */
+/**
+ * The shipped bases worth fetching for cfg, in the order to try: its family
+ * only; hinted matches first (the more specific hint first: a guess-only
+ * 450-step config matches both "450 steps" and "guess-only, 450 steps"),
+ * then unhinted bases, hinted misses last.
+ */
 export function basesToTry(cfg: RunConfig): string[] {
   const mine = SHIPPED_BASES.filter((b) => b.family === cfg.task.family);
   const rank = (b: ShippedBase) => {
-    if (!b.hint) return 1;
-    const hits = Object.entries(b.hint).every(([k, v]) => cfg.corpus[k as keyof RunConfig['corpus']] === v);
-    return hits ? 0 : 2;
+    if (!b.hint) return 0;
+    const entries = Object.entries(b.hint);
+    const hits = entries.every(([k, v]) => cfg.corpus[k as keyof RunConfig['corpus']] === v);
+    return hits ? -entries.length : 1;
   };
   return mine.map((b, i) => ({ b, i, r: rank(b) })).sort((x, y) => x.r - y.r || x.i - y.i).map((x) => x.b.file);
 }

@@ -123,9 +123,9 @@ describe('npm run experiment (scripts/experiment.ts)', () => {
     const r = cli('--preset', 'R1-Zero (Countdown)', '--steps', '1', '--seed', '1', '--set', 'grpo.heldOutSize=16', '--out', out);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('base: public/base-countdown.safetensors');
+    expect(r.stdout).toContain('base: public/base-countdown-long.safetensors');
     const saved = JSON.parse(readFileSync(out, 'utf8')) as ExperimentResult & { command: string; base: string };
-    expect(saved).toMatchObject({ preset: 'R1-Zero (Countdown)', base: 'base-countdown.safetensors', evalProblems: 16, steps: 1 });
+    expect(saved).toMatchObject({ preset: 'R1-Zero (Countdown)', base: 'base-countdown-long.safetensors', evalProblems: 16, steps: 1 });
     expect(saved.command).toBe('npm run experiment -- --preset "R1-Zero (Countdown)" --steps 1 --seed 1 --set grpo.heldOutSize=16 --out ' + out);
     // a countdown base answers with expressions, and some of them are right
     expect(saved.curve[0]!.sampled.meanLength).toBeGreaterThan(10);

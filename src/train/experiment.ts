@@ -152,7 +152,7 @@ export function experimentConfig(quick: boolean, seed: number, presetName?: Pres
 /** The shipped checkpoint's file name (under public/) for this run: the preset's own base where it has one. */
 export function baseCheckpointName(quick: boolean, presetName?: PresetName): string {
   if (quick) return 'base-quick.safetensors';
-  return presetName === 'R1-Zero (Countdown)' ? 'base-countdown.safetensors' : 'base.safetensors';
+  return presetName === 'R1-Zero (Countdown)' ? 'base-countdown-long.safetensors' : 'base.safetensors';
 }
 
 function point(ev: EvalResult, m: GrpoMetrics): ExperimentPoint {
