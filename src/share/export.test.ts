@@ -270,7 +270,7 @@ describe('the Python countdown verifier agrees with tasks/countdown.ts', () => {
       expect(right, `difficulty ${d}`).toBeGreaterThan(5);
       expect(cases.length - right).toBeGreaterThan(100);
     }
-  });
+  }, 120_000); // five python3 runs over ~500 answers each: 5 s alone, over 60 s on a loaded 2-core machine
 
   it('refuses what the task forbids and accepts any order and bracketing', () => {
     const p = { family: 'countdown' as const, difficulty: 1, operands: [3, 5, 7], answer: 5, expr: '3;5;7=5', prompt: '<bos>3;5;7=5' };
