@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, preset } from '../../core/config';
 import { QUICK_CONFIG } from '../../train/quick';
 import { chartHelp } from '../help/chartHelp';
-import { INTRO_KEY, introDismissed, introText, MEASURED, rememberDismissed, type IntroStorage } from './intro';
+import { INTRO_KEY, introDismissed, introText, MEASURED, MEASURED_COUNTDOWN, rememberDismissed, type IntroStorage } from './intro';
 
 /** README's "The R1-Zero result, measured" section: what the intro and the chart help quote. */
 function measuredSection(): string {
@@ -21,17 +21,28 @@ describe('introText', () => {
     expect(t.task).toMatch(/arithmetic \(add, difficulty 1\)/);
     expect(t.grpo).toContain(`samples ${QUICK_CONFIG.grpo.groupSize} answers to each of ${QUICK_CONFIG.grpo.batchPrompts} problems`);
     expect(t.grpo).toMatch(/above their group's average/);
-    expect(t.honest).not.toMatch(/[Cc]ountdown/);
+    expect(t.honest).toMatch(/Choose the R1-Zero \(Countdown\) preset/);
   });
 
-  it('a countdown run gets a countdown example and a note that README has no result for it', () => {
+  it('a countdown run gets a countdown example and README\'s measured countdown result, which README still says', () => {
     const t = introText(preset('R1-Zero (Countdown)'));
     expect(t.task).toContain('3;5;7=5');
     expect(t.task).toContain('3-5+7');
-    expect(t.honest).toMatch(/Countdown .* no measured GRPO result/);
-    // that sentence holds while README has no countdown section: once it has one, the intro must quote it
+    expect(t.honest).toContain('30% → 56%');
+    expect(t.honest).toContain('19.6 → 29.9 tokens');
+    expect(t.honest).toContain('reflection 12% → 63%');
+    expect(t.honest).toContain('aha 4% → 31%');
+    // README's arm (a) table: the step-0 and last rows hold the numbers quoted (mean over seeds, first in each cell)
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    expect(readme.match(/^#+ .*countdown.*$/im)?.[0] ?? null, 'README now has a countdown section: make intro.ts quote its measured result').toBeNull();
+    const start = readme.indexOf('#### (a) R1-Zero (Countdown) from its base');
+    expect(start, 'README lost the countdown arm (a) table').toBeGreaterThan(0);
+    const rows = readme.slice(start).split('\n').filter((l) => /^\| \d+ \|/.test(l));
+    const cells = (step: number) => rows.find((l) => l.startsWith(`| ${step} |`))!.split('|').slice(2, -1).map((c) => Number(c.trim().split(' ')[0]));
+    const m = MEASURED_COUNTDOWN;
+    // columns: greedy, sampled, length, length right, length wrong, reflection, aha, ...
+    expect([cells(0)[0], cells(0)[2], cells(0)[5], cells(0)[6]]).toEqual([m.greedyFrom, m.lengthFrom, m.reflectionFrom, m.ahaFrom]);
+    expect([cells(m.steps)[0], cells(m.steps)[2], cells(m.steps)[5], cells(m.steps)[6]]).toEqual([m.greedyTo, m.lengthTo, m.reflectionTo, m.ahaTo]);
+    expect(readme.slice(start)).toContain(`${m.seeds} seed(s)`);
   });
 
   it('the honest line quotes README\'s measured default run, and README still says those numbers', () => {
