@@ -76,6 +76,13 @@ describe('GRPO step on the CPU backend', () => {
     const b = await run(setup().tr, 3);
     expect(b.map(strip)).toEqual(a.map(strip));
     const c = await run(setup({ seed: QUICK_CONFIG.seed + 1 }).tr, 1);
+    // what the per-step length split and attempts say, recomputed from the step's own samples
+    const { metrics: m, samples } = await grpoStep(setup().tr);
+    const len = (xs: typeof samples) => (xs.length ? mean(xs.map((x) => x.tokens.length)) : null);
+    expect(m.lengthRight).toBe(len(samples.filter((x) => x.reward.accuracy === 1)));
+    expect(m.lengthWrong).toBe(len(samples.filter((x) => x.reward.accuracy === 0)));
+    expect(m.attempts).toBeCloseTo(mean(samples.map((x) => x.aha.attempts)), 12);
+    expect(m.attempts).toBeGreaterThan(0);
     expect(c[0]!.reward === a[0]!.reward && c[0]!.completionLength.mean === a[0]!.completionLength.mean).toBe(false);
   });
 

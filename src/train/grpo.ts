@@ -162,6 +162,14 @@ export interface GrpoMetrics {
   /** Groups that entered the loss (all B unless dynamic sampling dropped some). */
   keptGroups: number;
   completionLength: { mean: number; min: number; max: number };
+  /**
+   * Mean length of the right and of the wrong completions (accuracy reward 1 or 0; null when the step has none):
+   * Dr. GRPO's length-bias diagnostic, per step. Absent in runs stored before it existed.
+   */
+  lengthRight?: number | null;
+  lengthWrong?: number | null;
+  /** Mean attempts (think segments stating a candidate: rl/aha.ts) per completion; absent in older stored runs. */
+  attempts?: number;
   /** Fraction of completions cut at maxCompletionLength (no <eos>): TRL's completions/clipped_ratio. */
   clippedRatio: number;
   /** Averaged over the mu iterations, like everything from the training forward. */
@@ -436,11 +444,14 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
   const totalTokens = lens.reduce((x, y) => x + y, 0);
   const stepTime = performance.now() - t0;
   const meanOf = (x: ArrayLike<number>) => Array.from(x).reduce((s, v) => s + v, 0) / x.length;
+  const right = lens.filter((_, r) => rw.accuracy[r]! > 0), wrong = lens.filter((_, r) => !(rw.accuracy[r]! > 0));
   const metrics: GrpoMetrics = {
     step, reward: rs.reward,
     rewards: { format: meanOf(rw.format), accuracy: meanOf(rw.accuracy), overlong: meanOf(rw.overlong) },
     rewardStd: rs.rewardStd, fracRewardZeroStd: ds.fracRewardZeroStd, keptGroups: keep.length,
     completionLength: { mean: totalTokens / nSeq, min: Math.min(...lens), max: Math.max(...lens) },
+    lengthRight: right.length ? meanOf(right) : null, lengthWrong: wrong.length ? meanOf(wrong) : null,
+    attempts: meanOf(samples.map((s) => s.aha.attempts)),
     clippedRatio: samples.filter((s) => s.truncated).length / nSeq,
     loss: train.loss, policyLoss: train.policyLoss, kl: train.kl, entropy: train.entropy,
     clipRatio: { low: train.low, high: train.high, region: train.region }, meanRatio: train.ratio,
