@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { preset, validateConfig } from '../../core/config';
+import { QUICK_CONFIG } from '../../train/quick';
+import { basesToTry } from '../trainer';
+import { CARDS, cardById, durationWords, estimateSeconds, planRuns } from './cards';
+import { experimentFromSearch, experimentLink } from './link';
+import { COUNTDOWN_ARMS } from './measured';
+
+describe('experiment cards', () => {
+  it('the issue\'s cards exist, each with a question, what to watch, and a measured line or an honest "not measured"', () => {
+    expect(CARDS.map((c) => c.id)).toEqual(['r1-countdown', 'ablation-guess', 'search-wrong', 'dr-grpo', 'temperature', 'kl-beta', 'format-reward']);
+    for (const c of CARDS) {
+      expect(c.question, c.id).toMatch(/\?$/);
+      expect(c.watch.length, c.id).toBeGreaterThan(20);
+      expect(`${c.measured} ${c.question} ${c.watch}`, c.id).not.toMatch(/undefined|NaN/);
+      if (c.status === 'measured') expect(c.source, c.id).toMatch(/^README/);
+      else expect(c.measured, c.id).toMatch(/not measured|being measured|was not|Not measured/i);
+    }
+    expect(cardById('search-wrong')!.status).toBe('being measured');
+  });
+
+  it('measured cards quote the numbers measured.ts holds (which measured.test.ts reads back from README)', () => {
+    const { a, b, d } = COUNTDOWN_ARMS;
+    expect(cardById('r1-countdown')!.measured).toContain(`greedy accuracy ${a.from.greedy}% → ${a.to.greedy}%`);
+    expect(cardById('r1-countdown')!.measured).toContain('3 seeds (1, 2, 3) × 150 steps');
+    expect(cardById('ablation-guess')!.measured).toContain(`greedy ${b.from.greedy}% → ${b.to.greedy}%`);
+    expect(cardById('dr-grpo')!.measured).toContain(`wrong answers ${a.to.lengthWrong} (1/|o|) against ${d.to.lengthWrong} tokens`);
+    expect(cardById('temperature')!.measured).toMatch(/^Not measured on countdown/);
+    expect(cardById('temperature')!.measured).toContain('31.3% → 46.9%');
+  });
+
+  it('paired cards differ only in their knob; every planned config is valid', () => {
+    const plan = planRuns(cardById('temperature')!, 'quick');
+    expect(plan.map((p) => [p.arm, p.config.sampling.temperature, p.steps])).toEqual([['T = 1', 1, 2], ['T = 0.7', 0.7, 2]]);
+    expect({ ...plan[0]!.config, sampling: null }).toEqual({ ...plan[1]!.config, sampling: null });
+    expect(plan[0]!.config.model).toEqual(QUICK_CONFIG.model);
+    expect(plan[0]!.config.grpo.evalEvery).toBe(2); // the quick variant is evaluated after its last step
+    for (const c of CARDS) {
+      for (const v of ['full', 'quick'] as const) {
+        for (const p of planRuns(c, v, [1, 2, 3])) expect(validateConfig(p.config).errors, `${c.id} ${v} ${p.arm}`).toEqual([]);
+      }
+    }
+  });
+
+  it('Run 3 seeds plans every arm at each seed, arm by arm', () => {
+    const plan = planRuns(cardById('dr-grpo')!, 'full', [1, 2, 3]);
+    expect(plan.map((p) => [p.arm, p.config.seed, p.config.grpo.lossType, p.steps])).toEqual([
+      ['grpo (1/|o|)', 1, 'grpo', 150], ['grpo (1/|o|)', 2, 'grpo', 150], ['grpo (1/|o|)', 3, 'grpo', 150],
+      ['dr_grpo', 1, 'dr_grpo', 150], ['dr_grpo', 2, 'dr_grpo', 150], ['dr_grpo', 3, 'dr_grpo', 150],
+    ]);
+  });
+
+  it('the countdown cards load README\'s bases: the preset\'s for arm (a), the guess-only one for the ablation', () => {
+    const [searching, guess] = planRuns(cardById('ablation-guess')!, 'full');
+    expect(searching!.config.corpus).toEqual(preset('R1-Zero (Countdown)').corpus);
+    expect(basesToTry(searching!.config)[0]).toBe(COUNTDOWN_ARMS.a.base);
+    expect(basesToTry(guess!.config)[0]).toBe(COUNTDOWN_ARMS.b.base);
+    // the quick variant changes no knob a base depends on
+    expect(basesToTry(planRuns(cardById('ablation-guess')!, 'quick')[1]!.config)[0]).toBe(COUNTDOWN_ARMS.b.base);
+  });
+
+  it('estimates run times from README\'s seconds per step', () => {
+    // 2 arms × 150 steps × 4.5 s = 1350 s
+    expect(estimateSeconds(cardById('dr-grpo')!, 'full')).toBeCloseTo(1350, 6);
+    expect(durationWords(1350)).toBe('about 23 min');
+    // 2 arms × 2 steps × 0.43 s
+    expect(estimateSeconds(cardById('temperature')!, 'quick')).toBeCloseTo(1.72, 6);
+    expect(estimateSeconds(cardById('r1-countdown')!, 'full', 3)).toBeCloseTo(3 * 150 * 4.5, 6);
+    expect(durationWords(40)).toBe('about 40 s');
+  });
+});
+
+describe('experiment links', () => {
+  const ids = CARDS.map((c) => c.id);
+  it('round-trip: a card\'s link names it, other query parameters kept, the run link in the hash dropped', () => {
+    const link = experimentLink('http://x.test/app/?config=quick#r1.abc', 'dr-grpo');
+    expect(link).toBe('http://x.test/app/?config=quick&experiment=dr-grpo');
+    expect(experimentFromSearch(new URL(link).search, ids).card!.id).toBe('dr-grpo');
+  });
+
+  it('no parameter: nothing; an unknown id: a message naming the known ones', () => {
+    expect(experimentFromSearch('?config=quick', ids)).toEqual({ card: null, error: null });
+    const bad = experimentFromSearch('?experiment=nope', ids);
+    expect(bad.card).toBeNull();
+    expect(bad.error).toMatch(/"nope" is not an experiment; known: r1-countdown, ablation-guess/);
+  });
+});

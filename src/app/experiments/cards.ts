@@ -1,0 +1,193 @@
+// The Experiments panel's cards (issue 14): each asks one question R1-Zero and
+// its follow-ups raised, says which chart and series answer it, what README
+// measured (numbers from measured.ts, which its test checks against README;
+// or plainly that it was not measured), and which runs answer it live: one
+// arm, or two arms run one after the other and drawn over each other. Each
+// has its full variant (README's scale) and a quick one (a few steps, a small
+// held-out set) for tests and impatient visitors. Pure data from the configs.
+
+import { mergeConfig, preset, validateConfig, type DeepPartial, type RunConfig } from '../../core/config';
+import { QUICK_CONFIG } from '../../train/quick';
+import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, SECONDS_PER_STEP } from './measured';
+
+export type Variant = 'full' | 'quick';
+
+/** One arm: its label on the charts, and the change it makes to the variant's base config. */
+export interface ArmSpec {
+  label: string;
+  overrides: DeepPartial<RunConfig>;
+}
+
+export interface VariantSpec {
+  /** The config the arms change. */
+  base: RunConfig;
+  steps: number;
+  /** The scale the seconds-per-step estimate takes (measured.ts SECONDS_PER_STEP). */
+  speed: keyof typeof SECONDS_PER_STEP;
+}
+
+export interface ExperimentCard {
+  id: string;
+  title: string;
+  /** The question, in one sentence. */
+  question: string;
+  /** Which chart and series answer it. */
+  watch: string;
+  /** 'measured': README has it (text quotes measured.ts); otherwise the text says what is and is not measured. */
+  status: 'measured' | 'not measured' | 'being measured';
+  measured: string;
+  /** README's section the numbers come from. */
+  source: string | null;
+  arms: ArmSpec[];
+  full: VariantSpec;
+  quick: VariantSpec;
+}
+
+/** One run of an experiment: an arm's config at one seed, for `steps` GRPO steps. */
+export interface PlannedRun {
+  arm: string;
+  config: RunConfig;
+  steps: number;
+}
+
+const COUNTDOWN = preset('R1-Zero (Countdown)');
+/** The countdown preset at a smaller scale: 4 prompts × 4 answers, 32 held-out problems, evaluated after the last step. */
+const QUICK_STEPS = 3;
+const countdownQuick = mergeConfig(COUNTDOWN, { grpo: { batchPrompts: 4, groupSize: 4, heldOutSize: 32, evalEvery: QUICK_STEPS } });
+/** QUICK_CONFIG (the tests' tiny arithmetic model), evaluated after its two steps. */
+const QUICK_ARITH_STEPS = 2;
+const arithQuick = mergeConfig(QUICK_CONFIG, { grpo: { evalEvery: QUICK_ARITH_STEPS } });
+
+const cd = (steps: number): VariantSpec => ({ base: COUNTDOWN, steps, speed: 'countdown' });
+const cdQuick: VariantSpec = { base: countdownQuick, steps: QUICK_STEPS, speed: 'countdown' };
+const arQuick: VariantSpec = { base: arithQuick, steps: QUICK_ARITH_STEPS, speed: 'quick' };
+
+const { a, b, d } = COUNTDOWN_ARMS;
+const seeds = (s: readonly number[]) => `${s.length} seeds (${s.join(', ')})`;
+const ar = ARITHMETIC_ROWS;
+const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
+const README_COUNTDOWN = 'README, "Countdown: the R1-Zero curves, measured"';
+
+const GUESS_ONLY: DeepPartial<RunConfig> = { corpus: { guess: 1, search: 0, searchWrong: 0 } };
+
+export const CARDS: readonly ExperimentCard[] = [
+  {
+    id: 'r1-countdown',
+    title: 'R1-Zero on Countdown',
+    question: 'Do accuracy, response length and aha moments all rise under GRPO on a task where checking a candidate pays?',
+    watch: 'Held-out accuracy (greedy), Completion length (mean; right vs wrong), Aha moments (reflection and aha, with their Wilson bands).',
+    status: 'measured',
+    measured: `Arm (a), ${seeds(a.seeds)} × ${a.steps} steps, ${a.heldOut} held-out problems: greedy accuracy ${a.from.greedy}% → ${a.to.greedy}%, `
+      + `mean length ${a.from.length} → ${a.to.length} tokens, reflection ${a.from.reflection}% → ${a.to.reflection}%, aha ${a.from.aha}% → ${a.to.aha}%, `
+      + `attempts per completion ${a.from.attempts} → ${a.to.attempts} (mean over seeds).`,
+    source: README_COUNTDOWN,
+    arms: [{ label: 'R1-Zero (Countdown)', overrides: {} }],
+    full: cd(a.steps),
+    quick: cdQuick,
+  },
+  {
+    id: 'ablation-guess',
+    title: 'A base that never searches',
+    question: 'Is the aha moment learned by GRPO, or amplified from what the base model already did?',
+    watch: 'Aha moments (reflection, aha) and Completion length: the searching base against the guess-only base.',
+    status: 'measured',
+    measured: `Arm (b), the guess-only base, ${seeds(b.seeds)} × ${b.steps} steps: greedy ${b.from.greedy}% → ${b.to.greedy}%, length ${b.from.length} → ${b.to.length} tokens, `
+      + `reflection ${b.from.reflection}% at every evaluation: nothing grows. From the searching base (arm a) greedy rose ${a.from.greedy}% → ${a.to.greedy}% and reflection ${a.from.reflection}% → ${a.to.reflection}%.`,
+    source: README_COUNTDOWN,
+    arms: [{ label: 'searching base', overrides: {} }, { label: 'guess-only base', overrides: GUESS_ONLY }],
+    full: cd(b.steps),
+    quick: cdQuick,
+  },
+  {
+    id: 'search-wrong',
+    title: 'A base whose search ends wrong',
+    question: 'Does a base that searches but commits to a wrong candidate still learn to reflect (Gandhi et al.\'s "incorrect but structured" control)?',
+    watch: 'Aha moments and Held-out accuracy against the R1-Zero (Countdown) card.',
+    status: 'being measured',
+    measured: 'Arm (c) is being measured: README has no result yet, and its 1200-step base is not shipped, so Run pretrains one in this browser first (long).',
+    source: null,
+    arms: [{ label: 'search-wrong base', overrides: { corpus: { search: 0, searchWrong: 0.15 } } }],
+    full: cd(a.steps),
+    quick: cdQuick,
+  },
+  {
+    id: 'dr-grpo',
+    title: 'GRPO 1/|o| against Dr. GRPO',
+    question: 'Does GRPO\'s per-sequence 1/|o| normalisation let wrong answers grow long?',
+    watch: 'Completion length: the wrong-answer line of each arm (and the right-answer line).',
+    status: 'measured',
+    measured: `Arms (a) and (d), ${seeds(d.seeds)} × ${d.steps} steps: wrong answers ${a.to.lengthWrong} (1/|o|) against ${d.to.lengthWrong} tokens (dr_grpo) at step ${d.steps}, `
+      + `right answers ${a.to.lengthRight} against ${d.to.lengthRight}, greedy ${a.to.greedy}% against ${d.to.greedy}%: no length bias at this scale.`,
+    source: README_COUNTDOWN,
+    arms: [{ label: 'grpo (1/|o|)', overrides: {} }, { label: 'dr_grpo', overrides: { grpo: { lossType: 'dr_grpo' } } }],
+    full: cd(d.steps),
+    quick: cdQuick,
+  },
+  {
+    id: 'temperature',
+    title: 'Temperature 1 against 0.7',
+    question: 'Why does the sampling temperature matter: do more groups come out all wrong, so their equal rewards teach nothing?',
+    watch: 'Groups without signal (the share of groups with zero reward spread) and Held-out accuracy.',
+    status: 'not measured',
+    measured: `Not measured on countdown, and the share of zero-spread groups was not recorded. On arithmetic (${ARITHMETIC_STEPS} steps): `
+      + `at T = 0.7 greedy ${pc(ar.t07.greedyFrom)} → ${pc(ar.t07.greedyTo)} (seed 1); at T = 1 ${pc(ar.t1.greedyFrom)} → ${pc(ar.t1.greedyTo)} (seed 1) `
+      + `and ${pc(ar.t1s2.greedyFrom)} → ${pc(ar.t1s2.greedyTo)} (seed 2), with sampled pass@1 ${pc(ar.t1.sampledFrom)} at step 0 against ${pc(ar.t07.sampledFrom)} at 0.7.`,
+    source: 'README, "The R1-Zero result, measured"',
+    arms: [{ label: 'T = 1', overrides: { sampling: { temperature: 1 } } }, { label: 'T = 0.7', overrides: { sampling: { temperature: 0.7 } } }],
+    full: cd(a.steps),
+    quick: arQuick,
+  },
+  {
+    id: 'kl-beta',
+    title: 'β = 0 against β > 0',
+    question: 'What does the KL term do: how far does the policy drift from its base with and without it?',
+    watch: 'KL (only the β > 0 arm computes it), Entropy and Held-out accuracy.',
+    status: 'not measured',
+    measured: `Only β = 0.001 was run: KL ${a.to.kl} at step ${a.steps} on countdown (arm a, mean of ${a.seeds.length} seeds) and ${ar.t07.kl} after ${ARITHMETIC_STEPS} steps on arithmetic. `
+      + 'β = 0 was not measured; with β = 0 the reference model is never run, so its KL line stays at 0 and its drift shows only in entropy and accuracy.',
+    source: README_COUNTDOWN,
+    arms: [{ label: 'β = 0', overrides: { grpo: { beta: 0 } } }, { label: 'β = 0.001', overrides: { grpo: { beta: 0.001 } } }],
+    full: cd(a.steps),
+    quick: arQuick,
+  },
+  {
+    id: 'format-reward',
+    title: 'Format reward on or off',
+    question: 'Does the small reward for well-formed answers help, or does the policy learn the tags instead of the task?',
+    watch: 'Reward (total, accuracy, format) and Held-out accuracy; the health warning names format gaming.',
+    status: 'not measured',
+    measured: 'Not measured: every README run kept the format reward (0.1 on countdown, 1 on the quick config).',
+    source: null,
+    arms: [{ label: 'format reward on', overrides: {} }, { label: 'format reward off', overrides: { grpo: { formatWeight: 0 } } }],
+    full: cd(a.steps),
+    quick: arQuick,
+  },
+];
+
+export function cardById(id: string): ExperimentCard | null {
+  return CARDS.find((c) => c.id === id) ?? null;
+}
+
+/** The runs one click starts: every arm at every seed (arm by arm), the variant's steps; a bad config is refused by name. */
+export function planRuns(card: ExperimentCard, variant: Variant, seedList: readonly number[] = [1]): PlannedRun[] {
+  const v = card[variant];
+  return card.arms.flatMap((arm) => seedList.map((seed) => {
+    const config = mergeConfig(v.base, { ...arm.overrides, seed });
+    const { errors } = validateConfig(config);
+    if (errors.length) throw new Error(`experiment ${card.id}, arm ${arm.label}: ${errors.map((e) => e.message).join('; ')}`);
+    return { arm: arm.label, config, steps: v.steps };
+  }));
+}
+
+/** Seconds a plan takes on the CPU backend here, from README's seconds per step (evaluations not counted). */
+export function estimateSeconds(card: ExperimentCard, variant: Variant, nSeeds = 1): number {
+  const v = card[variant];
+  // the quick countdown variant samples 4 × 4 answers instead of 8 × 8: about a quarter of the step
+  const scale = v.speed === 'countdown' ? (v.base.grpo.batchPrompts * v.base.grpo.groupSize) / (COUNTDOWN.grpo.batchPrompts * COUNTDOWN.grpo.groupSize) : 1;
+  return card.arms.length * nSeeds * v.steps * SECONDS_PER_STEP[v.speed] * scale;
+}
+
+/** "about 23 min", "about 40 s". */
+export function durationWords(seconds: number): string {
+  return seconds >= 90 ? `about ${Math.round(seconds / 60)} min` : `about ${Math.max(1, Math.round(seconds))} s`;
+}

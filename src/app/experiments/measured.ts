@@ -1,0 +1,77 @@
+// What README measured, as the experiment cards quote it: copied from
+// README's tables ("Countdown: the R1-Zero curves, measured" and "The R1-Zero
+// result, measured"), never written from expectation. measured.test.ts reads
+// README back and fails when a number here and README's disagree, so a new
+// measurement cannot leave a card behind.
+
+/** One row of a countdown arm's table: the mean over seeds (first number of each cell), rates in %, lengths in tokens. */
+export interface ArmRow {
+  greedy: number;
+  sampled: number;
+  length: number;
+  lengthRight: number;
+  lengthWrong: number;
+  reflection: number;
+  aha: number;
+  attempts: number;
+  kl: number;
+}
+
+export interface MeasuredArm {
+  /** README's table heading starts with this. */
+  heading: string;
+  seeds: readonly number[];
+  steps: number;
+  heldOut: number;
+  base: string;
+  /** Step 0 and the last step. */
+  from: ArmRow;
+  to: ArmRow;
+}
+
+const A0: ArmRow = { greedy: 30.1, sampled: 28.1, length: 19.6, lengthRight: 19.9, lengthWrong: 19.5, reflection: 11.7, aha: 4.3, attempts: 1.23, kl: 0 };
+
+/** README "Countdown: the R1-Zero curves, measured": arms (a), (b), (d), 3 seeds × 150 steps each. */
+export const COUNTDOWN_ARMS = {
+  a: {
+    heading: '#### (a) R1-Zero (Countdown) from its base', seeds: [1, 2, 3], steps: 150, heldOut: 256, base: 'base-countdown-long.safetensors',
+    from: A0,
+    to: { greedy: 56.4, sampled: 50.3, length: 29.9, lengthRight: 30.2, lengthWrong: 29.5, reflection: 63.0, aha: 31.0, attempts: 2.40, kl: 0.1764 },
+  },
+  b: {
+    heading: '#### (b) the guess-only base (ablation)', seeds: [1, 2, 3], steps: 150, heldOut: 256, base: 'base-countdown-guess-long.safetensors',
+    from: { greedy: 27.0, sampled: 26.0, length: 17.6, lengthRight: 17.6, lengthWrong: 17.6, reflection: 0, aha: 0, attempts: 1.0, kl: 0 },
+    to: { greedy: 24.9, sampled: 27.2, length: 17.5, lengthRight: 17.5, lengthWrong: 17.5, reflection: 0, aha: 0, attempts: 1.0, kl: 0.0940 },
+  },
+  d: {
+    heading: '#### (d) the preset with `dr_grpo` instead of 1/|o|', seeds: [1, 2, 3], steps: 150, heldOut: 256, base: 'base-countdown-long.safetensors',
+    from: A0,
+    to: { greedy: 57.2, sampled: 51.0, length: 29.7, lengthRight: 30.5, lengthWrong: 28.8, reflection: 60.5, aha: 31.0, attempts: 2.37, kl: 0.1472 },
+  },
+} as const satisfies Record<string, MeasuredArm>;
+
+/** One row of README's arithmetic table ("The R1-Zero result, measured"): seed 1 unless named, 300 steps, 64 held-out problems. */
+export interface ArithmeticRow {
+  /** README's row starts with this. */
+  row: string;
+  greedyFrom: number;
+  greedyTo: number;
+  sampledFrom: number;
+  sampledTo: number;
+  kl: number;
+}
+
+export const ARITHMETIC_STEPS = 300;
+export const ARITHMETIC_ROWS = {
+  t07: { row: '| **default** (T = 0.7), seed 1', greedyFrom: 0.313, greedyTo: 0.469, sampledFrom: 0.094, sampledTo: 0.297, kl: 0.056 },
+  t1: { row: '| T = 1 (`--set sampling.temperature=1`), seed 1', greedyFrom: 0.313, greedyTo: 0.328, sampledFrom: 0.016, sampledTo: 0.172, kl: 0.099 },
+  t1s2: { row: '| T = 1, seed 2', greedyFrom: 0.109, greedyTo: 0.281, sampledFrom: 0.078, sampledTo: 0.109, kl: 0.069 },
+} as const satisfies Record<string, ArithmeticRow>;
+
+/**
+ * Seconds per GRPO step on the CPU backend, as README measured them: the
+ * countdown preset "about 4–5 s of one core" (4.5 taken), QUICK_CONFIG 0.43 s
+ * ("--quick --steps 3"). The held-out evaluations come on top.
+ */
+export const SECONDS_PER_STEP = { countdown: 4.5, quick: 0.43 } as const;
+export const SECONDS_PER_STEP_README = { countdown: 'about 4–5 s of one core', quick: 'takes 0.43 s per GRPO step on the CPU backend' } as const;
