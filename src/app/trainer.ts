@@ -3,7 +3,8 @@
 // commands the UI sends. Nothing here computes; the shipped base checkpoint
 // is fetched and decoded here (parsing, not training) and handed to the worker.
 
-import { getPath, KNOBS, type RunConfig, type TaskFamily } from '../core/config';
+import { KNOBS, type RunConfig, type TaskFamily } from '../core/config';
+import { sameOn } from '../core/configDiff';
 import { corpusStyles } from '../tasks/corpus';
 import { FAMILIES } from '../tasks/problems';
 import type { ResultsSnapshot } from '../share/url';
@@ -80,8 +81,7 @@ export function baseKnobPaths(family: TaskFamily): string[] {
 }
 
 export function baseMatches(base: RunConfig, cfg: RunConfig): boolean {
-  if (base.task.family !== cfg.task.family) return false;
-  return baseKnobPaths(cfg.task.family).every((p) => getPath(base, p) === getPath(cfg, p));
+  return base.task.family === cfg.task.family && sameOn(base, cfg, baseKnobPaths(cfg.task.family));
 }
 
 /** `?config=quick` starts with the tiny configuration the tests use (it has a shipped base and trains in seconds). */

@@ -7,7 +7,6 @@ import {
   KNOB_BY_PATH,
   MAX_PARAMS,
   PRESET_NAMES,
-  changedKnobs,
   cloneConfig,
   estimateParamCount,
   getPath,
@@ -173,13 +172,6 @@ describe('validation', () => {
 });
 
 describe('helpers', () => {
-  it('changedKnobs lists what differs', () => {
-    const b = cloneConfig(DEFAULT_CONFIG);
-    b.grpo.lr = 1e-3;
-    b.model.nLayers = 3;
-    expect(changedKnobs(DEFAULT_CONFIG, b).map((k) => k.path)).toEqual(['model.nLayers', 'grpo.lr']);
-  });
-
   it('estimateParamCount counts the default model by hand', () => {
     // V=25, C=64, H=64, E=4, S=1, L=2, swiglu, rope:
     // wte 25*64 = 1600; per layer: 64 + 4*64*64 + 64 + 64*4 + 5*3*64*64 = 64+16384+64+256+61440 = 78208; lnf 64.

@@ -477,8 +477,3 @@ export function parseConfig(input: unknown, base: RunConfig = DEFAULT_CONFIG): R
   if (errors.length > 0) throw new ConfigValidationError(errors);
   return config;
 }
-
-/** Knobs whose change needs a reset (everything but the live ones). */
-export function changedKnobs(a: RunConfig, b: RunConfig): Knob[] {
-  return KNOBS.filter((k) => getPath(a, k.path) !== getPath(b, k.path));
-}

@@ -3,3 +3,4 @@
 export * from './rng';
 export * from './tokenizer';
 export * from './config';
+export * from './configDiff';

@@ -21,6 +21,7 @@
 // Node 20 has too.
 
 import { checkKnob, cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, setPath, validateConfig, type RunConfig } from '../core/config';
+import { diffFrom } from '../core/configDiff';
 import { LINK_VERSIONS, type LinkVersion } from './linkDefaults';
 
 /** The version the encoder writes: the newest known. */
@@ -94,13 +95,7 @@ const newest = (versions: readonly LinkVersion[]): LinkVersion => versions[versi
  * depends on.
  */
 export function configDiff(config: RunConfig, version: LinkVersion = newest(LINK_VERSIONS)): Record<string, unknown> {
-  const out: Record<string, unknown> = { seed: config.seed };
-  for (const k of KNOBS) {
-    const v = getPath(config, k.path);
-    const frozen = getPath(version.defaults, k.path);
-    if (frozen === undefined || v !== frozen) out[k.path] = v;
-  }
-  return out;
+  return diffFrom(config, version.defaults, ['seed']);
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, matchingPreset, preset, PRESET_OVERRIDES, setPath,
   type Knob, type KnobGroup, type PresetName, type RunConfig, type TaskFamily,
 } from '../../core/config';
+import { changedPaths } from '../../core/configDiff';
 import { countdownShape } from '../../tasks/countdown';
 import { corpusStyles } from '../../tasks/corpus';
 import { FAMILIES } from '../../tasks/problems';
@@ -30,10 +31,8 @@ export function parseNumberText(text: string): number {
   return t === '' ? Number.NaN : Number(t);
 }
 
-/** Knob paths whose values differ between the two configs (NaN differs from everything, itself included). */
-export function changedPaths(from: RunConfig, to: RunConfig): string[] {
-  return KNOBS.filter((k) => !Object.is(getPath(from, k.path), getPath(to, k.path))).map((k) => k.path);
-}
+/** Knob paths whose values differ between the two configs (core/configDiff.ts; the panel's tests import it from here). */
+export { changedPaths };
 
 export type ApplyPlan =
   | { kind: 'none' }
