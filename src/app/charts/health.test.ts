@@ -82,8 +82,10 @@ describe('healthWarnings', () => {
     const w = rewardCollapse(ms, dr);
     expect(w?.chart).toBe('reward');
     expect(w?.detail).toMatch(/^Mean reward 0 over steps 5–7, down from 0.103 over steps 0–2; mean length now 24 of 24 tokens/);
-    expect(w?.detail).toMatch(/dr_grpo and β = 0/);
-    expect(rewardCollapse(ms, QUICK_CONFIG)?.detail).not.toMatch(/dr_grpo/);
+    // what it was (issue 18 item 10): the zero-signal state beta = 0 cannot leave, whichever loss
+    expect(w?.detail).toMatch(/every group has zero reward spread and the policy gradient is exactly 0: with β = 0 nothing pulls the policy back/);
+    expect(rewardCollapse(ms, QUICK_CONFIG)?.detail).toMatch(/grpo and dr_grpo alike/);
+    expect(rewardCollapse(ms, mergeConfig(QUICK_CONFIG, { grpo: { beta: 0.04 } }))?.detail).not.toMatch(/β = 0/);
     expect(ids(ms, [], dr)).toContain('rewardCollapse');
   });
 

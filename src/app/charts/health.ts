@@ -56,6 +56,16 @@ export const KL_SPAN = 20;
  * something). Three steps rather than WINDOW: a collapse to 0 (issue 18: quick
  * with dr_grpo and beta = 0 reached 0 by about step 4) should show at once,
  * and three steps of 32+ completions all near 0 is not noise.
+ *
+ * What that run was (issue 18 item 10, reproduced on the CPU reference): not
+ * dr_grpo. On quick (lr 3e-3, beta 0, 12 steps) the reward reached 0 and stayed
+ * there for dr_grpo with seeds 6 and 7 and for grpo with seeds 6 and 8 (of 12
+ * seeds each). Every completion earning 0 means every group has zero reward
+ * spread, every advantage is 0, and the policy gradient is exactly 0 (grad
+ * norm 0.00 on those steps): with beta = 0 nothing pulls the policy back, and
+ * only AdamW's momentum and weight decay still move it, toward longer, less
+ * formed completions. beta = 0.04 (the KL term's gradient is not 0) or lr 1e-3
+ * kept every one of those seeds off 0.
  */
 export const COLLAPSE_SPAN = 3;
 export const COLLAPSE_PEAK_MIN = 0.05;
@@ -184,8 +194,11 @@ export function rewardCollapse(metrics: readonly GrpoMetrics[], config: RunConfi
   if (!(peak >= COLLAPSE_PEAK_MIN && now <= COLLAPSE_FRACTION * peak)) return null;
   const len = meanOf(tail.map((m) => m.completionLength.mean));
   const g = config.grpo;
-  const known = g.lossType === 'dr_grpo' && g.beta === 0
-    ? ' Seen before with lossType dr_grpo and β = 0 on the quick config (issue 18); with β = 0.04 it did not happen there.'
+  const stuck = tail.every((m) => m.reward === 0);
+  const known = g.beta === 0
+    ? (stuck ? ' Every completion earns 0, so every group has zero reward spread and the policy gradient is exactly 0:' : '')
+      + ` with β = 0 nothing pulls the policy back to the base (the quick config at lr 3e-3 got stuck like this with lossType grpo and dr_grpo alike, 2 seeds in 12 each);`
+      + ` β = 0.04 or a lower lr avoided it there.`
     : '';
   return {
     id: 'rewardCollapse',
