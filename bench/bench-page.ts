@@ -30,7 +30,7 @@ import { moeBackward, moeForward, type MoePath } from '../src/gpu/kernels/moe';
 import { GpuRuntime, type GpuTensor } from '../src/gpu/runtime';
 import { createDecodeState, decodeStep, prefill, type SampleConfig } from '../src/model/decode';
 import { activationsIntSize, activationsSize, adamwStep, backward, createActivations, createModel, forward, zeroGrads } from '../src/model/model';
-import type { Ops } from '../src/model/ops';
+import type { Ops } from '../src/ops/ops';
 import { initParams } from '../src/model/params';
 import { rollout } from '../src/rl/rollout';
 import { concat, DTYPE, fBytes, fInt, fMsg, fString } from '../src/share/onnx-proto';

@@ -9,19 +9,11 @@
 // Weight decay is decoupled (multiplies lr, not the gradient) and the caller
 // passes wd = 0 for tensors the table marks decay = false (the norms).
 
+import type { AdamwHyper } from '../ops/ops';
 import type { FloatArray } from './types';
 
-export interface AdamwHyper {
-  /** 1-based step count, for bias correction. */
-  step: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** Global-norm clip threshold; 0 turns clipping off. */
-  gradClip: number;
-}
+export type { AdamwHyper };
+
 
 /** The L2 norm of grads (n), summed in f64 in index order. */
 export function gradNorm(grads: FloatArray, n: number): number {

@@ -1,10 +1,10 @@
-// The CPU reference backend: implements model/ops.ts's Ops over typed-array
+// The CPU reference backend: implements ops/ops.ts's Ops over typed-array
 // subarray views. Float32Array matches the GPU; Float64Array makes the whole
 // model finite-difference checkable. This file only adapts signatures: the
 // math lives in the op files beside it.
 //
-// cpu/ may not import model/; the Ops interface is matched structurally
-// (model/ checks the fit where it types createCpuOps's result as Ops).
+// The contract is ops/ops.ts (below cpu/ and gpu/); `satisfies` checks the
+// fit here while keeping the concrete FloatArray types for callers.
 
 import { adamwUpdate, clipScale, gradNorm } from './adamw';
 import { attentionBackward, attentionForward } from './attention';
@@ -19,6 +19,7 @@ import { residualBackward, residualForward } from './residual';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm';
 import { ropeBackward, ropeForward } from './rope';
 import { routerBackward, routerForward } from './router';
+import type { AdamwHyper, Ops } from '../ops/ops';
 import type { FloatArray } from './types';
 
 export type CpuPrecision = 'f32' | 'f64';
@@ -30,7 +31,7 @@ export function createCpuOps(precision: CpuPrecision = 'f32') {
       throw new RangeError(`view [${offset}, ${offset + length}) outside a buffer of ${len}`);
     }
   };
-  return {
+  const ops = {
     name: `cpu-${precision}`,
     precision,
     alloc,
@@ -87,7 +88,7 @@ export function createCpuOps(precision: CpuPrecision = 'f32') {
     gradNorm(norm: FloatArray, grads: FloatArray, n: number) {
       norm[0] = gradNorm(grads, n);
     },
-    adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, norm: FloatArray, n: number, h: Parameters<typeof adamwUpdate>[5], skip?: FloatArray | null) {
+    adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, norm: FloatArray, n: number, h: AdamwHyper, skip?: FloatArray | null) {
       if (skip && skip[0] !== 0) return;
       adamwUpdate(params, grads, m, v, n, h, clipScale(norm[0]!, h.gradClip));
     },
@@ -96,6 +97,7 @@ export function createCpuOps(precision: CpuPrecision = 'f32') {
     checkFinite,
     intToFloat,
   };
+  return ops satisfies Ops<FloatArray, Int32Array>;
 }
 
 export type CpuOps = ReturnType<typeof createCpuOps>;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rngFloat } from '../core/rng';
 import { attentionForward } from './attention';
-import { attentionDecode, kvWrite, sample, sampleToken, type SampleDimsCpu } from './decode';
+import type { SampleDims } from '../ops/decode';
+import { attentionDecode, kvWrite, sample, sampleToken } from './decode';
 import { randn } from './gradcheck';
 import { ropeForward } from './rope';
 
@@ -73,7 +74,7 @@ describe('sampleToken', () => {
 
 describe('sample (the record and the stop rules)', () => {
   const V = 4, Tmax = 8, maxNew = 3, nSeq = 3;
-  const base: SampleDimsCpu = { nSeq, V, rowStride: 1, rowOff: 0, pos: 2, Tmax, Tlimit: 6, maxNew, temperature: 0, topK: 0, seed: 1, stream: 2, eos: 2, pad: 0 };
+  const base: SampleDims = { nSeq, V, rowStride: 1, rowOff: 0, pos: 2, Tmax, Tlimit: 6, maxNew, temperature: 0, topK: 0, seed: 1, stream: 2, eos: 2, pad: 0 };
   // row 0: prompt of 3 (pos 2 is still prompt), row 1: prompt of 2, row 2: already done
   const prompt = new Int32Array(nSeq * Tmax);
   prompt.set([1, 3, 1], 0);

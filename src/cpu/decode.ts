@@ -13,6 +13,7 @@
 import { rngFloat } from '../core/rng';
 import { logprobForward } from './logprob';
 import { ROPE_BASE } from './rope';
+import type { DecodeOps, SampleDims } from '../ops/decode';
 import type { FloatArray } from './types';
 
 function like(x: FloatArray, n: number): FloatArray {
@@ -144,12 +145,6 @@ export function sampleToken(logits: ArrayLike<number>, u: number, temperature: n
   return best; // only through rounding when u is within an ulp of 1
 }
 
-/** The scalars of sample(); model/decode.ts's SampleDims (matched structurally). */
-export interface SampleDimsCpu {
-  nSeq: number; V: number; rowStride: number; rowOff: number; pos: number; Tmax: number; Tlimit: number; maxNew: number;
-  temperature: number; topK: number; seed: number; stream: number; eos: number; pad: number;
-}
-
 /**
  * Fills position d.pos of every row (see DecodeOps.sample): prompt token while
  * pos < plen[b]; pad once done; else draws with u = rngFloat(seed, stream,
@@ -159,7 +154,7 @@ export interface SampleDimsCpu {
  * next (nSeq), record (2*nSeq*maxNew + nSeq), status (nSeq), logits (rows,V),
  * prompt (nSeq,Tmax), plen (nSeq).
  */
-export function sample(next: Int32Array, record: FloatArray, status: Int32Array, logits: FloatArray, prompt: Int32Array, plen: Int32Array, d: SampleDimsCpu): void {
+export function sample(next: Int32Array, record: FloatArray, status: Int32Array, logits: FloatArray, prompt: Int32Array, plen: Int32Array, d: SampleDims): void {
   const { nSeq, V, maxNew } = d;
   const logpT = d.temperature > 0 ? d.temperature : 1;
   const probs = new Float64Array(V);
@@ -188,7 +183,8 @@ export function sample(next: Int32Array, record: FloatArray, status: Int32Array,
   }
 }
 
-/** The CPU DecodeOps (model/decode.ts), over the same arrays as createCpuOps. */
+/** The CPU DecodeOps (ops/decode.ts), over the same arrays as createCpuOps. */
 export function createCpuDecodeOps() {
-  return { name: 'cpu-decode', kvWrite, attentionDecode, sample };
+  const dec = { name: 'cpu-decode', kvWrite, attentionDecode, sample };
+  return dec satisfies DecodeOps<FloatArray, Int32Array>;
 }

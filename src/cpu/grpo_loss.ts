@@ -17,24 +17,18 @@
 //   surr = min(rho*A, clip(rho, 1-epsLow, 1+epsHigh)*A)
 //   kl   = exp(ref - logp) - (ref - logp) - 1                 (k3; only with logpRef)
 //   dLogp = w * (-(clipped ? 0 : rho*A) + beta*(1 - exp(ref - logp)))   (written; 0 off the loss)
-// and sums (GRPO_SUMS) in position order:
-//   0 loss = policyLoss + beta*klLoss   1 policyLoss = sum w*-surr
-//   2 klLoss = sum w*kl                 3 klSum = sum kl
-//   4 ratioSum = sum rho                5 low (clipped low count)
-//   6 high (clipped high count)         7 tokens
+// and sums (ops/ops.ts GRPO_SUM names their slots) in position order:
+//   loss = policyLoss + beta*klLoss     policyLoss = sum w*-surr
+//   klLoss = sum w*kl                   klSum = sum kl
+//   ratioSum = sum rho                  clipLow, clipHigh (clipped counts)
+//   tokens (positions in the loss)
 // The sums' order (row by row, position by position) is rl/grpo.ts's order
 // over the kept rows, so on the CPU the loss is the same double.
 
+import { GRPO_SUM, type GrpoLossHyper } from '../ops/ops';
 import type { FloatArray } from './types';
 
-/** Floats of grpoLossForward's sums output. */
-export const GRPO_SUMS = 8;
 
-export interface GrpoLossHyper {
-  beta: number;
-  epsLow: number;
-  epsHigh: number;
-}
 
 export function grpoLossForward(
   dLogp: FloatArray, // (N) written
@@ -79,12 +73,12 @@ export function grpoLossForward(
     if (side < 0) low += 1;
     if (side > 0) high += 1;
   }
-  sums[0] = policyLoss + h.beta * klLoss;
-  sums[1] = policyLoss;
-  sums[2] = klLoss;
-  sums[3] = klSum;
-  sums[4] = ratioSum;
-  sums[5] = low;
-  sums[6] = high;
-  sums[7] = tokens;
+  sums[GRPO_SUM.loss] = policyLoss + h.beta * klLoss;
+  sums[GRPO_SUM.policyLoss] = policyLoss;
+  sums[GRPO_SUM.klLoss] = klLoss;
+  sums[GRPO_SUM.klSum] = klSum;
+  sums[GRPO_SUM.ratioSum] = ratioSum;
+  sums[GRPO_SUM.clipLow] = low;
+  sums[GRPO_SUM.clipHigh] = high;
+  sums[GRPO_SUM.tokens] = tokens;
 }

@@ -21,25 +21,12 @@
 // Every slot is computed (no permute/grouping): simple and deterministic; the
 // GPU twin decides how to dispatch.
 
-import type { FfnKind } from '../core/config';
+import type { MoeCacheOf, MoeDims } from '../ops/ops';
 import type { FloatArray } from './types';
 
-export interface MoeDims {
-  N: number;
-  C: number;
-  H: number;
-  E: number;
-  S: number;
-  k: number;
-  ffn: FfnKind;
-}
-
-export interface MoeCache {
-  h1: FloatArray; // (N,S+k,H) w1 x per slot
-  h3: FloatArray | null; // (N,S+k,H) w3 x, swiglu only
-  act: FloatArray; // (N,S+k,H) activated hidden
-  y: FloatArray; // (N,S+k,C) each slot's expert output before gating
-}
+/** The cache a forward leaves for backward: h1, h3 (swiglu only), act (N,S+k,H), y (N,S+k,C). */
+export type MoeCache = MoeCacheOf<FloatArray>;
+export type { MoeDims };
 
 /** Element counts of one hidden cache buffer (h1, h3, act each) and of y, so the model can carve them out. */
 export function moeCacheSize(d: MoeDims): { h: number; y: number } {

@@ -3,7 +3,7 @@
 // kernels/*.browser.test.ts; the whole model in model.browser.test.ts.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig } from '../core/config';
-import type { Ops } from '../model/ops';
+import type { Ops } from '../ops/ops';
 import { PARAM_ALIGN } from '../model/params';
 import { createGpuOps } from './backend';
 import { runFootprint } from '../model/footprint';

@@ -1,12 +1,10 @@
-// The WebGPU backend: model/ops.ts's Ops over GpuRuntime tensors. Like
+// The WebGPU backend: ops/ops.ts's Ops over GpuRuntime tensors. Like
 // cpu/backend.ts it only adapts signatures: memory maps onto the runtime,
 // every op onto its kernel wrapper in kernels/ (same name and argument order
 // as the CPU twin, with the runtime first). Every op only enqueues;
 // read / readInt are the only points that wait for the GPU.
-//
-// gpu/ sits below model/ (DESIGN §2), so the Ops interface is matched
-// structurally, as cpu/backend.ts does; backend.browser.test.ts types the
-// result as Ops<GpuTensor, GpuTensor>, which checks the fit.
+// `satisfies Ops<GpuTensor, GpuTensor>` checks the fit against the contract
+// (ops/ sits below gpu/, cpu/ and model/).
 
 import { adamwUpdate, gradNorm } from './kernels/adamw';
 import { attentionBackward, attentionForward } from './kernels/attention';
@@ -21,6 +19,7 @@ import { residualBackward, residualForward } from './kernels/residual';
 import { rmsnormBackward, rmsnormForward } from './kernels/rmsnorm';
 import { ropeBackward, ropeForward } from './kernels/rope';
 import { routerBackward, routerForward } from './kernels/router';
+import type { Ops } from '../ops/ops';
 import type { GpuRuntime, GpuTensor } from './runtime';
 
 /** Binds the runtime as a kernel wrapper's first argument. */
@@ -33,7 +32,7 @@ function expectDtype(t: GpuTensor, dtype: GpuTensor['dtype'], what: string): voi
 }
 
 export function createGpuOps(rt: GpuRuntime) {
-  return {
+  const ops = {
     name: 'webgpu' as const,
 
     // Fresh WebGPU buffers are zero-filled, as Ops.alloc promises.
@@ -93,6 +92,5 @@ export function createGpuOps(rt: GpuRuntime) {
     checkFinite: withRuntime(rt, checkFinite),
     intToFloat: withRuntime(rt, intToFloat),
   };
+  return ops satisfies Ops<GpuTensor, GpuTensor>;
 }
-
-export type GpuOps = ReturnType<typeof createGpuOps>;

@@ -21,7 +21,7 @@ import { VOCAB_SIZE } from '../core/tokenizer';
 import { createCpuOps } from '../cpu/backend';
 import { randn } from '../cpu/gradcheck';
 import { adamwStep, backward, createActivations, createModel, forward, updateRouterBias, zeroGrads, type ActsOf } from '../model/model';
-import type { Ops } from '../model/ops';
+import type { Ops } from '../ops/ops';
 import { initParams } from '../model/params';
 import { pretrainDLogp, pretrainLoss } from '../model/pretrain';
 import { makePretrainBatch } from '../tasks/corpus';

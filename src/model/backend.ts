@@ -13,9 +13,9 @@ import { createGpuOps } from '../gpu/backend';
 import { createGpuDecodeOps } from '../gpu/decode';
 import { acquireDevice, adapterLabel, simulateUncapturedError, type AcquiredDevice, type AcquireOptions } from '../gpu/device';
 import { GpuError, type GpuTensor } from '../gpu/runtime';
-import type { DecodeOps } from './decode';
+import type { DecodeOps } from '../ops/decode';
 import { runFootprint } from './footprint';
-import type { Ops } from './ops';
+import type { Ops } from '../ops/ops';
 
 export type Backend =
   | {

@@ -1,5 +1,5 @@
-// Batched autoregressive decoding with a KV cache (DESIGN §7): the decode-only
-// ops every backend adds to its Ops, and the straight-line passes that use them.
+// Batched autoregressive decoding with a KV cache (DESIGN §7): the
+// straight-line passes over the decode-only ops (ops/decode.ts DecodeOps).
 //
 // Dimension letters as in model.ts, plus:
 //   nSeq  rows being decoded (B*G in a rollout), one sequence each
@@ -24,60 +24,10 @@
 // re-running the full forward (model/generate.ts), which the tests check.
 
 import type { Model, ModelDims } from './model';
-import type { MoeCacheOf, MoeDimsOf, Ops } from './ops';
+import type { DecodeOps, SampleDims } from '../ops/decode';
+import type { MoeCacheOf, MoeDims, Ops } from '../ops/ops';
 import { alignUp } from './params';
 
-/** Everything sample() needs besides its tensors. */
-export interface SampleDims {
-  nSeq: number;
-  V: number;
-  /** logits of row b are row b*rowStride + rowOff of the logits (a pass over T positions: stride T, offset T-1). */
-  rowStride: number;
-  rowOff: number;
-  /** The position being filled: the pass ended at pos-1. */
-  pos: number;
-  Tmax: number;
-  /** A row stops once it reaches position Tlimit-1 (Tlimit <= Tmax). */
-  Tlimit: number;
-  /** Columns of the record; a row stops after maxNew sampled tokens. */
-  maxNew: number;
-  /** 0 = greedy (argmax, lowest id on ties). logp uses temperature 1 then. */
-  temperature: number;
-  /** Keep the topK largest logits (ties at the threshold stay); 0 = off. */
-  topK: number;
-  seed: number;
-  stream: number;
-  /** <eos> id: sampling it stops the row; <pad> id: fed to finished rows. */
-  eos: number;
-  pad: number;
-}
-
-/**
- * The decode-only ops. Caches are one layer's (nSeq,Tmax,C) view of an
- * (L,nSeq,Tmax,C) buffer; qkv rows are [q | k | v] as in attentionForward.
- */
-export interface DecodeOps<F, I> {
-  readonly name: string;
-  /**
-   * kCache[b, pos0+t] = rope(k of qkv row (b,t)) at position pos0+t (plain k
-   * when rope is false); vCache[b, pos0+t] = v. qkv is (nSeq,T,3C).
-   */
-  kvWrite(kCache: F, vCache: F, qkv: F, nSeq: number, T: number, pos0: number, C: number, NH: number, Tmax: number, rope: boolean): void;
-  /**
-   * out (nSeq,T,C): query (b,t) = rope(q of qkv row (b,t)) at position pos0+t,
-   * attends causally to cache positions 0..pos0+t of row b (written by kvWrite
-   * first); scores q.k / sqrt(HS), softmax, weighted sum of v.
-   */
-  attentionDecode(out: F, qkv: F, kCache: F, vCache: F, nSeq: number, T: number, pos0: number, C: number, NH: number, Tmax: number, rope: boolean): void;
-  /**
-   * Fills position d.pos of every row. next (nSeq) gets the token fed to the
-   * next pass; status (nSeq) 0 = running, 1 = done; prompt (nSeq,Tmax) and
-   * plen (nSeq) hold the prompts; logits as SampleDims says. record is the
-   * packed result (3 parts): tokens (nSeq,maxNew) as floats, logp
-   * (nSeq,maxNew), length (nSeq). u = rngFloat(seed, stream, b*Tmax + pos).
-   */
-  sample(next: I, record: F, status: I, logits: F, prompt: I, plen: I, d: SampleDims): void;
-}
 
 /** The record's parts: offsets into the one packed float buffer (read back once). */
 export function recordLayout(nSeq: number, maxNew: number): { tokens: number; logp: number; length: number; total: number } {
@@ -200,7 +150,7 @@ function pass<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, model: Model<F>, st: D
   const nSeq = st.nSeq;
   const N = nSeq * T;
   const rope = m.positions === 'rope';
-  const md: MoeDimsOf = { N, C, H: model.dims.H, E, S: model.dims.S, k, ffn: m.ffn };
+  const md: MoeDims = { N, C, H: model.dims.H, E, S: model.dims.S, k, ffn: m.ffn };
   // learned positions: a view of wpe starting at pos0, so the encoder's t indexes pos0 + t
   ops.encoderForward(a.encoded, a.tokens, p.wte, p.wpe ? ops.view(p.wpe, pos0 * C, T * C) : null, nSeq, T, C);
   let res = a.encoded;

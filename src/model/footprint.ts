@@ -12,7 +12,7 @@
 
 import type { RunConfig } from '../core/config';
 import { createActivations, createModel } from './model';
-import type { Ops } from './ops';
+import type { Ops } from '../ops/ops';
 
 export interface RunFootprint {
   /** Sequences of maxSeqLen tokens in the largest batch. */

@@ -12,7 +12,7 @@ import { rngFloat } from '../core/rng';
 import { TOK } from '../core/tokenizer';
 import { sampleToken } from '../cpu/decode';
 import { createActivations, forward, type Model } from './model';
-import type { Ops } from './ops';
+import type { Ops } from '../ops/ops';
 
 export interface SampleOptions {
   temperature: number;

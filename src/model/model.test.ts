@@ -10,7 +10,7 @@ import { gradcheck, randn } from '../cpu/gradcheck';
 import { moeCacheSize } from '../cpu/moe';
 import type { FloatArray } from '../cpu/types';
 import { activationsIntSize, activationsSize, backward, createActivations, createModel, forward, zeroGrads } from './model';
-import type { Ops } from './ops';
+import type { Ops } from '../ops/ops';
 import { initParams } from './params';
 
 // The CPU backend must implement the interface the GPU backend will (a compile-time check).

@@ -20,7 +20,7 @@
 
 import type { RunConfig } from '../core/config';
 import { VOCAB_SIZE } from '../core/tokenizer';
-import type { MoeCacheOf, MoeDimsOf, Ops } from './ops';
+import type { MoeCacheOf, MoeDims, Ops } from '../ops/ops';
 import { alignUp, buildParamTable, type ParamTable } from './params';
 
 export interface ModelDims {
@@ -235,7 +235,7 @@ export function createActivations<F, I>(ops: Ops<F, I>, model: Model<F>, B: numb
   };
 }
 
-function moeDims(model: Model<unknown>, N: number): MoeDimsOf {
+function moeDims(model: Model<unknown>, N: number): MoeDims {
   const d = model.dims;
   return { N, C: d.C, H: d.H, E: d.E, S: d.S, k: d.k, ffn: model.cfg.model.ffn };
 }

@@ -10,9 +10,10 @@
 
 import { sampleStream } from '../core/rng';
 import { TOK } from '../core/tokenizer';
-import { createDecodeState, decodeStep, prefill, recordLayout, type DecodeOps, type DecodeState, type SampleConfig } from '../model/decode';
+import { createDecodeState, decodeStep, prefill, recordLayout, type DecodeState, type SampleConfig } from '../model/decode';
+import type { DecodeOps } from '../ops/decode';
 import type { Model } from '../model/model';
-import type { Ops } from '../model/ops';
+import type { Ops } from '../ops/ops';
 
 export interface RolloutOptions {
   /** Most new tokens per completion (also capped by maxSeqLen). */

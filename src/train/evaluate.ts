@@ -8,9 +8,10 @@
 import type { RunConfig } from '../core/config';
 import { STREAM } from '../core/rng';
 import { decode, encode } from '../core/tokenizer';
-import { createDecodeState, type DecodeOps, type DecodeState } from '../model/decode';
+import { createDecodeState, type DecodeState } from '../model/decode';
+import type { DecodeOps } from '../ops/decode';
 import type { Model } from '../model/model';
-import type { Ops } from '../model/ops';
+import type { Ops } from '../ops/ops';
 import { ahaCounts, ahaRates, classifyAha, type AhaCounts, type AhaRates } from '../rl/aha';
 import { accuracyReward } from '../rl/rewards';
 import { rollout } from '../rl/rollout';

@@ -23,8 +23,8 @@
 
 import { KNOBS, matchingPreset, parseConfig, preset as applyPreset, setPath, DEFAULT_CONFIG, PRESET_NAMES, type PresetName, type RunConfig } from '../core/config';
 import type { Backend } from '../model/backend';
-import type { DecodeOps } from '../model/decode';
-import type { Ops } from '../model/ops';
+import type { DecodeOps } from '../ops/decode';
+import type { Ops } from '../ops/ops';
 import { createModel, type Model } from '../model/model';
 import { initParams } from '../model/params';
 import { wilson, type Rate } from '../core/stats';

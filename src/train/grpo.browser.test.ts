@@ -10,7 +10,7 @@ import { createGpuDecodeOps } from '../gpu/decode';
 import type { GpuTensor } from '../gpu/runtime';
 import { testRuntime } from '../gpu/testing';
 import { createModel, type Model } from '../model/model';
-import type { Ops } from '../model/ops';
+import type { Ops } from '../ops/ops';
 import { initParams } from '../model/params';
 import { grpoLoss } from '../rl/grpo';
 import { createGrpoTrainer, grpoStep, type GrpoHooks } from './grpo';

@@ -4,14 +4,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mergeConfig, type DeepPartial, type RunConfig } from '../core/config';
 import { createCpuOps, type CpuOps } from '../cpu/backend';
-import { GRPO_SUMS, grpoLossForward } from '../cpu/grpo_loss';
+import { grpoLossForward } from '../cpu/grpo_loss';
 import { randn } from '../cpu/gradcheck';
 import { grpoLoss, sequenceDenominators, type GrpoLossConfig } from '../rl/grpo';
 import { createCpuDecodeOps } from '../cpu/decode';
 import type { FloatArray } from '../cpu/types';
 import { createActivations, createModel, forward, type Model } from '../model/model';
 import { encode } from '../core/tokenizer';
-import type { Ops } from '../model/ops';
+import { GRPO_SUMS, type Ops } from '../ops/ops';
 import { initParams } from '../model/params';
 import { createEvaluator, evaluate } from './evaluate';
 import { createGrpoTrainer, grpoStep, type GrpoHooks, type GrpoMetrics } from './grpo';

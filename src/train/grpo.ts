@@ -38,10 +38,11 @@
 
 import type { RunConfig } from '../core/config';
 import { decode, encode, TOK } from '../core/tokenizer';
-import type { DecodeOps, DecodeState } from '../model/decode';
+import type { DecodeState } from '../model/decode';
+import type { DecodeOps } from '../ops/decode';
 import { createDecodeState } from '../model/decode';
 import { adamwStep, backward, createActivations, createModel, forward, updateRouterBias, zeroGrads, type Activations, type Model } from '../model/model';
-import { GRPO_SUMS, type Ops } from '../model/ops';
+import { GRPO_SUM, GRPO_SUMS, type GrpoSumName, type Ops } from '../ops/ops';
 import { ahaRates, classifyAha, type AhaRates, type AhaResult } from '../rl/aha';
 import { dynamicSamplingFilter, groupAdvantages, grpoTokenStats, rewardStats, sequenceDenominators, type GrpoLossConfig } from '../rl/grpo';
 import { rewardBatch } from '../rl/rewards';
@@ -265,7 +266,7 @@ function selectRows(x: Float32Array, rows: readonly number[], Tc: number): Float
 
 /**
  * Offsets in the step's one readback buffer, N = nSeq*T positions:
- *   flag (1) | per inner iteration: loss, aux (L), sums[1..] (GRPO_SUMS-1), gradNorm |
+ *   flag (1) | per inner iteration: loss (sums[GRPO_SUM.loss], slot 0), aux (L), sums[1..] (GRPO_SUMS-1), gradNorm |
  *   entropy (N), load (L,E), topIdx (L,N,k) as floats (first iteration) | logp (N) (last) | logpRef (N)
  */
 export function packLayout(N: number, L: number, E: number, k: number, mu: number) {
@@ -377,7 +378,7 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
       }
       ops.grpoLossForward(tr.dLogp, tr.sums, a.logp, tr.logpOld, beta > 0 ? tr.logpRef : null, tr.adv, tr.denom, N, { beta, epsLow: g.epsLow, epsHigh: g.epsHigh });
       const r = lay.iter(it);
-      ops.copy(pk(r.loss, 1), tr.sums, 1);
+      ops.copy(pk(r.loss, 1), ops.view(tr.sums, GRPO_SUM.loss, 1), 1);
       ops.copy(pk(r.sums, GRPO_SUMS - 1), ops.view(tr.sums, 1, GRPO_SUMS - 1), GRPO_SUMS - 1);
       for (let l = 0; l < L; l++) ops.copy(pk(r.aux + l, 1), a.layers[l]!.auxLoss, 1);
       if (tr.hooks.afterLoss) {
@@ -410,18 +411,18 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
     const w = 1 / g.mu;
     for (let it = 0; it < g.mu; it++) {
       const r = lay.iter(it);
-      const sum = (i: number) => packed[r.sums + i - 1]!; // grpoLossForward's sums[i], i >= 1
-      const tokens = sum(7);
+      const sum = (name: GrpoSumName) => packed[r.sums + GRPO_SUM[name] - 1]!; // sums[1..] as packed: every slot but loss
+      const tokens = sum('tokens');
       const per = (x: number) => (tokens > 0 ? x / tokens : 0);
       let auxLoss = 0;
       for (let l = 0; l < L; l++) auxLoss += aux ? packed[r.aux + l]! : 0;
       train.loss += w * (packed[r.loss]! + auxLoss);
-      train.policyLoss += w * sum(1);
-      train.kl += w * per(sum(3));
-      train.low += w * per(sum(5));
-      train.high += w * per(sum(6));
-      train.region += w * per(sum(5) + sum(6));
-      train.ratio += w * per(sum(4));
+      train.policyLoss += w * sum('policyLoss');
+      train.kl += w * per(sum('klSum'));
+      train.low += w * per(sum('clipLow'));
+      train.high += w * per(sum('clipHigh'));
+      train.region += w * per(sum('clipLow') + sum('clipHigh'));
+      train.ratio += w * per(sum('ratioSum'));
       train.gradNorm += w * packed[r.gradNorm]!;
       train.auxLoss += w * auxLoss;
     }

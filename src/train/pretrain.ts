@@ -18,7 +18,7 @@ import type { RunConfig } from '../core/config';
 import { Rng, STREAM } from '../core/rng';
 import { encode, TOK } from '../core/tokenizer';
 import { adamwStep, backward, createActivations, forward, updateRouterBias, zeroGrads, type Activations, type Model } from '../model/model';
-import type { Ops } from '../model/ops';
+import type { Ops } from '../ops/ops';
 import { pretrainDLogp, pretrainLoss } from '../model/pretrain';
 import { corpusStyles, makePretrainBatch, styleWeights, traceOf, type PretrainBatch } from '../tasks/corpus';
 import { longestCompletionTokens, longestPromptTokens } from '../tasks/lengths';

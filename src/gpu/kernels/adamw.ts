@@ -1,7 +1,7 @@
 // Wrappers for the optimizer kernels (twin: cpu/adamw.ts): gradNorm as a
 // two-pass fixed-order reduction and the elementwise AdamW update. The norm
 // stays on the GPU in a (1) tensor; adamwUpdate derives the clip scale from it.
-import type { AdamwHyper } from '../../cpu/adamw';
+import type { AdamwHyper } from '../../ops/ops';
 import { f32, grid, type GpuRuntime, type GpuTensor } from '../runtime';
 import partialCode from './adamw_grad_norm_partial.wgsl?raw';
 import finalCode from './adamw_grad_norm_final.wgsl?raw';

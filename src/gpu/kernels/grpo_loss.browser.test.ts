@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randn } from '../../cpu/gradcheck';
-import { GRPO_SUMS, grpoLossForward as cpuGrpoLoss, type GrpoLossHyper } from '../../cpu/grpo_loss';
+import { grpoLossForward as cpuGrpoLoss } from '../../cpu/grpo_loss';
+import { GRPO_SUMS, type GrpoLossHyper } from '../../ops/ops';
 import { assertClose, testRuntime } from '../testing';
 import { grpoLossForward } from './grpo_loss';
 

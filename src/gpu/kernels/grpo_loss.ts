@@ -1,7 +1,13 @@
 // Wrapper for grpo_loss.wgsl (twin: cpu/grpo_loss.ts grpoLossForward).
-import { GRPO_SUMS, type GrpoLossHyper } from '../../cpu/grpo_loss';
+import { GRPO_SUM, GRPO_SUMS, type GrpoLossHyper } from '../../ops/ops';
 import { f32, type GpuRuntime, type GpuTensor } from '../runtime';
-import code from './grpo_loss.wgsl?raw';
+import kernelCode from './grpo_loss.wgsl?raw';
+
+/** GRPO_SUM as WGSL constants (clipLow -> SUM_CLIP_LOW), so the kernel names the slots the CPU twin and the trainer name. */
+export const grpoSumConstants = (): string =>
+  [...Object.entries(GRPO_SUM).map(([name, i]) => `const SUM_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}: u32 = ${i}u;`), `const SUM_COUNT: u32 = ${GRPO_SUMS}u;`].join('\n');
+
+const code = `${grpoSumConstants()}\n${kernelCode}`;
 
 const WG = 256;
 

@@ -1,6 +1,7 @@
 // The GRPO surrogate over the N positions of a training forward: dLogp (N)
-// written, sums (8) written. Twin: cpu/grpo_loss.ts grpoLossForward (the spec,
-// with the sums' meaning). One workgroup: thread t takes positions t, t+WG, ...
+// written, sums written. Twin: cpu/grpo_loss.ts grpoLossForward (the spec,
+// with the sums' meaning). The sums' slots are the constants SUM_* and
+// SUM_COUNT that grpo_loss.ts prepends from ops/ops.ts GRPO_SUM. One workgroup: thread t takes positions t, t+WG, ...
 // in order, then a fixed tree per sum, so the same inputs give the same bits.
 // N is a few thousand at most (rows x positions), so one workgroup suffices.
 
@@ -29,13 +30,19 @@ struct Params {
 @group(0) @binding(7) var<storage, read_write> denom: array<f32>;
 
 override WG: u32 = 256u;
-const S: u32 = 7u; // partial sums kept per thread: policy, klLoss, klSum, ratio, low, high, tokens
+// Partial sums kept per thread: every sum but SUM_LOSS (derived at the end),
+// partial j for slot j + 1.
+const_assert SUM_LOSS == 0u;
+const S: u32 = SUM_COUNT - 1u;
+fn part(slot: u32) -> u32 {
+  return slot - 1u;
+}
 
-var<workgroup> tree: array<f32, WG * 7u>;
+var<workgroup> tree: array<f32, WG * S>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
-  var acc: array<f32, 7>;
+  var acc: array<f32, S>;
   for (var j = 0u; j < S; j++) {
     acc[j] = 0.0;
   }
@@ -64,20 +71,20 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
       let d = logp_ref[p.o_logp_ref + i] - lp;
       let e = exp(d);
       let kl = e - d - 1.0;
-      acc[2] += kl;
-      acc[1] += w * kl;
+      acc[part(SUM_KL_SUM)] += kl;
+      acc[part(SUM_KL_LOSS)] += w * kl;
       dl += p.beta * (1.0 - e);
     }
-    acc[0] += w * -surr;
+    acc[part(SUM_POLICY_LOSS)] += w * -surr;
     dlogp[p.o_dlogp + i] = w * dl;
-    acc[3] += rho;
+    acc[part(SUM_RATIO_SUM)] += rho;
     if (side < 0) {
-      acc[4] += 1.0;
+      acc[part(SUM_CLIP_LOW)] += 1.0;
     }
     if (side > 0) {
-      acc[5] += 1.0;
+      acc[part(SUM_CLIP_HIGH)] += 1.0;
     }
-    acc[6] += 1.0;
+    acc[part(SUM_TOKENS)] += 1.0;
   }
   for (var j = 0u; j < S; j++) {
     tree[j * WG + lid.x] = acc[j];
@@ -92,15 +99,9 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
     workgroupBarrier();
   }
   if (lid.x == 0u) {
-    let policy = tree[0u];
-    let kl_loss = tree[WG];
-    sums[p.o_sums + 0u] = policy + p.beta * kl_loss;
-    sums[p.o_sums + 1u] = policy;
-    sums[p.o_sums + 2u] = kl_loss;
-    sums[p.o_sums + 3u] = tree[2u * WG];
-    sums[p.o_sums + 4u] = tree[3u * WG];
-    sums[p.o_sums + 5u] = tree[4u * WG];
-    sums[p.o_sums + 6u] = tree[5u * WG];
-    sums[p.o_sums + 7u] = tree[6u * WG];
+    for (var j = 0u; j < S; j++) {
+      sums[p.o_sums + j + 1u] = tree[j * WG];
+    }
+    sums[p.o_sums + SUM_LOSS] = tree[part(SUM_POLICY_LOSS) * WG] + p.beta * tree[part(SUM_KL_LOSS) * WG];
   }
 }

@@ -9,7 +9,7 @@
 // GROUPED_MIN_ROWS rows (training batches): there its route passes cost less
 // than the dense scan (bench: 0.45-0.65x the dense time at E=4, N=4096). A decode
 // step's few rows stay dense: 2 forward dispatches instead of 6.
-import type { MoeDims } from '../../cpu/moe';
+import type { MoeDims } from '../../ops/ops';
 import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
 import hiddenCode from './moe_forward_hidden.wgsl?raw';
 import downCode from './moe_forward_down.wgsl?raw';

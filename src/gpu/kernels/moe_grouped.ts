@@ -14,7 +14,7 @@
 // dense path's cache layout (N,S+k,H)/(N,S+k,C), then one combine. Backward: dGates/dh/dInp stay the dense kernels (moe.ts); the
 // weight gradients here let each weight element visit only its own expert's
 // rows, in token order, so the result equals the dense scan term for term.
-import type { MoeDims } from '../../cpu/moe';
+import type { MoeCacheOf, MoeDims } from '../../ops/ops';
 import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
 import rowsCode from './moe_grouped_rows.wgsl?raw';
 import countCode from './moe_grouped_count.wgsl?raw';
@@ -27,12 +27,7 @@ import dW13Code from './moe_grouped_backward_w13.wgsl?raw';
 import dW2Code from './moe_grouped_backward_w2.wgsl?raw';
 
 /** The MoE cache in the twin's layout (cpu/moe.ts MoeCache); both paths read and write it. */
-export interface GpuMoeCache {
-  h1: GpuTensor; // (N,S+k,H)
-  h3: GpuTensor | null; // (N,S+k,H), swiglu only
-  act: GpuTensor; // (N,S+k,H)
-  y: GpuTensor; // (N,S+k,C)
-}
+export type GpuMoeCache = MoeCacheOf<GpuTensor>;
 
 const WG = 64;
 const CH = 32; // tokens per histogram/scatter chunk: E*ceil(N/CH) threads each walk CH*k choices

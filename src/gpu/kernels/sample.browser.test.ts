@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sample as cpuSample } from '../../cpu/decode';
 import { randn } from '../../cpu/gradcheck';
 import { Rng } from '../../core/rng';
-import type { SampleDims } from '../../model/decode';
+import type { SampleDims } from '../../ops/decode';
 import { assertClose, testRuntime } from '../testing';
 import { sample } from './sample';
 

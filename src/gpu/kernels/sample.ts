@@ -1,15 +1,11 @@
 // Wrapper for sample.wgsl (twin: cpu/decode.ts sample): one thread per row.
+import type { SampleDims } from '../../ops/decode';
 import { f32, type GpuRuntime, type GpuTensor } from '../runtime';
 import rngCode from './rng.wgsl?raw';
 import sampleCode from './sample.wgsl?raw';
 
 const code = `${rngCode}\n${sampleCode}`;
 
-/** The scalars of one sampling pass: model/decode.ts SampleDims, matched structurally (gpu/ sits below model/). */
-export interface SampleDims {
-  nSeq: number; V: number; rowStride: number; rowOff: number; pos: number; Tmax: number; Tlimit: number; maxNew: number;
-  temperature: number; topK: number; seed: number; stream: number; eos: number; pad: number;
-}
 
 const WG = 64;
 

@@ -4,7 +4,7 @@
 // `checkpoint` event the page saves.
 
 import type { Model } from '../../model/model';
-import type { Ops } from '../../model/ops';
+import type { Ops } from '../../ops/ops';
 import type { GrpoTrainer } from '../grpo';
 import { PROTOCOL_VERSION as v, type ResumeState } from '../protocol';
 import type { Core, Run } from './core';

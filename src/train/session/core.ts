@@ -9,9 +9,10 @@
 
 import type { RunConfig } from '../../core/config';
 import type { Backend } from '../../model/backend';
-import type { DecodeOps, DecodeState } from '../../model/decode';
+import type { DecodeState } from '../../model/decode';
+import type { DecodeOps } from '../../ops/decode';
 import type { Activations, Model } from '../../model/model';
-import type { Ops } from '../../model/ops';
+import type { Ops } from '../../ops/ops';
 import type { Evaluator } from '../evaluate';
 import type { GrpoTrainer } from '../grpo';
 import { PROTOCOL_VERSION as v, type FaultKind, type ResumeState, type SessionState, type StatusEvent, type TrainerEvent } from '../protocol';

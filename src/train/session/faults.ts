@@ -3,7 +3,7 @@
 // device, or makes it report an out-of-memory error. Without it, refused.
 
 import { injectGpuFault } from '../../model/backend';
-import type { Ops } from '../../model/ops';
+import type { Ops } from '../../ops/ops';
 import type { GrpoHooks } from '../grpo';
 import type { FaultKind } from '../protocol';
 import { error, status, type Core } from './core';

@@ -4,9 +4,9 @@
 
 import { cloneConfig, setPath, type RunConfig } from '../../core/config';
 import type { Backend } from '../../model/backend';
-import type { DecodeOps } from '../../model/decode';
+import type { DecodeOps } from '../../ops/decode';
 import { createModel, type Model } from '../../model/model';
-import type { Ops } from '../../model/ops';
+import type { Ops } from '../../ops/ops';
 import { initParams } from '../../model/params';
 import { trainConfigErrors } from '../checks';
 import { createEvaluator, evaluate } from '../evaluate';

@@ -1,6 +1,7 @@
-// The Ops interface: everything the model driver (model.ts) asks of a
-// backend. The CPU reference (cpu/backend.ts) and the WebGPU backend both
-// implement it; the driver never touches memory directly.
+// The Ops contract: everything the model driver (model/model.ts) asks of a
+// backend. The CPU reference (cpu/backend.ts) and the WebGPU backend
+// (gpu/backend.ts) both declare `satisfies Ops<...>` against it; ops/ is the
+// leaf they and model/ share, so neither matches it only by shape.
 //
 // F is a handle to a float tensor, I to an int32 tensor. A handle is a flat
 // array of elements; views alias a range of another handle's storage.
@@ -15,11 +16,54 @@
 // - ops may be enqueued asynchronously; only read / readInt synchronise.
 
 import type { FfnKind, RouterKind } from '../core/config';
-import type { AdamwHyper } from '../cpu/adamw';
-import type { GrpoLossHyper } from '../cpu/grpo_loss';
 
-export type { AdamwHyper, GrpoLossHyper };
-export { GRPO_SUMS } from '../cpu/grpo_loss';
+/** AdamW's hyperparameters for one update (cpu/adamw.ts has the math). */
+export interface AdamwHyper {
+  /** 1-based step count, for bias correction. */
+  step: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** Global-norm clip threshold; 0 turns clipping off. */
+  gradClip: number;
+}
+
+/** grpoLossForward's hyperparameters (cpu/grpo_loss.ts has the math). */
+export interface GrpoLossHyper {
+  beta: number;
+  epsLow: number;
+  epsHigh: number;
+}
+
+/**
+ * The floats of grpoLossForward's `sums` output, by name: the CPU twin
+ * writes them, the WGSL kernel gets them as constants (SUM_<NAME>), the
+ * trainer reads them back. The meaning of each is cpu/grpo_loss.ts's.
+ */
+export const GRPO_SUM = {
+  /** policyLoss + beta * klLoss */
+  loss: 0,
+  /** sum w * -surrogate */
+  policyLoss: 1,
+  /** sum w * kl */
+  klLoss: 2,
+  /** sum kl */
+  klSum: 3,
+  /** sum rho */
+  ratioSum: 4,
+  /** positions clipped low */
+  clipLow: 5,
+  /** positions clipped high */
+  clipHigh: 6,
+  /** positions in the loss */
+  tokens: 7,
+} as const;
+export type GrpoSumName = keyof typeof GRPO_SUM;
+
+/** Floats of grpoLossForward's sums output. */
+export const GRPO_SUMS = Object.keys(GRPO_SUM).length;
 
 /** The MoE block's per-forward cache; h3 is null for GELU experts. */
 export interface MoeCacheOf<F> {
@@ -29,7 +73,8 @@ export interface MoeCacheOf<F> {
   y: F; // (N,S+k,C)
 }
 
-export interface MoeDimsOf {
+/** The MoE block's dimensions (cpu/moe.ts names the letters). */
+export interface MoeDims {
   N: number;
   C: number;
   H: number;
@@ -100,9 +145,9 @@ export interface Ops<F, I> {
   /** dScoresExtra (N,E) or null: extra gradient on the scores (the aux loss). */
   routerBackward(dInp: F, dWRouter: F, dGates: F, dScoresExtra: F | null, scores: F, topIdx: I, gates: F, inp: F, wRouter: F, N: number, C: number, E: number, k: number, kind: RouterKind): void;
   /** out (N,C); w1, w3 (S+E,H,C), w3 null for GELU; w2 (S+E,C,H). */
-  moeForward(out: F, cache: MoeCacheOf<F>, inp: F, topIdx: I, gates: F, w1: F, w3: F | null, w2: F, d: MoeDimsOf): void;
+  moeForward(out: F, cache: MoeCacheOf<F>, inp: F, topIdx: I, gates: F, w1: F, w3: F | null, w2: F, d: MoeDims): void;
   /** dGates (N,k) is written, everything else accumulated. */
-  moeBackward(dInp: F, dW1: F, dW3: F | null, dW2: F, dGates: F, dOut: F, cache: MoeCacheOf<F>, inp: F, topIdx: I, gates: F, w1: F, w3: F | null, w2: F, d: MoeDimsOf): void;
+  moeBackward(dInp: F, dW1: F, dW3: F | null, dW2: F, dGates: F, dOut: F, cache: MoeCacheOf<F>, inp: F, topIdx: I, gates: F, w1: F, w3: F | null, w2: F, d: MoeDims): void;
   /** loss (1) = alpha * E * sum_i f_i P_i (Switch). */
   switchAuxLossForward(loss: F, scores: F, topIdx: I, N: number, E: number, k: number, alpha: number): void;
   switchAuxLossBackward(dScores: F, scores: F, topIdx: I, N: number, E: number, k: number, alpha: number, dLoss: number): void;
