@@ -80,6 +80,9 @@ export interface RunSummary {
   name: string;
   created: number;
   summary: string;
+  config: RunConfig;
+  /** The user's name for it (Rename); null: named by what differs (app/runs/naming.ts). */
+  label: string | null;
   lastStep: number;
   lastReward: number | null;
   checkpointStep: number | null;
@@ -88,6 +91,10 @@ export interface RunSummary {
 export interface OverlayRun {
   id: string;
   name: string;
+  /** What the legend names it by (app/runs/naming.ts); absent for an experiment's arm, named by its label. */
+  config?: RunConfig;
+  label?: string | null;
+  created?: number;
   /** Its stored metrics and evaluations: app/charts draws one series of them on every chart that takes an overlay. */
   metrics?: readonly GrpoMetrics[];
   evals?: readonly { step: number; result: EvalResult }[];
@@ -102,13 +109,17 @@ export interface RunsSlice {
     /** Offered at startup: the newest run that has a checkpoint. */
     resumeOffer: { id: string; name: string; step: number } | null;
     overlays: OverlayRun[];
+    /** Per chart (Charts.tsx id), the series keys overlaid runs draw besides the chart's headline (app/charts/overlay.ts). */
+    overlaySeries: Record<string, string[]>;
+    /** The stored run whose config the diff view sets beside the live run's; null: closed. */
+    compareId: string | null;
     /** A failed save (quota): the run continues in memory. */
     storageError: string | null;
     /** Stored records that could not be read, skipped at startup. */
     skipped: string[];
   };
 }
-export const emptyRuns = (): RunsSlice['runs'] => ({ list: [], currentId: null, unsaved: null, resumeOffer: null, overlays: [], storageError: null, skipped: [] });
+export const emptyRuns = (): RunsSlice['runs'] => ({ list: [], currentId: null, unsaved: null, resumeOffer: null, overlays: [], overlaySeries: {}, compareId: null, storageError: null, skipped: [] });
 
 export interface AppState extends SharedSlice, RunsSlice {
   // --- config: the run's config, and the panel's draft with its errors

@@ -31,6 +31,8 @@ export interface ChartCardProps {
   overlays?: readonly OverlayLine[];
   /** Reference lines and the like, drawn inside the chart. */
   children?: ReactNode;
+  /** Controls under the plot (which series overlaid runs draw). */
+  footer?: ReactNode;
 }
 
 const AXIS = { stroke: '#6f86a3', fontSize: 11 };
@@ -124,7 +126,7 @@ export function ChartCard(p: ChartCardProps) {
                   name={l.label}
                   stroke={l.color}
                   strokeWidth={1.5}
-                  strokeDasharray="4 3"
+                  strokeDasharray={l.dash ?? '4 3'}
                   dot={dotFor(l.rows.length)}
                   isAnimationActive={false}
                   connectNulls={false}
@@ -137,6 +139,7 @@ export function ChartCard(p: ChartCardProps) {
           </ResponsiveContainer>
         </div>
       )}
+      {p.footer}
     </figure>
   );
 }

@@ -13,7 +13,9 @@ import { ExpertLoadChart } from './ExpertLoadChart';
 import { HealthWarnings } from './HealthWarnings';
 import { fmt, fractionTop, pct } from './format';
 import { evalReadout, metricReadouts } from './readouts';
-import { overlaysByChart } from './overlay';
+import { overlaysByChart, type OverlayChart } from './overlay';
+import { OverlayPicker } from './OverlayPicker';
+import { overlayNames } from '../runs/naming';
 import { AHA, C, CLIP, ENTROPY, evalRows, expertRows, expertShape, GRAD_NORM, KL, LENGTH_MEAN, lengthRows, metricRows, POLICY_LOSS, REWARD, SPEED, type LineSpec, type Row, type SeriesSpec } from './series';
 import { useFrameState } from './useFrameState';
 import './charts.css';
@@ -34,6 +36,7 @@ const selEvals = (s: AppState) => s.evals;
 const selBaseAha = (s: AppState) => s.baseAha;
 const selFirstAha = (s: AppState) => s.firstAhaStep;
 const selOverlays = (s: AppState) => s.runs.overlays;
+const selOverlaySeries = (s: AppState) => s.runs.overlaySeries;
 const selConfig = (s: AppState) => s.config;
 
 function useRows(metrics: AppState['metrics'], specs: SeriesSpec[]): readonly Row[] {
@@ -51,9 +54,17 @@ export function Charts() {
   const baseAha = useFrameState(selBaseAha);
   const firstAhaStep = useFrameState(selFirstAha);
 
-  const overlays = useFrameState(selOverlays);
+  const stored = useFrameState(selOverlays);
+  const overlaySeries = useFrameState(selOverlaySeries);
+  const live = useStore(selConfig);
+  // a stored run is named in the legends by what differs from the live run (runs/naming.ts)
+  const overlays = useMemo(() => {
+    const names = overlayNames(stored.map((o) => ({ id: o.id, config: o.config ?? live, label: o.label, created: o.created ?? 0 })), live);
+    return stored.map((o, i) => (o.config ? { ...o, name: names[i]! } : o));
+  }, [stored, live]);
+  const pick = (chart: OverlayChart) => (stored.length > 0 ? <OverlayPicker chart={chart} /> : undefined);
   // stored runs ticked in the Runs list: built when the ticks change, not per step
-  const over = useMemo(() => overlaysByChart(overlays), [overlays]);
+  const over = useMemo(() => overlaysByChart(overlays, undefined, overlaySeries), [overlays, overlaySeries]);
   const reward = useRows(metrics, REWARD);
   const aha = useRows(metrics, AHA);
   const clip = useRows(metrics, CLIP);
@@ -79,11 +90,11 @@ export function Charts() {
       {metrics.length === 0 && <p className="charts-waiting">Press Play: the curves start at the first step. Until then, waiting for the first step.</p>}
       <HealthWarnings metrics={metrics} evals={evals} config={config} />
       <div className="chart-grid">
-        <ChartCard id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} readout={r.reward} />
-        <ChartCard id="heldout" help={help('heldout')} title={T.heldout} rows={held} lines={EVAL_LINES} overlays={over.heldout} readout={evalReadout(evals)}
+        <ChartCard id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} readout={r.reward} footer={pick('reward')} />
+        <ChartCard id="heldout" help={help('heldout')} title={T.heldout} rows={held} lines={EVAL_LINES} overlays={over.heldout} readout={evalReadout(evals)} footer={pick('heldout')}
           emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
         <ChartCard id="length" help={help('length')} title={T.length} rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} overlays={over.length} readout={r.length} />
-        <ChartCard id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} overlays={over.aha} readout={r.aha} yDomain={FRACTION} yTick={pct}>
+        <ChartCard id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} overlays={over.aha} readout={r.aha} yDomain={FRACTION} yTick={pct} footer={pick('aha')}>
           {baseAha && <ReferenceLine y={baseAha.aha} stroke={C.red} strokeDasharray="6 4" strokeOpacity={0.8}
             label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', fill: C.red, fontSize: 10 }} />}
           {firstAhaStep !== null && <ReferenceLine x={firstAhaStep} stroke={C.red}
@@ -91,7 +102,7 @@ export function Charts() {
         </ChartCard>
         <ChartCard id="kl" help={help('kl')} title={T.kl} rows={kl} lines={KL} overlays={over.kl} readout={r.kl} />
         <ChartCard id="entropy" help={help('entropy')} title={T.entropy} rows={entropy} lines={ENTROPY} overlays={over.entropy} readout={r.entropy} />
-        <ChartCard id="clip" help={help('clip')} title={T.clip} rows={clip} lines={CLIP_LINES} overlays={over.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} />
+        <ChartCard id="clip" help={help('clip')} title={T.clip} rows={clip} lines={CLIP_LINES} overlays={over.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} footer={pick('clip')} />
         <ChartCard id="policyLoss" help={help('policyLoss')} title={T.policyLoss} rows={policyLoss} lines={POLICY_LOSS} overlays={over.policyLoss} readout={r.policyLoss} />
         <ChartCard id="gradNorm" help={help('gradNorm')} title={T.gradNorm} rows={gradNorm} lines={GRAD_NORM} overlays={over.gradNorm} readout={r.gradNorm} yTick={fmt} />
         <ChartCard id="speed" help={help('speed')} title={T.speed} rows={speed} lines={SPEED_LINES} overlays={over.speed} readout={r.speed} />

@@ -39,22 +39,45 @@ export const HELDOUT_SERIES = { key: 'greedy', label: 'greedy' } as const;
 /** Charts with several live series name the overlaid one after the run's name. */
 const MULTI: ReadonlySet<OverlayChart> = new Set(['reward', 'heldout', 'aha', 'clip', 'speed']);
 
+/**
+ * Charts whose other series an overlaid run may draw too (the picker under the
+ * chart: Charts.tsx): any of its series, the headline by default. Not speed: its
+ * tokens/s sit on a right axis of their own.
+ */
+export const OVERLAY_CHOICES: Partial<Record<OverlayChart, readonly { key: string; label: string }[]>> = {
+  reward: REWARD,
+  heldout: [HELDOUT_SERIES, { key: 'sampled', label: 'sampled pass@1' }],
+  aha: AHA,
+  clip: CLIP,
+};
+/** The headline's key on each chart: what overlaid runs draw until the picker says otherwise. */
+export const headlineKey = (chart: OverlayChart): string => (chart === 'heldout' ? HELDOUT_SERIES.key : OVERLAY_SERIES[chart].key);
+/** One dash pattern per chosen series (the run's colour tells runs apart, the dashes series). */
+const DASHES = ['4 3', '1 3', '8 3 1 3', '12 4'];
+
 /** Points one overlay line draws at most, per chart (the live curves keep up to MAX_POINTS). */
 export const OVERLAY_POINTS = 400;
 
 export const overlayKey = (id: string) => `run:${id}`;
 
-/** One overlaid run's line on one chart: its rows {step, [overlayKey(id)]} (M <= max), downsampled. */
-export function overlayRows(o: OverlayRun, chart: OverlayChart, max = OVERLAY_POINTS): readonly Row[] {
-  const key = overlayKey(o.id);
-  const rows: Row[] = chart === 'heldout'
-    ? (o.evals ?? []).map((e) => ({ step: e.step, [key]: e.result.greedy.accuracy }))
-    : metricRows(o.metrics ?? [], [{ ...OVERLAY_SERIES[chart], key }]);
+/** A line's key: the headline's is overlayKey(id), another series' overlayKey(id):series. */
+const lineKey = (id: string, chart: OverlayChart, series: string) => (series === headlineKey(chart) ? overlayKey(id) : `${overlayKey(id)}:${series}`);
+
+/** One overlaid run's line on one chart: its rows {step, [line key]} (M <= max), downsampled; `series` defaults to the headline. */
+export function overlayRows(o: OverlayRun, chart: OverlayChart, max = OVERLAY_POINTS, series = headlineKey(chart)): readonly Row[] {
+  const key = lineKey(o.id, chart, series);
+  const spec = chart === 'heldout' ? null : (OVERLAY_CHOICES[chart] as readonly SeriesSpec[] | undefined)?.find((s) => s.key === series) ?? OVERLAY_SERIES[chart];
+  const pass = series === 'sampled' ? 'sampled' : 'greedy';
+  const rows: Row[] = spec === null
+    ? (o.evals ?? []).map((e) => ({ step: e.step, [key]: e.result[pass].accuracy }))
+    : metricRows(o.metrics ?? [], [{ ...spec, key }]);
   return downsample(rows, [key], max);
 }
 
 // Colours: distinct from the live series (series.ts C) and from each other.
-export const OVERLAY_PALETTE = ['#f4a261', '#2a9d8f', '#e76f51', '#e9c46a', '#b5179e', '#90be6d', '#ff99c8', '#06d6a0', '#ef476f', '#8d99ae'];
+// Each sits in a hue gap of the live palette (blue 194, green 134, yellow 42, red 1, violet 274 degrees) or,
+// white, above its lightness: the earlier palette held a yellow (#e9c46a), a grey and two reds beside the aha/high red.
+export const OVERLAY_PALETTE = ['#ffffff', '#c6f31a', '#ff52d9', '#1af2c2', '#7f8cff', '#ff6c1a'];
 
 /** FNV-1a of the id: a run's colour follows it, not the order runs were ticked in. */
 function hash(id: string): number {
@@ -83,23 +106,32 @@ export function overlayColors(ids: readonly string[]): string[] {
 /** A line of another run: its spec and its own rows. */
 export interface OverlayLine extends LineSpec {
   rows: readonly Row[];
+  /** Its SVG dash pattern (several series of one run differ by it). */
+  dash?: string;
 }
 
-/** Every overlaid run's line on one chart, dashed, named after its run; a run with nothing to draw there gives none. */
-export function overlayLines(overlays: readonly OverlayRun[], chart: OverlayChart, max = OVERLAY_POINTS): OverlayLine[] {
+/**
+ * Every overlaid run's lines on one chart, dashed, named after its run: one per
+ * chosen series (default: the headline), each series its own dash pattern. A
+ * run with nothing to draw there gives none.
+ */
+export function overlayLines(overlays: readonly OverlayRun[], chart: OverlayChart, max = OVERLAY_POINTS, chosen: readonly string[] = [headlineKey(chart)]): OverlayLine[] {
   const colors = overlayColors(overlays.map((o) => o.id));
-  const series = chart === 'heldout' ? HELDOUT_SERIES.label : OVERLAY_SERIES[chart].label;
+  const labelOf = (s: string) => OVERLAY_CHOICES[chart]?.find((c) => c.key === s)?.label ?? (chart === 'heldout' ? HELDOUT_SERIES.label : OVERLAY_SERIES[chart].label);
   const out: OverlayLine[] = [];
   overlays.forEach((o, i) => {
-    const rows = overlayRows(o, chart, max);
-    if (rows.length === 0) return;
-    out.push({ key: overlayKey(o.id), label: MULTI.has(chart) ? `${o.name}: ${series}` : o.name, color: colors[i]!, dashed: true, rows });
+    chosen.forEach((s, j) => {
+      const rows = overlayRows(o, chart, max, s);
+      if (rows.length === 0) return;
+      const label = MULTI.has(chart) ? `${o.name}: ${labelOf(s)}` : o.name;
+      out.push({ key: lineKey(o.id, chart, s), label, color: colors[i]!, dashed: true, dash: DASHES[j % DASHES.length], rows });
+    });
   });
   return out;
 }
 
 /** Every chart's overlay lines, built once when the overlays change (not per step). */
-export function overlaysByChart(overlays: readonly OverlayRun[], max = OVERLAY_POINTS): Record<OverlayChart, OverlayLine[]> {
+export function overlaysByChart(overlays: readonly OverlayRun[], max = OVERLAY_POINTS, chosen: Readonly<Record<string, readonly string[]>> = {}): Record<OverlayChart, OverlayLine[]> {
   const charts: OverlayChart[] = ['reward', 'heldout', 'length', 'aha', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed'];
-  return Object.fromEntries(charts.map((c) => [c, overlayLines(overlays, c, max)])) as Record<OverlayChart, OverlayLine[]>;
+  return Object.fromEntries(charts.map((c) => [c, overlayLines(overlays, c, max, chosen[c])])) as Record<OverlayChart, OverlayLine[]>;
 }

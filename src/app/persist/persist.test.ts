@@ -8,7 +8,7 @@ import { createMemoryDb, type RunDb } from './db';
 import { createPersister, describeFailure, loadMetrics, loadRun, loadRuns, PERSIST_TAG } from './persister';
 import { checkCheckpoint, checkpointDue, checkRun, configSummary, DEFAULT_POLICY, policyFromSearch, stepsToPrune, type CheckpointRecord, type RunRecord } from './records';
 
-const goodRun: RunRecord = { id: 'r1', name: 'one', created: 5, config: QUICK_CONFIG, lastStep: 3, lastReward: 0.5, checkpointStep: 2 };
+const goodRun: RunRecord = { id: 'r1', name: 'one', label: null, created: 5, config: QUICK_CONFIG, lastStep: 3, lastReward: 0.5, checkpointStep: 2 };
 
 describe('records', () => {
   it('checkRun accepts a good run and names what is wrong with a bad one', () => {
@@ -22,6 +22,11 @@ describe('records', () => {
     // a knob an older build lacked takes its default
     const { sampling: _drop, ...partial } = QUICK_CONFIG;
     expect((checkRun({ ...goodRun, config: partial }) as RunRecord).config.sampling).toEqual(DEFAULT_CONFIG.sampling);
+    // a run stored before Rename existed has no label; a label must be text
+    const { label: _label, ...older } = goodRun;
+    expect(checkRun(older)).toEqual(goodRun);
+    expect(checkRun({ ...goodRun, label: 'mine' })).toEqual({ ...goodRun, label: 'mine' });
+    expect(checkRun({ ...goodRun, label: 3 })).toBe('stored run "r1": label is not a string');
   });
 
   it('a checkpoint is due after everySteps AND minMs, whichever comes later', () => {
@@ -94,6 +99,24 @@ describe('persister', () => {
     const loaded = await loadRun(h.db, runs[0]!, 6, 2);
     expect(loaded.metrics.map((m) => [m.step, m.metrics.reward])).toEqual([[0, 0], [1, 0.1], [2, 0.2]]);
     expect(loaded.checkpoint).toBeNull();
+  });
+
+  it('relabel renames the live run: written at once when it is stored, kept by its later writes', async () => {
+    const h = setup();
+    h.p.begin(QUICK_CONFIG, 'quick');
+    h.p.relabel('before any step'); // not stored yet: no write of a step-0 run
+    h.runTasks();
+    await h.p.flush();
+    expect(await h.db.getAll('runs')).toEqual([]);
+    h.p.onEvent(mEv(0));
+    h.p.relabel('dr_grpo try');
+    h.runTasks();
+    await h.p.flush();
+    expect((await loadRuns(h.db)).runs.map((r) => r.label)).toEqual(['dr_grpo try']);
+    h.p.onEvent(mEv(1));
+    h.runTasks();
+    await h.p.flush();
+    expect((await loadRuns(h.db)).runs.map((r) => [r.label, r.lastStep])).toEqual([['dr_grpo try', 2]]);
   });
 
   it('asks for a checkpoint every 10 steps once 60 s passed, saves only persist-tagged ones, keeps the newest 2', async () => {

@@ -46,6 +46,8 @@ export interface Persister {
    */
   stop(): Promise<void>;
   onEvent(e: TrainerEvent): void;
+  /** Renames the live run (null: back to its name by difference); written now if the run is already stored. */
+  relabel(label: string | null): void;
   /** Resolves when everything queued so far is written (or dropped by a failure). */
   flush(): Promise<void>;
   readonly run: RunRecord | null;
@@ -119,7 +121,7 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
 
   function begin(config: RunConfig, name?: string): RunRecord {
     const t = now();
-    run = { id: newRunId(t), name: name ?? `Run ${new Date(t).toLocaleString()}`, created: t, config, lastStep: 0, lastReward: null, checkpointStep: null };
+    run = { id: newRunId(t), name: name ?? `Run ${new Date(t).toLocaleString()}`, label: null, created: t, config, lastStep: 0, lastReward: null, checkpointStep: null };
     lastSave = { step: 0, time: t };
     asked = false;
     stopped = null;
@@ -204,8 +206,14 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
     }
   }
 
+  function relabel(label: string | null): void {
+    if (!run || failed) return;
+    run.label = label;
+    if (run.lastStep > 0) saveRun(); // a run is stored from its first step; before it, the label goes with that write
+  }
+
   return {
-    begin, attach, stop, onEvent, flush,
+    begin, attach, stop, onEvent, flush, relabel,
     get run() {
       return run;
     },

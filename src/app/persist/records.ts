@@ -10,6 +10,8 @@ import type { GrpoMetrics, GrpoSample } from '../../train/grpo';
 export interface RunRecord {
   id: string;
   name: string;
+  /** The name the user gave it (Rename in the Runs list); null: named by what differs (app/runs/naming.ts). */
+  label: string | null;
   /** ms since the epoch */
   created: number;
   config: RunConfig;
@@ -66,6 +68,8 @@ export function checkRun(x: unknown): RunRecord | string {
   const who = id ? `stored run ${JSON.stringify(id)}` : 'a stored run';
   if (!id) return `${who} has no id`;
   if (typeof x.name !== 'string') return `${who}: name is not a string`;
+  // runs stored before Rename existed have no label
+  if (x.label !== undefined && x.label !== null && typeof x.label !== 'string') return `${who}: label is not a string`;
   if (typeof x.created !== 'number' || !Number.isFinite(x.created)) return `${who}: created is not a time`;
   if (!isStep(x.lastStep)) return `${who}: lastStep ${String(x.lastStep)} is not a step`;
   if (x.lastReward !== null && (typeof x.lastReward !== 'number' || !Number.isFinite(x.lastReward))) return `${who}: lastReward is not a number`;
@@ -74,7 +78,7 @@ export function checkRun(x: unknown): RunRecord | string {
   // the same door as a link or an import: knobs an older build lacked take their defaults
   const { config, errors } = validateConfig(x.config);
   if (errors.length > 0) return `${who}: config: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`;
-  return { id, name: x.name, created: x.created, config, lastStep: x.lastStep, lastReward: x.lastReward as number | null, checkpointStep: x.checkpointStep as number | null };
+  return { id, name: x.name, label: typeof x.label === 'string' ? x.label : null, created: x.created, config, lastStep: x.lastStep, lastReward: x.lastReward as number | null, checkpointStep: x.checkpointStep as number | null };
 }
 
 /** The metrics records of a run, in step order, the malformed ones dropped (counted). */

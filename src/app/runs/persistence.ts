@@ -24,7 +24,7 @@ let stored: RunRecord[] = [];
 
 const setRuns = (patch: Partial<AppState['runs']>) => useStore.setState((s) => ({ runs: { ...s.runs, ...patch } }));
 const summaryOf = (r: RunRecord): RunSummary => ({
-  id: r.id, name: r.name, created: r.created, summary: configSummary(r.config), lastStep: r.lastStep, lastReward: r.lastReward, checkpointStep: r.checkpointStep,
+  id: r.id, name: r.name, created: r.created, summary: configSummary(r.config), config: r.config, label: r.label, lastStep: r.lastStep, lastReward: r.lastReward, checkpointStep: r.checkpointStep,
 });
 
 async function refreshList(): Promise<void> {
@@ -123,6 +123,29 @@ export async function prepareResume(id: string): Promise<{ run: RunRecord; weigh
 
 export const dismissResume = () => setRuns({ resumeOffer: null });
 
+/**
+ * Renames a stored run (an empty name: back to its name by difference). The
+ * live run is renamed in the persister, so its later writes keep the name.
+ */
+export async function renameRun(id: string, name: string): Promise<void> {
+  const label = name.trim() === '' ? null : name.trim();
+  const i = stored.findIndex((r) => r.id === id);
+  if (!db || i < 0) return;
+  stored = stored.map((r) => (r.id === id ? { ...r, label } : r));
+  const { runs } = useStore.getState();
+  setRuns({ list: stored.map(summaryOf), overlays: runs.overlays.map((o) => (o.id === id ? { ...o, label } : o)) });
+  if (persister?.run?.id === id) persister.relabel(label);
+  else await db.put('runs', [stored[i]!]).catch((e: unknown) => setRuns({ storageError: `renaming the run failed (${e instanceof Error ? e.message : String(e)})` }));
+}
+
+/** Opens (an id) or closes (null) the diff view of a stored run's config beside the live run's. */
+export const compareRun = (id: string | null) => setRuns({ compareId: id });
+
+/** Which series of a chart overlaid runs draw besides its headline (app/charts/overlay.ts). */
+export function setOverlaySeries(chart: string, keys: string[]): void {
+  setRuns({ overlaySeries: { ...useStore.getState().runs.overlaySeries, [chart]: keys } });
+}
+
 /** What the Runs list says once the live run was deleted. */
 export const UNSAVED = 'This run is no longer saved: you deleted it. Reset or a new run starts saving again.';
 
@@ -159,7 +182,7 @@ export async function setOverlay(id: string, on: boolean): Promise<void> {
   const run = stored.find((r) => r.id === id);
   if (!db || !run || cur.some((o) => o.id === id)) return;
   const { metrics, evals } = await loadMetrics(db, run); // its curves only: never its checkpoints
-  const overlay: OverlayRun = { id, name: run.name,
+  const overlay: OverlayRun = { id, name: run.name, config: run.config, label: run.label, created: run.created,
     metrics: metrics.map((m) => m.metrics),
     evals: [...evals.map((x) => ({ step: x.step, result: x.result })), ...metrics.flatMap((m) => (m.evaluation ? [{ step: m.step + 1, result: m.evaluation }] : []))].sort((a, b) => a.step - b.step) };
   setRuns({ overlays: [...useStore.getState().runs.overlays.filter((o) => o.id !== id), overlay] });
