@@ -210,7 +210,7 @@ async function rolloutFigures(rt: GpuRuntime, cfg: RunConfig, params: Float32Arr
   };
   // the same kernels; after each position the logits come back and the CPU samples
   const perToken = async () => {
-    const sc: SampleConfig = { temperature: 1, topK: 0, seed: 5, stream: sampleStream(0), Tlimit, eos: TOK.eos, pad: TOK.pad };
+    const sc: SampleConfig = { temperature: 1, topK: 0, topP: 1, seed: 5, stream: sampleStream(0), Tlimit, eos: TOK.eos, pad: TOK.pad };
     let pos = prefill(ops, dec, model, st, rows, sc);
     for (; pos + 1 < Tlimit; pos++) {
       const logits = await ops.read(st.stepActs.logits);
@@ -241,7 +241,7 @@ async function dispatchFigure(rt: GpuRuntime, cfg: RunConfig, params0: (c: RunCo
     const dec = createGpuDecodeOps(rt);
     const rows = Array.from({ length: 4 }, () => encode('<bos>1+2='));
     const st = createDecodeState(ops, model, rows.length, rows[0]!.length, 8);
-    const sc: SampleConfig = { temperature: 1, topK: 0, seed: 1, stream: 1, Tlimit: rows[0]!.length + 8, eos: TOK.eos, pad: TOK.pad };
+    const sc: SampleConfig = { temperature: 1, topK: 0, topP: 1, seed: 1, stream: 1, Tlimit: rows[0]!.length + 8, eos: TOK.eos, pad: TOK.pad };
     const P0 = prefill(ops, dec, model, st, rows, sc);
     const d0 = rt.counters.dispatches;
     decodeStep(ops, dec, model, st, P0, sc);

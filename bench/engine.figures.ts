@@ -70,7 +70,7 @@ it('engine figures', async () => {
     ops.write(model.params, initParams(cfg));
     const rowsP = prompts.flatMap((p) => Array.from({ length: G }, () => p));
     const st = createDecodeState(ops, model, rowsP.length, 6, 40);
-    const sc = { temperature: 1, topK: 0, seed: 1, stream: 1, Tlimit: 46, eos: 2, pad: 0 };
+    const sc = { temperature: 1, topK: 0, topP: 1, seed: 1, stream: 1, Tlimit: 46, eos: 2, pad: 0 };
     const P0 = prefill(ops, dec, model, st, rowsP, sc);
     decodeStep(ops, dec, model, st, P0, sc); // warm
     const d0 = rt.counters.dispatches;

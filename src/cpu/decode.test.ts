@@ -70,11 +70,26 @@ describe('sampleToken', () => {
     const tot = w[0]! + w[1]! + w[2]!;
     expect(sampleToken([5, 4, 4, 3], (w[0]! + w[1]! + 0.01) / tot, 1, 2)).toBe(2);
   });
+
+  it('hand case, nucleus: probs [0.5, 0.3, 0.15, 0.05] at top-p 0.7 keep the first two (0.5 < 0.7 <= 0.8); ties at the edge stay; the top token always stays', () => {
+    const logits = [0.5, 0.3, 0.15, 0.05].map(Math.log);
+    expect(sampleToken(logits, 0.99, 1, 0)).toBe(3); // off: u*1 = 0.99 lands on the last token
+    expect(sampleToken(logits, 0.99, 1, 0, 0.7)).toBe(1); // on: u*0.8 = 0.792 lands on the second
+    expect(sampleToken(logits, 0.6, 1, 0, 0.7)).toBe(0); // 0.48 < 0.5
+    expect(sampleToken(logits, 0.99, 1, 0, 0.01)).toBe(0); // the most likely token alone
+    expect(sampleToken(logits, 0.99, 1, 0, 1)).toBe(3); // 1 = off
+    // probs [0.4, 0.3, 0.3] at top-p 0.5: 0.4 < 0.5 lies above both 0.3s, so both stay
+    const tied = [0.4, 0.3, 0.3].map(Math.log);
+    expect(sampleToken(tied, 0.99, 1, 0, 0.5)).toBe(2);
+    // after top-k: top-2 of [0.5, 0.3, 0.15, 0.05] renormalised is [0.625, 0.375]; top-p 0.6 keeps the first only
+    expect(sampleToken(logits, 0.99, 1, 2, 0.6)).toBe(0);
+    expect(sampleToken(logits, 0.99, 1, 2, 0.7)).toBe(1);
+  });
 });
 
 describe('sample (the record and the stop rules)', () => {
   const V = 4, Tmax = 8, maxNew = 3, nSeq = 3;
-  const base: SampleDims = { nSeq, V, rowStride: 1, rowOff: 0, pos: 2, Tmax, Tlimit: 6, maxNew, temperature: 0, topK: 0, seed: 1, stream: 2, eos: 2, pad: 0 };
+  const base: SampleDims = { nSeq, V, rowStride: 1, rowOff: 0, pos: 2, Tmax, Tlimit: 6, maxNew, temperature: 0, topK: 0, topP: 1, seed: 1, stream: 2, eos: 2, pad: 0 };
   // row 0: prompt of 3 (pos 2 is still prompt), row 1: prompt of 2, row 2: already done
   const prompt = new Int32Array(nSeq * Tmax);
   prompt.set([1, 3, 1], 0);

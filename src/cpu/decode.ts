@@ -115,10 +115,14 @@ export function attentionDecode(out: FloatArray, qkv: FloatArray, kCache: FloatA
  * temperature 0 = argmax (lowest id on ties); else the first token, in
  * vocabulary order, whose cumulative weight exp((logit - max) / temperature)
  * exceeds u * total, over the topK largest logits (ties at the threshold
- * stay; 0 = all). model/generate.ts samples with this same function, and
+ * stay; 0 = all), then over the nucleus of those (topP < 1, HF's order:
+ * temperature, top-k, top-p): a token stays iff the weight of the tokens
+ * with a strictly larger logit is below topP * their total, so the most
+ * likely token always stays and ties at the edge stay together.
+ * model/generate.ts samples with this same function, and
  * gpu/kernels/sample.wgsl ports it.
  */
-export function sampleToken(logits: ArrayLike<number>, u: number, temperature: number, topK: number): number {
+export function sampleToken(logits: ArrayLike<number>, u: number, temperature: number, topK: number, topP = 1): number {
   const V = logits.length;
   let best = 0;
   for (let v = 1; v < V; v++) if (logits[v]! > logits[best]!) best = v;
@@ -136,6 +140,7 @@ export function sampleToken(logits: ArrayLike<number>, u: number, temperature: n
     w[v] = Math.exp((logits[v]! - max) / temperature);
     total += w[v]!;
   }
+  if (topP < 1) total = nucleus(w, logits, topP * total, max);
   const target = u * total;
   let acc = 0;
   for (let v = 0; v < V; v++) {
@@ -143,6 +148,29 @@ export function sampleToken(logits: ArrayLike<number>, u: number, temperature: n
     if (acc > target && w[v]! > 0) return v;
   }
   return best; // only through rounding when u is within an ulp of 1
+}
+
+/**
+ * Zeroes the weights w (V) outside the nucleus and returns the total left.
+ * floor = the lowest logit whose strictly-larger kept weight (summed in
+ * vocabulary order) is below mass; tokens below it leave. The WGSL kernel
+ * computes the same floor the same way.
+ */
+function nucleus(w: Float64Array, logits: ArrayLike<number>, mass: number, max: number): number {
+  const V = w.length;
+  let floor = max;
+  for (let v = 0; v < V; v++) {
+    if (!(w[v]! > 0) || logits[v]! >= floor) continue;
+    let above = 0;
+    for (let j = 0; j < V; j++) if (w[j]! > 0 && logits[j]! > logits[v]!) above += w[j]!;
+    if (above < mass) floor = logits[v]!;
+  }
+  let total = 0;
+  for (let v = 0; v < V; v++) {
+    if (logits[v]! < floor) w[v] = 0;
+    total += w[v]!;
+  }
+  return total;
 }
 
 /**
@@ -172,7 +200,7 @@ export function sample(next: Int32Array, record: FloatArray, status: Int32Array,
     }
     const j = d.pos - P; // column of the record
     const row = logits.subarray((b * d.rowStride + d.rowOff) * V, (b * d.rowStride + d.rowOff + 1) * V);
-    const tok = sampleToken(row, rngFloat(d.seed, d.stream, b * d.Tmax + d.pos), d.temperature, d.topK);
+    const tok = sampleToken(row, rngFloat(d.seed, d.stream, b * d.Tmax + d.pos), d.temperature, d.topK, d.topP);
     target[0] = tok;
     logprobForward(lp, probs, row, target, 1, V, logpT);
     record[b * maxNew + j] = tok;

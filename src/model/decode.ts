@@ -174,7 +174,7 @@ function pass<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, model: Model<F>, st: D
 }
 
 /** What a rollout fixes for all its sample() calls. */
-export type SampleConfig = Pick<SampleDims, 'temperature' | 'topK' | 'seed' | 'stream' | 'Tlimit' | 'eos' | 'pad'>;
+export type SampleConfig = Pick<SampleDims, 'temperature' | 'topK' | 'topP' | 'seed' | 'stream' | 'Tlimit' | 'eos' | 'pad'>;
 
 /**
  * Uploads the prompts (nSeq of them, each 1..maxPrompt tokens), resets the

@@ -18,6 +18,8 @@ export interface SampleOptions {
   temperature: number;
   /** Keep only the k most likely tokens; 0 = off. */
   topK: number;
+  /** Nucleus mass after top-k; 1 (the default) = off. */
+  topP?: number;
   seed: number;
   stream: number;
 }
@@ -59,7 +61,7 @@ export async function generate<F, I>(
       const pos = s.length; // the position being filled
       const row = (b * T + pos - 1) * V;
       const u = rngFloat(opts.seed, opts.stream, b * Tmax + pos);
-      const next = sampleNext(logits.subarray(row, row + V), u, opts.temperature, opts.topK);
+      const next = sampleNext(logits.subarray(row, row + V), u, opts.temperature, opts.topK, opts.topP ?? 1);
       s.push(next);
       if (next === TOK.eos || s.length >= T || s.length - prompts[b]!.length >= maxNew) done[b] = true;
     }

@@ -22,6 +22,12 @@ export interface SampleDims {
   temperature: number;
   /** Keep the topK largest logits (ties at the threshold stay); 0 = off. */
   topK: number;
+  /**
+   * Nucleus after top-k: keep the tokens whose strictly more likely kept
+   * tokens hold less than topP of the kept mass (the most likely always
+   * stays, ties at the edge stay together); 1 = off.
+   */
+  topP: number;
   seed: number;
   stream: number;
   /** <eos> id: sampling it stops the row; <pad> id: fed to finished rows. */

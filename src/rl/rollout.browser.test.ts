@@ -86,7 +86,7 @@ describe('rollout on WebGPU', () => {
     expect(c1.submits - c0.submits).toBeLessThanOrEqual(Math.ceil(positions / 32));
 
     // dispatches of one decode step, per layer
-    const sc = { temperature: 1, topK: 0, seed: 1, stream: 7, Tlimit: 20, eos: 2, pad: 0 };
+    const sc = { temperature: 1, topK: 0, topP: 1, seed: 1, stream: 7, Tlimit: 20, eos: 2, pad: 0 };
     const rows = prompts.flatMap((p) => [p, p]);
     const P0 = prefill(b.gpu, b.gpuDec, b.gpuModel, st, rows, sc);
     const d0 = b.rt.counters.dispatches;

@@ -78,6 +78,22 @@ describe('rollout on the CPU backend', () => {
     }
   });
 
+  it('top-p: sampled with a nucleus equals generate with the same key; a nucleus narrower than any token is greedy; it changes some draws', async () => {
+    const { ops, dec, model } = setup(tinyConfig());
+    const opts = { maxNew: 12, temperature: 1.2, topK: 0, topP: 0.6, seed: 77, step: 4 };
+    const r = await rollout(ops, dec, model, prompts, 3, opts);
+    const rows = expand(prompts, 3);
+    const tokensOf = (x: typeof r) => Array.from({ length: x.nSeq }, (_, i) => Array.from(x.tokens.subarray(i * opts.maxNew, i * opts.maxNew + x.lengths[i]!)));
+    const got = tokensOf(r);
+    expect(got).toEqual(await generate(ops, model, rows, opts.maxNew, { temperature: 1.2, topK: 0, topP: 0.6, seed: 77, stream: sampleStream(4) }));
+    expect(new Set(got.map((s) => s.join(','))).size).toBeGreaterThan(1);
+    const off = tokensOf(await rollout(ops, dec, model, prompts, 3, { ...opts, topP: 1 }));
+    expect(off).not.toEqual(got); // the nucleus drops tokens the full distribution draws
+    const narrow = tokensOf(await rollout(ops, dec, model, prompts, 3, { ...opts, topP: 1e-6 }));
+    const greedy = tokensOf(await rollout(ops, dec, model, prompts, 3, { ...opts, temperature: 0, topP: 1 }));
+    expect(narrow).toEqual(greedy);
+  });
+
   it('same seed twice gives identical tokens and logp; another step gives other tokens', async () => {
     const { ops, dec, model } = setup(tinyConfig());
     const opts = { maxNew: 8, temperature: 1, topK: 0, seed: 9, step: 0 };

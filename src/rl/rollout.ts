@@ -22,6 +22,8 @@ export interface RolloutOptions {
   temperature: number;
   /** 0 = off. */
   topK: number;
+  /** Nucleus mass after top-k; 1 (the default) = off. */
+  topP?: number;
   seed: number;
   /** The GRPO step: picks the sampling stream. */
   step: number;
@@ -66,7 +68,7 @@ export async function rollout<F, I>(
     throw new RangeError(`rollout: state is for ${st.nSeq} rows x ${st.maxNew} new tokens, asked ${nSeq} x ${opts.maxNew}`);
   }
   const sc: SampleConfig = {
-    temperature: opts.temperature, topK: opts.topK, seed: opts.seed >>> 0, stream: sampleStream(opts.step),
+    temperature: opts.temperature, topK: opts.topK, topP: opts.topP ?? 1, seed: opts.seed >>> 0, stream: sampleStream(opts.step),
     Tlimit, eos: TOK.eos, pad: TOK.pad,
   };
   const P0 = prefill(ops, dec, model, st, rows, sc);

@@ -1,7 +1,7 @@
 // Refusing configs that cannot train, before any buffer is allocated. Core's
 // validateConfig knows every knob's range and the cross-field rules it can
 // see; tasks/ adds the corpus length rule; the rest here is what only the
-// trainer knows (what the rollout supports, what can earn a reward).
+// trainer knows (what can earn a reward).
 
 import { validateConfig, type ConfigError, type RunConfig, ConfigValidationError } from '../core/config';
 import { longestCompletionTokens, taskLengthErrors } from '../tasks/lengths';
@@ -12,9 +12,6 @@ export function trainConfigErrors(input: RunConfig): ConfigError[] {
   if (errors.length > 0) return errors; // the rules below assume in-range values
   const out = [...taskLengthErrors(c)];
   const err = (path: string, value: unknown, message: string) => out.push({ path, value, message: `${path} = ${String(value)}: ${message}` });
-  if (c.sampling.topP !== 1) {
-    err('sampling.topP', c.sampling.topP, 'nucleus sampling is not implemented by the rollout yet; use 1 (off)');
-  }
   // A completion cut before its <eos> earns no format reward, and the shortest
   // answers the base model knows are the direct traces (countdown: one guess): below
   // their length most groups are all-zero and GRPO has nothing to learn from.

@@ -37,7 +37,7 @@ export interface EvalPass {
 export interface EvalResult {
   problems: number;
   greedy: EvalPass;
-  /** Sampled at cfg.sampling (temperature, topK): pass@1. */
+  /** Sampled at cfg.sampling (temperature, topK, topP): pass@1. */
   sampled: EvalPass;
 }
 
@@ -62,7 +62,7 @@ export function createEvaluator<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, mode
 
 async function evalPass<F, I>(ev: Evaluator<F, I>, model: Model<F>, cfg: RunConfig, temperature: number): Promise<EvalPass> {
   const maxNew = cfg.grpo.maxCompletionLength;
-  const ro = await rollout(ev.ops, ev.dec, model, ev.prompts, 1, { maxNew, temperature, topK: cfg.sampling.topK, seed: cfg.seed, step: EVAL_STEP }, ev.state);
+  const ro = await rollout(ev.ops, ev.dec, model, ev.prompts, 1, { maxNew, temperature, topK: cfg.sampling.topK, topP: cfg.sampling.topP, seed: cfg.seed, step: EVAL_STEP }, ev.state);
   let right = 0, len = 0, lenRight = 0;
   const aha = ev.problems.map((p, r) => {
     const text = decode(ro.tokens.subarray(r * maxNew, r * maxNew + ro.lengths[r]!));

@@ -323,7 +323,7 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
   // 1-2. prompts and rollout
   const problems = Array.from({ length: B }, (_, b) => sampleTrainProblem(cfg, step * B + b));
   const prompts = problems.map((p) => encode(p.prompt));
-  const ro = await rollout(ops, tr.dec, model, prompts, G, { maxNew: Tc, temperature, topK: cfg.sampling.topK, seed: cfg.seed, step }, tr.decodeState);
+  const ro = await rollout(ops, tr.dec, model, prompts, G, { maxNew: Tc, temperature, topK: cfg.sampling.topK, topP: cfg.sampling.topP, seed: cfg.seed, step }, tr.decodeState);
   const rowTokens = Array.from({ length: nSeq }, (_, r) => ro.tokens.slice(r * Tc, r * Tc + ro.lengths[r]!));
   const texts = rowTokens.map((t) => decode(t));
   const expected = Array.from({ length: nSeq }, (_, r) => problems[Math.floor(r / G)]!);

@@ -61,8 +61,8 @@ describe('configs the trainer refuses', () => {
   const paths = (over: Parameters<typeof mergeConfig>[1]) => trainConfigErrors(mergeConfig(QUICK_CONFIG, over)).map((e) => e.path);
 
   it('accepts QUICK_CONFIG', () => expect(trainConfigErrors(QUICK_CONFIG)).toEqual([]));
-  it('refuses top-p (not in the rollout), a completion limit below a direct answer, a context too short for the corpus', () => {
-    expect(paths({ sampling: { topP: 0.9 } })).toEqual(['sampling.topP']);
+  it('accepts top-p (the rollout samples the nucleus); refuses a completion limit below a direct answer, a context too short for the corpus', () => {
+    expect(paths({ sampling: { topP: 0.9 } })).toEqual([]);
     expect(paths({ grpo: { maxCompletionLength: 12 } })).toEqual(['grpo.maxCompletionLength']); // direct add d=1 needs 13
     expect(paths({ task: { difficulty: 2 } })).toEqual(['model.maxSeqLen']); // corrected add d=2 traces need 59 + 6
     // countdown's shortest answer is one guess (at most 19 tokens at d=1: <think>1-9-9=-17</think><answer>1-9-9</answer><eos>), not a "direct" trace it does not have
@@ -76,7 +76,7 @@ describe('configs the trainer refuses', () => {
     expect(paths({ grpo: { warmupSteps: 50, totalSteps: 10 } })).toEqual(['grpo.warmupSteps']);
   });
   it('createPretrainer throws the list before allocating', () => {
-    const cfg = mergeConfig(QUICK_CONFIG, { sampling: { topP: 0.5 } });
+    const cfg = mergeConfig(QUICK_CONFIG, { grpo: { maxCompletionLength: 12 } });
     const ops = createCpuOps('f32');
     expect(() => createPretrainer(ops, createModel(ops, cfg))).toThrow(ConfigValidationError);
   });

@@ -25,13 +25,17 @@ describe('sample (WebGPU) against cpu/decode.ts sample', () => {
     { temperature: 1, topK: 0 },
     { temperature: 0.7, topK: 3 },
     { temperature: 1.5, topK: 24 },
+    // nucleus sampling, alone and after top-k (the integer-logit rows put ties at its edge)
+    { temperature: 1, topK: 0, topP: 0.9 },
+    { temperature: 0.7, topK: 5, topP: 0.6 },
+    { temperature: 1.5, topK: 0, topP: 0.3 },
   ];
   for (const c of cases) {
     it(`draws, records and stops like the CPU ${JSON.stringify(c)}`, async () => {
       const rt = await testRuntime();
       const nSeq = 70, Tmax = 24, maxNew = 6, pos = 10, rowStride = 3, rowOff = 2; // a prefill-shaped logits layout
       const d: SampleDims = {
-        nSeq, V, rowStride, rowOff, pos, Tmax, Tlimit: 20, maxNew, temperature: 1, topK: 0,
+        nSeq, V, rowStride, rowOff, pos, Tmax, Tlimit: 20, maxNew, temperature: 1, topK: 0, topP: 1,
         seed: 0xdeadbeef, stream: 0x10007, eos: 2, pad: 0, ...c,
       };
       const { plen, prompt, status } = setup(nSeq, Tmax, pos, 3);

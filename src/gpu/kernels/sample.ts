@@ -28,12 +28,13 @@ export function sample(rt: GpuRuntime, next: GpuTensor, record: GpuTensor, statu
   need('record', record, 2 * nSeq * d.maxNew + nSeq, 'f32');
   need('logits', logits, ((nSeq - 1) * d.rowStride + d.rowOff + 1) * V, 'f32');
   if (!(d.temperature >= 0)) throw new RangeError(`sample: temperature ${d.temperature} must be >= 0`);
+  if (!(d.topP > 0 && d.topP <= 1)) throw new RangeError(`sample: topP ${d.topP} must be in (0, 1]`);
   if (!(d.pos < d.Tlimit && d.Tlimit <= d.Tmax)) throw new RangeError(`sample: position ${d.pos} must be < Tlimit ${d.Tlimit} <= Tmax ${d.Tmax}`);
   const k = rt.kernel({ name: 'sample', code, tensors: 6, constants: { WG } });
   rt.dispatch(
     k,
     [next, record, status, logits, prompt, plen],
-    [nSeq, V, d.rowStride, d.rowOff, d.pos, d.Tmax, d.Tlimit, d.maxNew, f32(d.temperature), d.topK, d.seed >>> 0, d.stream >>> 0, d.eos, d.pad],
+    [nSeq, V, d.rowStride, d.rowOff, d.pos, d.Tmax, d.Tlimit, d.maxNew, f32(d.temperature), d.topK, f32(d.topP), d.seed >>> 0, d.stream >>> 0, d.eos, d.pad],
     [Math.ceil(nSeq / WG)],
   );
 }

@@ -23,6 +23,7 @@ struct Params {
   maxNew: u32,
   temperature: f32, // 0 = greedy
   topK: u32, // 0 = off
+  topP: f32, // 1 = off
   seed: u32,
   stream: u32,
   eos: u32,
@@ -54,6 +55,28 @@ fn kept(row: u32, v: u32) -> bool {
     }
   }
   return larger < p.topK;
+}
+
+// The nucleus (cpu/decode.ts nucleus): the lowest logit whose strictly-larger
+// kept weight, summed in vocabulary order, is below mass; tokens below it leave.
+fn nucleus_floor(row: u32, mx: f32, mass: f32) -> f32 {
+  var floor = mx;
+  for (var v = 0u; v < p.V; v++) {
+    let x = logits[row + v];
+    if (!kept(row, v) || x >= floor) {
+      continue;
+    }
+    var above = 0.0;
+    for (var j = 0u; j < p.V; j++) {
+      if (kept(row, j) && logits[row + j] > x) {
+        above += exp((logits[row + j] - mx) / p.temperature);
+      }
+    }
+    if (above < mass) {
+      floor = x;
+    }
+  }
+  return floor;
 }
 
 @compute @workgroup_size(WG)
@@ -88,10 +111,21 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         total += exp((logits[row + v] - mx) / p.temperature);
       }
     }
+    // top-p after top-k: only the logits at or above the nucleus floor stay
+    var floor = -3.402823e38;
+    if (p.topP < 1.0) {
+      floor = nucleus_floor(row, mx, p.topP * total);
+      total = 0.0;
+      for (var v = 0u; v < p.V; v++) {
+        if (kept(row, v) && logits[row + v] >= floor) {
+          total += exp((logits[row + v] - mx) / p.temperature);
+        }
+      }
+    }
     let goal = rng_float(p.seed, p.stream, b * p.Tmax + p.pos) * total;
     var acc = 0.0;
     for (var v = 0u; v < p.V; v++) {
-      if (kept(row, v)) {
+      if (kept(row, v) && logits[row + v] >= floor) {
         let w = exp((logits[row + v] - mx) / p.temperature);
         acc += w;
         if (acc > goal && w > 0.0) {

@@ -60,7 +60,7 @@ async function nextToken(r: Run, prefix: readonly number[], cmd: SampleCommand):
   const Tmax = r.model.dims.Tmax;
   const st = (r.tokenState ??= createDecodeState(r.ops, r.model, 1, Tmax - 1, 1));
   // stream keyed by the command id: a replayed id draws the same tokens, a new id new ones
-  const ro = await rollout(r.ops, r.dec, r.model, [prefix], 1, { maxNew: 1, temperature: cmd.temperature, topK: r.cfg.sampling.topK, seed: cmd.seed ?? r.cfg.seed, step: cmd.id }, st);
+  const ro = await rollout(r.ops, r.dec, r.model, [prefix], 1, { maxNew: 1, temperature: cmd.temperature, topK: r.cfg.sampling.topK, topP: r.cfg.sampling.topP, seed: cmd.seed ?? r.cfg.seed, step: cmd.id }, st);
   return { token: ro.tokens[0]!, logp: ro.logp[0]! };
 }
 

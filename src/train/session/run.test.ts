@@ -95,9 +95,9 @@ describe('trainer session on the CPU backend: init, reset, live knobs', () => {
     await h.session.idle();
     expect(h.of('status').at(-1)!.message).toBe('grpo.lr = 0.001, sampling.temperature = 0.5, grpo.beta = 0.04 from step 1');
     expect(h.of('status').at(-1)!.state).toBe('paused');
-    await h.send({ type: 'setLive', values: { 'sampling.topP': 0.5 } }); // in range for the knob, refused by the trainer
+    await h.send({ type: 'setLive', values: { 'grpo.formatWeight': 0, 'grpo.accuracyWeight': 0 } }); // each in range for its knob, together no reward
     await h.session.idle();
-    expect(h.of('error').map((e) => e.message)).toEqual([expect.stringMatching(/^setLive: sampling\.topP = 0\.5: nucleus sampling is not implemented/)]);
+    expect(h.of('error').map((e) => e.message)).toEqual([expect.stringMatching(/^setLive: grpo\.accuracyWeight = 0: grpo\.formatWeight \+ grpo\.accuracyWeight must be > 0/)]);
     await h.send({ type: 'step', n: 1 });
     await h.session.idle();
     const ms = h.of('metrics').map((e) => e.metrics);
