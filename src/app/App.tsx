@@ -6,6 +6,8 @@ import { useEffect } from 'react';
 import { DEFAULT_CONFIG } from '../core/config';
 import { Charts } from './charts/Charts';
 import { ConfigPanel } from './config/ConfigPanel';
+import { ExperimentsPanel } from './experiments/ExperimentsPanel';
+import { openExperiments } from './experiments/runner';
 import { Header } from './header/Header';
 import { AhaFeed } from './inspector/AhaFeed';
 import { Playground } from './inspector/Playground';
@@ -23,6 +25,8 @@ let started = false;
 async function openFromLocation(): Promise<void> {
   // the stored runs first: the resume offer shows while the new run gets ready
   await openPersistence(send, location.search);
+  // the experiment on the charts before the reload (its runs are stored), and the card a ?experiment= link names
+  await openExperiments(location.search);
   const { config, errors, snapshot } = await initialRunFromLocation(location.hash, location.search, DEFAULT_CONFIG);
   if (errors.length > 0) useStore.setState({ linkErrors: errors });
   if (snapshot) await startSharedRun(config, snapshot);
@@ -46,6 +50,7 @@ export function App() {
         </div>
         <main className="app-main">
           <Intro />
+          <ExperimentsPanel />
           <LinkErrors />
           <SharedBanner />
           <ResumeBanner />

@@ -7,6 +7,7 @@ import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, 
 import { ChartHeading } from '../help/ChartHeading';
 import type { ChartHelp } from '../help/chartHelp';
 import { fmt } from './format';
+import type { BandLine } from './bands';
 import type { OverlayLine } from './overlay';
 import type { LineSpec, Row } from './series';
 
@@ -25,8 +26,10 @@ export interface ChartCardProps {
   emptyText?: string;
   yDomain?: [number | 'auto', number | 'auto' | ((dataMax: number) => number)];
   yTick?: (v: number) => string;
-  /** A shaded min–max band under the lines. */
-  band?: { min: string; max: string; label: string; color: string };
+  /** Shaded bands under the lines (a min–max range, a Wilson interval), from this run's rows. */
+  band?: BandSpec | readonly BandSpec[];
+  /** Experiment arms of several seeds: each a mean line in its band over seeds, with its own rows (bands.ts). */
+  seedBands?: readonly BandLine[];
   /** Other stored runs' lines, each with its own rows (overlay.ts), drawn dashed over this run's. */
   overlays?: readonly OverlayLine[];
   /** Reference lines and the like, drawn inside the chart. */
@@ -35,13 +38,22 @@ export interface ChartCardProps {
   footer?: ReactNode;
 }
 
+export interface BandSpec {
+  min: string;
+  max: string;
+  label: string;
+  color: string;
+}
+
 const AXIS = { stroke: '#6f86a3', fontSize: 11 };
 
 export function ChartCard(p: ChartCardProps) {
   const headingId = `chart-${p.id}-title`;
   const overlays = p.overlays ?? [];
+  const bands: readonly BandSpec[] = p.band === undefined ? [] : 'min' in p.band ? [p.band] : p.band;
+  const seedBands = p.seedBands ?? [];
   // an overlaid run draws even before this run's first step
-  const empty = p.rows.length === 0 && overlays.length === 0;
+  const empty = p.rows.length === 0 && overlays.length === 0 && seedBands.length === 0;
   // a lone point draws no line segment: show dots until there are a few
   const dotFor = (n: number) => (n < 20 ? { r: 2 } : false);
   const dot = dotFor(p.rows.length);
@@ -93,17 +105,46 @@ export function ChartCard(p: ChartCardProps) {
                 formatter={(v) => (typeof v === 'number' ? (p.yTick ?? fmt)(v) : Array.isArray(v) ? v.map((x) => fmt(Number(x))).join('–') : String(v))}
                 isAnimationActive={false}
               />
-              {p.lines.length + overlays.length + (p.band ? 1 : 0) > 1 && <Legend wrapperStyle={{ fontSize: 11 }} verticalAlign="top" height={overlays.length ? undefined : 18} />}
-              {p.band && (
+              {p.lines.length + overlays.length + bands.length + seedBands.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} verticalAlign="top" height={overlays.length || seedBands.length ? undefined : 18} />}
+              {bands.map((b) => (
                 <Area
-                  dataKey={(r: Row) => [r[p.band!.min], r[p.band!.max]]}
-                  name={p.band.label}
+                  key={`band:${b.min}`}
+                  dataKey={(r: Row) => [r[b.min], r[b.max]]}
+                  name={b.label}
                   stroke="none"
-                  fill={p.band.color}
-                  fillOpacity={0.25}
+                  fill={b.color}
+                  fillOpacity={0.2}
                   isAnimationActive={false}
                 />
-              )}
+              ))}
+              {seedBands.map((b) => (
+                <Area
+                  key={`${b.key}:band`}
+                  data={b.rows as Row[]}
+                  dataKey={(r: Row) => [r[`${b.key}:lo`], r[`${b.key}:hi`]]}
+                  name={`${b.label}: band`}
+                  legendType="none"
+                  stroke="none"
+                  fill={b.color}
+                  fillOpacity={0.25}
+                  isAnimationActive={false}
+                  data-testid="seed-band"
+                />
+              ))}
+              {seedBands.map((b) => (
+                <Line
+                  key={b.key}
+                  data={b.rows as Row[]}
+                  dataKey={b.key}
+                  name={b.label}
+                  stroke={b.color}
+                  strokeWidth={2}
+                  dot={dotFor(b.rows.length)}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                  data-testid="seed-mean"
+                />
+              ))}
               {p.lines.map((l) => (
                 <Line
                   key={l.key}

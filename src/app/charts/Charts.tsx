@@ -7,7 +7,8 @@ import { useMemo } from 'react';
 import { ReferenceLine } from 'recharts';
 import { CHART_TITLES as T, chartHelp, type ChartId } from '../help/chartHelp';
 import { useStore, type AppState } from '../store';
-import { ChartCard } from './ChartCard';
+import { seedBandsByChart, withWilson } from './bands';
+import { ChartCard, type BandSpec } from './ChartCard';
 import { downsample } from './downsample';
 import { ExpertLoadChart } from './ExpertLoadChart';
 import { HealthWarnings } from './HealthWarnings';
@@ -16,7 +17,7 @@ import { evalReadout, metricReadouts } from './readouts';
 import { overlaysByChart, type OverlayChart } from './overlay';
 import { OverlayPicker } from './OverlayPicker';
 import { overlayNames } from '../runs/naming';
-import { AHA, C, CLIP, ENTROPY, evalRows, expertRows, expertShape, GRAD_NORM, KL, LENGTH_MEAN, lengthRows, metricRows, POLICY_LOSS, REWARD, SPEED, type LineSpec, type Row, type SeriesSpec } from './series';
+import { AHA, ATTEMPTS, C, CLIP, ENTROPY, evalRows, expertRows, expertShape, GRAD_NORM, KL, LENGTH_MEAN, LENGTH_SPLIT, lengthRows, metricRows, POLICY_LOSS, REWARD, SIGNAL, SPEED, type LineSpec, type Row, type SeriesSpec } from './series';
 import { useFrameState } from './useFrameState';
 import './charts.css';
 
@@ -29,7 +30,14 @@ const EVAL_LINES: LineSpec[] = [
 ];
 /** Rates and ratios: from 0, and at least to 5% so an all-zero series sits on a readable axis. */
 const FRACTION: [number, (dataMax: number) => number] = [0, fractionTop];
-const LENGTH_BAND = { min: 'min', max: 'max', label: 'min–max', color: C.blue };
+const LENGTH_BAND: BandSpec = { min: 'min', max: 'max', label: 'min–max', color: C.blue };
+// Wilson 95% bands of the rates (bands.ts): over the held-out problems, the step's B×G completions, its B groups
+const HELD_BAND: BandSpec = { min: 'greedyLo', max: 'greedyHi', label: 'greedy: 95% Wilson', color: C.green };
+const AHA_BANDS: BandSpec[] = [
+  { min: 'reflectionLo', max: 'reflectionHi', label: 'reflection: 95% Wilson', color: C.blue },
+  { min: 'ahaLo', max: 'ahaHi', label: 'aha: 95% Wilson', color: C.red },
+];
+const SIGNAL_BAND: BandSpec = { min: 'zeroStdLo', max: 'zeroStdHi', label: '95% Wilson', color: C.yellow };
 
 const selMetrics = (s: AppState) => s.metrics;
 const selEvals = (s: AppState) => s.evals;
@@ -38,6 +46,8 @@ const selFirstAha = (s: AppState) => s.firstAhaStep;
 const selOverlays = (s: AppState) => s.runs.overlays;
 const selOverlaySeries = (s: AppState) => s.runs.overlaySeries;
 const selConfig = (s: AppState) => s.config;
+const selShown = (s: AppState) => s.experiment.shown;
+const selBandKind = (s: AppState) => s.experiment.band;
 
 function useRows(metrics: AppState['metrics'], specs: SeriesSpec[]): readonly Row[] {
   return useMemo(() => downsample(metricRows(metrics, specs), specs.map((s) => s.key), MAX_POINTS), [metrics, specs]);
@@ -45,7 +55,9 @@ function useRows(metrics: AppState['metrics'], specs: SeriesSpec[]): readonly Ro
 
 const lines = (specs: SeriesSpec[]): LineSpec[] => specs.map(({ key, label, color }) => ({ key, label, color }));
 const REWARD_LINES = lines(REWARD), AHA_LINES = lines(AHA), CLIP_LINES = lines(CLIP);
-const LENGTH_LINES = lines([LENGTH_MEAN]);
+const LENGTH_LINES = lines([LENGTH_MEAN, ...LENGTH_SPLIT]);
+const LENGTH_ATTEMPTS_LINES: LineSpec[] = [...LENGTH_LINES, { ...lines([ATTEMPTS])[0]!, right: true }];
+const SIGNAL_LINES = lines(SIGNAL);
 const SPEED_LINES: LineSpec[] = [lines(SPEED)[0]!, { ...lines(SPEED)[1]!, right: true }];
 
 export function Charts() {
@@ -63,24 +75,37 @@ export function Charts() {
     return stored.map((o, i) => (o.config ? { ...o, name: names[i]! } : o));
   }, [stored, live]);
   const pick = (chart: OverlayChart) => (stored.length > 0 ? <OverlayPicker chart={chart} /> : undefined);
-  // stored runs ticked in the Runs list: built when the ticks change, not per step
-  const over = useMemo(() => overlaysByChart(overlays, undefined, overlaySeries), [overlays, overlaySeries]);
+  const shown = useFrameState(selShown);
+  const bandKind = useFrameState(selBandKind);
+  // stored runs ticked in the Runs list, and the shown experiment's arms of one run each (named after their arm):
+  // built when those change, not per step
+  const over = useMemo(() => {
+    const single = (shown?.arms ?? []).filter((a) => a.runs.length === 1).map((a) => ({ ...a.runs[0]!, name: a.label }));
+    const ids = new Set(single.map((r) => r.id));
+    return overlaysByChart([...overlays.filter((o) => !ids.has(o.id)), ...single], undefined, overlaySeries);
+  }, [overlays, shown, overlaySeries]);
+  // its arms of several seeds: a mean line in a band over the seeds
+  const seeds = useMemo(() => seedBandsByChart(shown?.arms ?? [], bandKind), [shown, bandKind]);
+  const config = useStore(selConfig);
+  const perStep = config.grpo.batchPrompts * config.grpo.groupSize;
   const reward = useRows(metrics, REWARD);
-  const aha = useRows(metrics, AHA);
+  const ahaRaw = useRows(metrics, AHA);
+  const aha = useMemo(() => withWilson(withWilson(ahaRaw, 'reflection', perStep), 'aha', perStep), [ahaRaw, perStep]);
+  const signalRaw = useRows(metrics, SIGNAL);
+  const signal = useMemo(() => withWilson(signalRaw, 'zeroStd', config.grpo.batchPrompts), [signalRaw, config.grpo.batchPrompts]);
   const clip = useRows(metrics, CLIP);
   const kl = useRows(metrics, KL);
   const entropy = useRows(metrics, ENTROPY);
   const policyLoss = useRows(metrics, POLICY_LOSS);
   const gradNorm = useRows(metrics, GRAD_NORM);
   const speed = useRows(metrics, SPEED);
-  const length = useMemo(() => downsample(lengthRows(metrics), ['mean', 'min', 'max'], MAX_POINTS), [metrics]);
-  const held = useMemo(() => downsample(evalRows(evals), ['greedy', 'sampled'], MAX_POINTS), [evals]);
+  const length = useMemo(() => downsample(lengthRows(metrics), ['mean', 'min', 'max', 'right', 'wrong', 'attempts'], MAX_POINTS), [metrics]);
+  const held = useMemo(() => withWilson(downsample(evalRows(evals), ['greedy', 'sampled'], MAX_POINTS), 'greedy', (r) => r.problems ?? 0), [evals]);
   const [L, E] = expertShape(metrics);
   const experts = useMemo(() => {
     const keys = Array.from({ length: E }, (_, e) => `e${e}`);
     return Array.from({ length: L }, (_, l) => downsample(expertRows(metrics, l), keys, MAX_POINTS));
   }, [metrics, L, E]);
-  const config = useStore(selConfig);
   const help = useMemo(() => (id: ChartId) => chartHelp(id, config), [config]);
   const r = useMemo(() => metricReadouts(metrics, firstAhaStep, baseAha), [metrics, firstAhaStep, baseAha]);
 
@@ -90,22 +115,25 @@ export function Charts() {
       {metrics.length === 0 && <p className="charts-waiting">Press Play: the curves start at the first step. Until then, waiting for the first step.</p>}
       <HealthWarnings metrics={metrics} evals={evals} config={config} />
       <div className="chart-grid">
-        <ChartCard id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} readout={r.reward} footer={pick('reward')} />
-        <ChartCard id="heldout" help={help('heldout')} title={T.heldout} rows={held} lines={EVAL_LINES} overlays={over.heldout} readout={evalReadout(evals)} footer={pick('heldout')}
+        <ChartCard id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} seedBands={seeds.reward} readout={r.reward} footer={pick('reward')} />
+        <ChartCard id="heldout" help={help('heldout')} title={T.heldout} rows={held} lines={EVAL_LINES} band={HELD_BAND} overlays={over.heldout} seedBands={seeds.heldout} readout={evalReadout(evals)} footer={pick('heldout')}
           emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
-        <ChartCard id="length" help={help('length')} title={T.length} rows={length} lines={LENGTH_LINES} band={LENGTH_BAND} overlays={over.length} readout={r.length} />
-        <ChartCard id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} overlays={over.aha} readout={r.aha} yDomain={FRACTION} yTick={pct} footer={pick('aha')}>
+        <ChartCard id="length" help={help('length')} title={T.length} rows={length} lines={config.task.family === 'countdown' ? LENGTH_ATTEMPTS_LINES : LENGTH_LINES} band={LENGTH_BAND}
+          overlays={over.length} seedBands={seeds.length} readout={r.length} />
+        <ChartCard id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} band={AHA_BANDS} overlays={over.aha} seedBands={seeds.aha} readout={r.aha} yDomain={FRACTION} yTick={pct} footer={pick('aha')}>
           {baseAha && <ReferenceLine y={baseAha.aha} stroke={C.red} strokeDasharray="6 4" strokeOpacity={0.8}
             label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', fill: C.red, fontSize: 10 }} />}
           {firstAhaStep !== null && <ReferenceLine x={firstAhaStep} stroke={C.red}
             label={{ value: 'first aha', position: 'insideTopLeft', fill: C.red, fontSize: 10 }} />}
         </ChartCard>
-        <ChartCard id="kl" help={help('kl')} title={T.kl} rows={kl} lines={KL} overlays={over.kl} readout={r.kl} />
-        <ChartCard id="entropy" help={help('entropy')} title={T.entropy} rows={entropy} lines={ENTROPY} overlays={over.entropy} readout={r.entropy} />
-        <ChartCard id="clip" help={help('clip')} title={T.clip} rows={clip} lines={CLIP_LINES} overlays={over.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} footer={pick('clip')} />
-        <ChartCard id="policyLoss" help={help('policyLoss')} title={T.policyLoss} rows={policyLoss} lines={POLICY_LOSS} overlays={over.policyLoss} readout={r.policyLoss} />
-        <ChartCard id="gradNorm" help={help('gradNorm')} title={T.gradNorm} rows={gradNorm} lines={GRAD_NORM} overlays={over.gradNorm} readout={r.gradNorm} yTick={fmt} />
-        <ChartCard id="speed" help={help('speed')} title={T.speed} rows={speed} lines={SPEED_LINES} overlays={over.speed} readout={r.speed} />
+        <ChartCard id="signal" help={help('signal')} title={T.signal} rows={signal} lines={SIGNAL_LINES} band={SIGNAL_BAND} overlays={over.signal} seedBands={seeds.signal}
+          readout={r.signal} yDomain={[0, 1]} yTick={pct} />
+        <ChartCard id="kl" help={help('kl')} title={T.kl} rows={kl} lines={KL} overlays={over.kl} seedBands={seeds.kl} readout={r.kl} />
+        <ChartCard id="entropy" help={help('entropy')} title={T.entropy} rows={entropy} lines={ENTROPY} overlays={over.entropy} seedBands={seeds.entropy} readout={r.entropy} />
+        <ChartCard id="clip" help={help('clip')} title={T.clip} rows={clip} lines={CLIP_LINES} overlays={over.clip} seedBands={seeds.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} footer={pick('clip')} />
+        <ChartCard id="policyLoss" help={help('policyLoss')} title={T.policyLoss} rows={policyLoss} lines={POLICY_LOSS} overlays={over.policyLoss} seedBands={seeds.policyLoss} readout={r.policyLoss} />
+        <ChartCard id="gradNorm" help={help('gradNorm')} title={T.gradNorm} rows={gradNorm} lines={GRAD_NORM} overlays={over.gradNorm} seedBands={seeds.gradNorm} readout={r.gradNorm} yTick={fmt} />
+        <ChartCard id="speed" help={help('speed')} title={T.speed} rows={speed} lines={SPEED_LINES} overlays={over.speed} seedBands={seeds.speed} readout={r.speed} />
         <ExpertLoadChart layers={experts} experts={E} readout={r.experts} help={help('experts')} />
       </div>
     </section>

@@ -6,7 +6,7 @@
 // the mean). Pure rows for ChartCard; the interval maths is core/stats.ts.
 
 import { meanInterval, wilson } from '../../core/stats';
-import type { OverlayRun } from '../store';
+import type { ArmRuns, SeedBandKind } from '../store';
 import { downsample } from './downsample';
 import { overlayColors, overlayKey, overlayRows, OVERLAY_POINTS, type OverlayChart } from './overlay';
 import type { Row } from './series';
@@ -29,8 +29,6 @@ export function withWilson(rows: readonly Row[], key: string, n: number | ((row:
   });
 }
 
-/** How a band over seeds is drawn: min–max of the runs, or the 95% t interval of their mean. */
-export type SeedBandKind = 'minmax' | 't95';
 export const SEED_BAND_WORDS: Record<SeedBandKind, string> = { minmax: 'min–max over seeds', t95: '95% t interval over seeds' };
 
 /**
@@ -58,12 +56,6 @@ export interface BandLine {
   rows: readonly Row[];
 }
 
-/** An experiment's arm: its label and its stored runs (one per seed). */
-export interface ArmRuns {
-  label: string;
-  runs: readonly OverlayRun[];
-}
-
 export const armKey = (label: string) => `arm:${label}`;
 
 /** Arms of two or more runs on one chart: each its mean over seeds in a band, named with what the band is. */
@@ -80,4 +72,10 @@ export function seedBandLines(arms: readonly ArmRuns[], chart: OverlayChart, kin
     out.push({ key, label: `${a.label}: mean of ${a.runs.length} seeds (band ${SEED_BAND_WORDS[kind]})`, color: colors[i]!, rows: downsample(rows, [key, `${key}:lo`, `${key}:hi`], max) });
   });
   return out;
+}
+
+/** Every overlay chart's seed bands, built when the shown experiment or the band kind changes (not per step). */
+export function seedBandsByChart(arms: readonly ArmRuns[], kind: SeedBandKind, max = OVERLAY_POINTS): Record<OverlayChart, BandLine[]> {
+  const charts: OverlayChart[] = ['reward', 'heldout', 'length', 'aha', 'signal', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed'];
+  return Object.fromEntries(charts.map((c) => [c, seedBandLines(arms, c, kind, max)])) as Record<OverlayChart, BandLine[]>;
 }

@@ -52,6 +52,7 @@ describe('healthWarnings', () => {
     const w = noSignal(wrong, QUICK_CONFIG);
     expect(w?.detail).toMatch(/^75% of groups had all 8 rewards equal over steps 5–9/);
     expect(w?.detail).toMatch(/likely all wrong/);
+    expect(w?.chart).toBe('signal'); // its button scrolls to the chart of that share
     expect(noSignal(run(10, (i) => (i >= 5 ? { fracRewardZeroStd: 1, rewards: { format: 1, accuracy: 0.95, overlong: 0 } } : {})), QUICK_CONFIG)?.detail).toMatch(/likely all right/);
     // one bad step in the window is not enough
     expect(noSignal(run(10, (i) => (i === 9 ? { fracRewardZeroStd: 1 } : {})), QUICK_CONFIG)).toBeNull();

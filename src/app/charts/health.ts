@@ -138,7 +138,7 @@ export function noSignal(metrics: readonly GrpoMetrics[], config: RunConfig): He
     : '';
   return {
     id: 'noSignal',
-    chart: 'reward',
+    chart: 'signal',
     title: 'Most groups carry no learning signal',
     detail: `${pct(frac)} of groups had all ${config.grpo.groupSize} rewards equal over ${stepsOf(win)} (fracRewardZeroStd). `
       + `${config.grpo.dynamicSampling ? 'Dynamic sampling drops such groups' : 'Such a group\'s advantages are all 0'}: it teaches nothing.${why}`,

@@ -23,7 +23,7 @@ describe('overlay of stored runs', () => {
   const a = run('a', [metric(0), metric(1, { skipped: true }), metric(2)], [{ step: 0, result: ev(0.25) }, { step: 2, result: ev(0.5) }]);
 
   it('contributes one series per chart: the headline, never expert load', () => {
-    expect(Object.keys(OVERLAY_SERIES).sort()).toEqual(['aha', 'clip', 'entropy', 'gradNorm', 'kl', 'length', 'policyLoss', 'reward', 'speed']);
+    expect(Object.keys(OVERLAY_SERIES).sort()).toEqual(['aha', 'clip', 'entropy', 'gradNorm', 'kl', 'length', 'policyLoss', 'reward', 'signal', 'speed']);
     expect(Object.keys(NOT_OVERLAID)).toEqual(['experts']);
     const k = overlayKey('a');
     expect(overlayRows(a, 'reward')).toEqual([{ step: 0, [k]: 0.5 }, { step: 1, [k]: 1.5 }, { step: 2, [k]: 2.5 }]);
@@ -31,9 +31,11 @@ describe('overlay of stored runs', () => {
     expect(overlayRows(a, 'aha').map((r) => r[k])).toEqual([0, 0.01, 0.02]);
     // a trained series is a gap on a step dynamic sampling skipped, as on the live chart
     expect(overlayRows(a, 'kl').map((r) => r[k])).toEqual([0, null, 6e-5]);
+    // the share of groups without reward spread is measured on a skipped step too (it is why the step was skipped)
+    expect(overlayRows(run('s', [metric(0, { fracRewardZeroStd: 1, skipped: true })]), 'signal').map((r) => r[overlayKey('s')])).toEqual([1]);
     expect(overlayRows(a, 'heldout')).toEqual([{ step: 0, [k]: 0.25 }, { step: 2, [k]: 0.5 }]);
     const by = overlaysByChart([a]);
-    expect(Object.keys(by).sort()).toEqual(['aha', 'clip', 'entropy', 'gradNorm', 'heldout', 'kl', 'length', 'policyLoss', 'reward', 'speed']);
+    expect(Object.keys(by).sort()).toEqual(['aha', 'clip', 'entropy', 'gradNorm', 'heldout', 'kl', 'length', 'policyLoss', 'reward', 'signal', 'speed']);
     for (const lines of Object.values(by)) expect(lines).toHaveLength(1);
   });
 

@@ -15,10 +15,10 @@
 
 import type { OverlayRun } from '../store';
 import { downsample } from './downsample';
-import { AHA, CLIP, ENTROPY, GRAD_NORM, KL, LENGTH_MEAN, metricRows, POLICY_LOSS, REWARD, SPEED, type LineSpec, type Row, type SeriesSpec } from './series';
+import { AHA, CLIP, ENTROPY, GRAD_NORM, KL, LENGTH_MEAN, metricRows, POLICY_LOSS, REWARD, SIGNAL, SPEED, type LineSpec, type Row, type SeriesSpec } from './series';
 
 /** Charts that take overlays (Charts.tsx ids). */
-export type OverlayChart = 'reward' | 'heldout' | 'length' | 'aha' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'speed';
+export type OverlayChart = 'reward' | 'heldout' | 'length' | 'aha' | 'signal' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'speed';
 /** Charts that never take one, and why (see the header). */
 export const NOT_OVERLAID = { experts: 'stacked expert shares of this run, per layer' } as const;
 
@@ -27,6 +27,7 @@ export const OVERLAY_SERIES: Record<Exclude<OverlayChart, 'heldout'>, SeriesSpec
   reward: REWARD[0]!, // total
   length: LENGTH_MEAN,
   aha: AHA[1]!, // aha
+  signal: SIGNAL[0]!,
   kl: KL[0]!,
   entropy: ENTROPY[0]!,
   clip: CLIP[0]!, // region
@@ -132,6 +133,6 @@ export function overlayLines(overlays: readonly OverlayRun[], chart: OverlayChar
 
 /** Every chart's overlay lines, built once when the overlays change (not per step). */
 export function overlaysByChart(overlays: readonly OverlayRun[], max = OVERLAY_POINTS, chosen: Readonly<Record<string, readonly string[]>> = {}): Record<OverlayChart, OverlayLine[]> {
-  const charts: OverlayChart[] = ['reward', 'heldout', 'length', 'aha', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed'];
+  const charts: OverlayChart[] = ['reward', 'heldout', 'length', 'aha', 'signal', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed'];
   return Object.fromEntries(charts.map((c) => [c, overlayLines(overlays, c, max, chosen[c])])) as Record<OverlayChart, OverlayLine[]>;
 }

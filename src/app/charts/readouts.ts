@@ -6,12 +6,12 @@ import type { EvalResult } from '../../train/evaluate';
 import type { GrpoMetrics } from '../../train/grpo';
 import { fmt, pct } from './format';
 
-type Readouts = Record<'reward' | 'length' | 'aha' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'experts' | 'speed', string | null>;
+type Readouts = Record<'reward' | 'length' | 'aha' | 'signal' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'experts' | 'speed', string | null>;
 
 /** The readouts of the latest step, all null before the first. */
 export function metricReadouts(metrics: readonly GrpoMetrics[], firstAhaStep: number | null, baseAha: AhaRates | null): Readouts {
   const m = metrics[metrics.length - 1];
-  if (!m) return { reward: null, length: null, aha: null, kl: null, entropy: null, clip: null, policyLoss: null, gradNorm: null, experts: null, speed: null };
+  if (!m) return { reward: null, length: null, aha: null, signal: null, kl: null, entropy: null, clip: null, policyLoss: null, gradNorm: null, experts: null, speed: null };
   const at = `at step ${m.step}`;
   // a step dynamic sampling skipped trained nothing: say so rather than print its zeros
   const trained = (s: string) => (m.skipped ? `step ${m.step} skipped (no group had a reward spread)` : s);
@@ -19,8 +19,11 @@ export function metricReadouts(metrics: readonly GrpoMetrics[], firstAhaStep: nu
   const base = baseAha ? ` · base ${pct(baseAha.aha)}` : '';
   return {
     reward: `reward ${fmt(m.reward)} ${at} · accuracy ${fmt(m.rewards.accuracy)} · format ${fmt(m.rewards.format)}`,
-    length: `mean length ${fmt(m.completionLength.mean)} tokens ${at} · min ${m.completionLength.min} · max ${m.completionLength.max}`,
+    length: `mean length ${fmt(m.completionLength.mean)} tokens ${at} · min ${m.completionLength.min} · max ${m.completionLength.max}`
+      + (m.lengthRight !== undefined ? ` · right ${lengthOf(m.lengthRight)} · wrong ${lengthOf(m.lengthWrong)}` : '')
+      + (typeof m.attempts === 'number' && m.attempts > 1 ? ` · ${fmt(m.attempts)} attempts per completion` : ''),
     aha: `aha ${pct(m.aha.aha)} ${at}${base} · reflection ${pct(m.aha.reflection)} · verification ${pct(m.aha.verification)} · overthinking ${pct(m.aha.overthinking)} · ${first}`,
+    signal: `${pct(m.fracRewardZeroStd)} of groups without reward spread ${at}`,
     kl: trained(`KL ${fmt(m.kl)} ${at}`),
     entropy: trained(`entropy ${fmt(m.entropy)} nats ${at}`),
     clip: trained(`clipped ${pct(m.clipRatio.region)} of tokens ${at} · low ${pct(m.clipRatio.low)} · high ${pct(m.clipRatio.high)}`),
@@ -48,3 +51,6 @@ export function evalReadout(evals: readonly { step: number; result: EvalResult }
   if (!e) return null;
   return `greedy ${pct(e.result.greedy.accuracy)} · sampled pass@1 ${pct(e.result.sampled.accuracy)} at step ${e.step} (${e.result.problems} problems)`;
 }
+
+/** A mean length, or "none" when the step had no such completion. */
+const lengthOf = (v: number | null | undefined) => (typeof v === 'number' ? `${fmt(v)}` : 'none');

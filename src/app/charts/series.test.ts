@@ -35,10 +35,12 @@ describe('series', () => {
   });
 
   it('lengthRows, evalRows, expertRows and expertShape', () => {
-    expect(lengthRows([metric(3)])).toEqual([{ step: 3, mean: 10, min: 4, max: 20 }]);
+    // a run stored before the right/wrong split and attempts existed: gaps, not zeros
+    expect(lengthRows([metric(3)])).toEqual([{ step: 3, mean: 10, min: 4, max: 20, right: null, wrong: null, attempts: null }]);
+    expect(lengthRows([metric(4, { lengthRight: 12, lengthWrong: null, attempts: 1.5 })])).toEqual([{ step: 4, mean: 10, min: 4, max: 20, right: 12, wrong: null, attempts: 1.5 }]);
     expect(evalRows([{ step: 0, result: ev(0.125, 0.0625) }, { step: 10, result: ev(0.5, 0.25) }])).toEqual([
-      { step: 0, greedy: 0.125, sampled: 0.0625 },
-      { step: 10, greedy: 0.5, sampled: 0.25 },
+      { step: 0, greedy: 0.125, sampled: 0.0625, problems: 16 },
+      { step: 10, greedy: 0.5, sampled: 0.25, problems: 16 },
     ]);
     const ms = [metric(0), metric(1, { expertLoad: [[0, 0, 0, 0], [0, 0, 0, 0]] })];
     expect(expertRows(ms, 1)).toEqual([
@@ -61,6 +63,12 @@ describe('readouts', () => {
     const r = metricReadouts([metric(0), metric(16, { aha: { reflection: 0.5, aha: 0.125, verification: 0, overthinking: 0 } })], 12, { ...aha0, aha: 0.03125 });
     expect(r.reward).toBe('reward 16.5 at step 16 · accuracy 16.3 · format 0.25');
     expect(r.kl).toBe('KL 3e-5 at step 16');
+    expect(r.signal).toBe('0% of groups without reward spread at step 16');
+    expect(r.length).toBe('mean length 10.0 tokens at step 16 · min 4 · max 20'); // a run stored before the split: nothing more
+    expect(metricReadouts([metric(2, { fracRewardZeroStd: 0.25, lengthRight: 12.5, lengthWrong: null, attempts: 2.25 })], null, null)).toMatchObject({
+      signal: '25% of groups without reward spread at step 2',
+      length: 'mean length 10.0 tokens at step 2 · min 4 · max 20 · right 12.5 · wrong none · 2.25 attempts per completion',
+    });
     expect(r.aha).toBe('aha 13% at step 16 · base 3% · reflection 50% · verification 0% · overthinking 0% · first aha at step 12');
     expect(r.clip).toBe('clipped 3% of tokens at step 16 · low 1% · high 2%');
     expect(r.experts).toBe('busiest: expert 1 of layer 0 with 50% of the choices at step 16 (balanced: 25%)');

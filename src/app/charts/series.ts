@@ -61,6 +61,15 @@ export const SPEED: SeriesSpec[] = [
 ];
 /** The completion-length chart's line (lengthRows also gives its min–max band). */
 export const LENGTH_MEAN: SeriesSpec = { key: 'mean', label: 'mean', color: C.blue, get: (m) => m.completionLength.mean };
+/** Right and wrong completions' mean lengths (Dr. GRPO's diagnostic); NaN (a gap) on a step with none, or in runs stored before them. */
+export const LENGTH_SPLIT: SeriesSpec[] = [
+  { key: 'right', label: 'right answers', color: C.green, get: (m) => m.lengthRight ?? NaN },
+  { key: 'wrong', label: 'wrong answers', color: C.red, get: (m) => m.lengthWrong ?? NaN },
+];
+/** Countdown: candidates checked per completion, on the length chart's right axis. */
+export const ATTEMPTS: SeriesSpec = { key: 'attempts', label: 'attempts per completion (right axis)', color: C.yellow, get: (m) => m.attempts ?? NaN };
+/** The share of the step's groups whose G rewards were all equal: their advantages are 0, they teach nothing. */
+export const SIGNAL = single('zeroStd', 'groups with zero reward spread', C.yellow, (m) => m.fracRewardZeroStd).map((s) => ({ ...s, trained: false }));
 
 /** metrics (N) -> rows (N), one column per spec; trained series are null on skipped steps. */
 export function metricRows(metrics: readonly GrpoMetrics[], specs: readonly SeriesSpec[]): Row[] {
@@ -76,12 +85,16 @@ export function metricRows(metrics: readonly GrpoMetrics[], specs: readonly Seri
 
 /** Held-out accuracy, greedy and sampled pass@1, one row per evaluation. */
 export function evalRows(evals: readonly { step: number; result: EvalResult }[]): Row[] {
-  return evals.map((e) => ({ step: e.step, greedy: e.result.greedy.accuracy, sampled: e.result.sampled.accuracy }));
+  return evals.map((e) => ({ step: e.step, greedy: e.result.greedy.accuracy, sampled: e.result.sampled.accuracy, problems: e.result.problems }));
 }
 
-/** Completion length rows: mean, and the min/max band (drawn as a range area). */
+/** Completion length rows: mean, the min/max band (drawn as a range area), right and wrong answers' means, attempts (countdown). */
 export function lengthRows(metrics: readonly GrpoMetrics[]): Row[] {
-  return metrics.map((m) => ({ step: m.step, mean: m.completionLength.mean, min: m.completionLength.min, max: m.completionLength.max }));
+  const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return metrics.map((m) => ({
+    step: m.step, mean: m.completionLength.mean, min: m.completionLength.min, max: m.completionLength.max,
+    right: num(m.lengthRight), wrong: num(m.lengthWrong), attempts: num(m.attempts),
+  }));
 }
 
 /**

@@ -5,13 +5,13 @@
 
 import type { RunConfig } from '../../core/config';
 
-export type ChartId = 'reward' | 'heldout' | 'length' | 'aha' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'speed' | 'experts';
+export type ChartId = 'reward' | 'heldout' | 'length' | 'aha' | 'signal' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'speed' | 'experts';
 
-export const CHART_IDS: readonly ChartId[] = ['reward', 'heldout', 'length', 'aha', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed', 'experts'];
+export const CHART_IDS: readonly ChartId[] = ['reward', 'heldout', 'length', 'aha', 'signal', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed', 'experts'];
 
 /** Each chart's heading, as charts/Charts.tsx draws it. */
 export const CHART_TITLES: Record<ChartId, string> = {
-  reward: 'Reward', heldout: 'Held-out accuracy', length: 'Completion length', aha: 'Aha moments', kl: 'KL', entropy: 'Entropy',
+  reward: 'Reward', heldout: 'Held-out accuracy', length: 'Completion length', aha: 'Aha moments', signal: 'Groups without signal', kl: 'KL', entropy: 'Entropy',
   clip: 'Clip ratio', policyLoss: 'Policy loss', gradNorm: 'Grad norm', speed: 'Step time and tokens/s', experts: 'Expert load',
 };
 
@@ -86,13 +86,16 @@ export function chartHelp(id: ChartId, c: RunConfig): ChartHelp {
     case 'heldout':
       return {
         shows: `Accuracy on ${g.heldOutSize} problems the training never samples, every ${g.evalEvery} steps; step 0 is the base model. `
-          + `greedy: the policy's single most likely answer; sampled pass@1: one answer at the rollout temperature ${c.sampling.temperature}.`,
+          + `greedy: the policy's single most likely answer; sampled pass@1: one answer at the rollout temperature ${c.sampling.temperature}. `
+          + `The shaded band is greedy accuracy's 95% Wilson interval over the ${g.heldOutSize} problems.`,
         good: `Rising above its step-0 value. One problem is ${(100 / g.heldOutSize).toFixed(1)} points, so single evaluations are noisy: trust a trend over several.`,
         flat: `A line needs two evaluations: the second comes at step ${g.evalEvery}.`,
       };
     case 'length':
       return {
-        shows: `Tokens per completion, <eos> included: the mean line and the min–max band over the step's ${N} completions. Completions stop at ${g.maxCompletionLength} tokens (maxCompletionLength).`,
+        shows: `Tokens per completion, <eos> included: the mean line and the min–max band over the step's ${N} completions, and the mean of the right and of the wrong answers `
+          + `(Dr. GRPO's diagnostic: under 1/|o| long wrong answers are penalised less per token)${isCountdown(c) ? '; on the right axis, the candidates each completion checks (attempts)' : ''}. `
+          + `Completions stop at ${g.maxCompletionLength} tokens (maxCompletionLength).`,
         good: isCountdown(c)
           ? 'On countdown a search that checks more candidates before answering gets longer: length growing with accuracy is the R1-Zero curve. Growing to the cap without accuracy is not.'
           : 'In R1-Zero length grows because thinking longer pays. On arithmetic nothing in the reward asks for longer answers: README measured the mean flat (28.7 → 28.6 tokens over 300 default steps).',
@@ -100,7 +103,7 @@ export function chartHelp(id: ChartId, c: RunConfig): ChartHelp {
       };
     case 'aha': {
       return {
-        shows: `Share of the step's ${N} completions in each class of the aha detector (below). The dashed line is the base model's aha rate (step-0 evaluation).`,
+        shows: `Share of the step's ${N} completions in each class of the aha detector (below), with 95% Wilson bands on reflection and aha over the ${N}. The dashed line is the base model's aha rate (step-0 evaluation).`,
         terms: ahaTerms(c),
         good: isCountdown(c)
           ? 'Rising reflection and aha: the policy learns to check a candidate and try another. Countdown is the task where checking pays (a first guess often fails).'
@@ -110,6 +113,14 @@ export function chartHelp(id: ChartId, c: RunConfig): ChartHelp {
           : `The base corpus has no <wait> (${isCountdown(c) ? 'corpus.search and corpus.searchWrong are 0' : 'corpus.corrected = 0'}): the base never reflects, and GRPO only amplifies what the base already does, so every line stays at 0.`,
       };
     }
+    case 'signal':
+      return {
+        shows: `The share of the step's ${g.batchPrompts} groups whose ${g.groupSize} answers all earned the same reward (all right or all wrong): their advantages are 0, so they teach nothing `
+          + `(TRL's frac_reward_zero_std). The band is its 95% Wilson interval over the ${g.batchPrompts} groups.`,
+        good: 'Well below 100%. Near 100% the policy gets every answer of a group wrong (too hard, or sampling strays far from what it knows: a lower temperature keeps answers near the greedy one) '
+          + 'or every answer right (too easy), and steps learn little.',
+        flat: g.dynamicSampling ? 'Dynamic sampling drops these groups from the loss; a step where every group is dropped is skipped.' : null,
+      };
     case 'kl':
       return {
         shows: 'The k3 estimate of KL(policy ‖ base model) per completion token: how far the policy has moved from the frozen model it started from. The loss adds β × KL.',

@@ -179,11 +179,18 @@ export async function clearRuns(): Promise<void> {
 export async function setOverlay(id: string, on: boolean): Promise<void> {
   const cur = useStore.getState().runs.overlays;
   if (!on) return setRuns({ overlays: cur.filter((o) => o.id !== id) });
+  if (cur.some((o) => o.id === id)) return;
+  const overlay = await readOverlay(id);
+  if (!overlay) return;
+  setRuns({ overlays: [...useStore.getState().runs.overlays.filter((o) => o.id !== id), overlay] });
+}
+
+/** A stored run's curves (its metrics and evaluations, never its checkpoints), or null when no such run is stored. */
+export async function readOverlay(id: string): Promise<OverlayRun | null> {
   const run = stored.find((r) => r.id === id);
-  if (!db || !run || cur.some((o) => o.id === id)) return;
-  const { metrics, evals } = await loadMetrics(db, run); // its curves only: never its checkpoints
-  const overlay: OverlayRun = { id, name: run.name, config: run.config, label: run.label, created: run.created,
+  if (!db || !run) return null;
+  const { metrics, evals } = await loadMetrics(db, run);
+  return { id, name: run.name, config: run.config, label: run.label, created: run.created,
     metrics: metrics.map((m) => m.metrics),
     evals: [...evals.map((x) => ({ step: x.step, result: x.result })), ...metrics.flatMap((m) => (m.evaluation ? [{ step: m.step + 1, result: m.evaluation }] : []))].sort((a, b) => a.step - b.step) };
-  setRuns({ overlays: [...useStore.getState().runs.overlays.filter((o) => o.id !== id), overlay] });
 }
