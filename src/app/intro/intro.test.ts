@@ -21,6 +21,7 @@ describe('introText', () => {
     expect(t.task).toMatch(/arithmetic \(add, difficulty 1\)/);
     expect(t.grpo).toContain(`samples ${QUICK_CONFIG.grpo.groupSize} answers to each of ${QUICK_CONFIG.grpo.batchPrompts} problems`);
     expect(t.grpo).toMatch(/above their group's average/);
+    expect(t.watch).toMatch(/The Experiments panel below/); // issue 14: the intro points to the experiments
     expect(t.honest).toMatch(/Choose the R1-Zero \(Countdown\) preset/);
   });
 

@@ -49,7 +49,8 @@ export function introText(c: RunConfig): IntroText {
     grpo: `GRPO: each step samples ${g.groupSize} answers to each of ${g.batchPrompts} problems, scores them (a right answer, the right format), `
       + 'and pushes up the answers that scored above their group\'s average and down those below it. No value network, no worked solutions: only the scores.',
     watch: 'Press Play, then watch reward and held-out accuracy (problems it never trains on) rise, the step inspector for each group\'s answers and advantages, '
-      + 'and the aha feed for self-corrections. Every chart has a ? saying what it shows; warnings above the charts name a run that stops learning.',
+      + 'and the aha feed for self-corrections. Every chart has a ? saying what it shows; warnings above the charts name a run that stops learning. '
+      + 'The Experiments panel below asks the questions R1-Zero raised (does length grow? is the aha real?), one click each, with what we measured.',
     honest: `What this scale shows: on arithmetic, README's measured ${m0.steps}-step run raised held-out greedy accuracy ${pc(m0.greedyFrom)} → ${pc(m0.greedyTo)}, `
       + `but completion length stayed flat (${m0.lengthFrom} → ${m0.lengthTo} tokens) and reflection fell (${pc(m0.reflectionFrom)} → ${pc(m0.reflectionTo)}): `
       + 'the R1-Zero curves of growing answers and aha moments do not appear on arithmetic. '
