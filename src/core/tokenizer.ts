@@ -51,13 +51,6 @@ export class TokenizerError extends Error {
   }
 }
 
-/** Token id of one token string, e.g. '7' or '<wait>'. Throws on unknown tokens. */
-export function tokenId(token: string): number {
-  const id = ID_OF.get(token);
-  if (id === undefined) throw new TokenizerError(`unknown token ${JSON.stringify(token)}`, -1);
-  return id;
-}
-
 /** Splits text into token strings. Unknown characters throw with their position. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
@@ -104,8 +97,4 @@ export function decode(ids: ArrayLike<number>): string {
     s += t;
   }
   return s;
-}
-
-export function isDigitToken(id: number): boolean {
-  return id >= TOK.digit0 && id < TOK.digit0 + 10;
 }

@@ -1,7 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { adamwStep, adamwUpdate, clipScale, gradNorm, type AdamwHyper } from './adamw';
+import { adamwUpdate, clipScale, gradNorm, type AdamwHyper } from './adamw';
+import type { FloatArray } from './types';
 
 const H: AdamwHyper = { step: 1, lr: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, gradClip: 0 };
+
+interface DecayRange {
+  offset: number;
+  size: number;
+  decay: boolean;
+}
+
+/**
+ * A whole optimizer step over the flat buffers, as model/model.ts adamwStep
+ * drives the ops: clip by the global norm, then update each tensor range with
+ * its decay flag. Returns the pre-clip norm.
+ */
+function adamwStep(
+  params: FloatArray,
+  grads: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  tensors: readonly DecayRange[],
+  h: AdamwHyper,
+): number {
+  const n = params.length;
+  const norm = gradNorm(grads, n);
+  const scale = clipScale(norm, h.gradClip);
+  for (const t of tensors) {
+    const sub = (a: FloatArray) => a.subarray(t.offset, t.offset + t.size);
+    const ht = t.decay ? h : { ...h, weightDecay: 0 };
+    adamwUpdate(sub(params), sub(grads), sub(m), sub(v), t.size, ht, scale);
+  }
+  return norm;
+}
 
 describe('adamw', () => {
   it('first step moves each weight by about lr * sign(g)', () => {

@@ -55,32 +55,3 @@ export function adamwUpdate(
     params[i] = params[i]! - h.lr * (mHat / (Math.sqrt(vHat) + h.eps) + h.weightDecay * params[i]!);
   }
 }
-
-export interface DecayRange {
-  offset: number;
-  size: number;
-  decay: boolean;
-}
-
-/**
- * A whole optimizer step over the flat buffers: clip by the global norm, then
- * update each tensor range with its decay flag. Returns the pre-clip norm.
- */
-export function adamwStep(
-  params: FloatArray,
-  grads: FloatArray,
-  m: FloatArray,
-  v: FloatArray,
-  tensors: readonly DecayRange[],
-  h: AdamwHyper,
-): number {
-  const n = params.length;
-  const norm = gradNorm(grads, n);
-  const scale = clipScale(norm, h.gradClip);
-  for (const t of tensors) {
-    const sub = (a: FloatArray) => a.subarray(t.offset, t.offset + t.size);
-    const ht = t.decay ? h : { ...h, weightDecay: 0 };
-    adamwUpdate(sub(params), sub(grads), sub(m), sub(v), t.size, ht, scale);
-  }
-  return norm;
-}
