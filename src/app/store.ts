@@ -121,7 +121,30 @@ export interface RunsSlice {
 }
 export const emptyRuns = (): RunsSlice['runs'] => ({ list: [], currentId: null, unsaved: null, resumeOffer: null, overlays: [], overlaySeries: {}, compareId: null, storageError: null, skipped: [] });
 
-export interface AppState extends SharedSlice, RunsSlice {
+// --- experiments: the Experiments panel's queue and what it draws (app/experiments/ owns the logic)
+/** How several seeds of one arm are drawn: min–max of the runs, or the 95% t interval of their mean. */
+export type SeedBandKind = 'minmax' | 't95';
+/** An experiment's arm on the charts: its label and its runs (one per seed: one draws a line, several a mean in a band). */
+export interface ArmRuns {
+  label: string;
+  runs: readonly OverlayRun[];
+}
+export interface ExperimentSlice {
+  experiment: {
+    /** The card a ?experiment= link opened, offered to run. */
+    linked: string | null;
+    /** A queue in progress: the run it is on (index of total) and its arm. */
+    progress: { title: string; index: number; total: number; label: string } | null;
+    /** The last experiment's arms, drawn over the charts (kept across reloads). */
+    shown: { title: string; arms: ArmRuns[] } | null;
+    band: SeedBandKind;
+    /** Why the last queue stopped early, or a bad ?experiment= link. */
+    error: string | null;
+  };
+}
+export const emptyExperiment = (): ExperimentSlice['experiment'] => ({ linked: null, progress: null, shown: null, band: 'minmax', error: null });
+
+export interface AppState extends SharedSlice, RunsSlice, ExperimentSlice {
   // --- config: the run's config, and the panel's draft with its errors
   config: RunConfig;
   draft: RunConfig;
@@ -277,6 +300,7 @@ export const useStore = create<AppState>()((set) => ({
   shared: null,
   linkErrors: [],
   runs: emptyRuns(),
+  experiment: emptyExperiment(),
   tokenView: 'logp',
   selectStep: (selectedStep) => set({ selectedStep }),
   setTokenView: (tokenView) => set({ tokenView }),
