@@ -38,6 +38,11 @@ describe.each(BASES)('the shipped public/$file', ({ file, start, corpus, made })
   const STALE = `its config or the evaluation changed since public/${file} was made: rerun ${made}`;
   const want = { ...start, corpus: { ...start.corpus, ...corpus } };
 
+  it('is shipped', () => {
+    // app/trainer.ts SHIPPED_BASES loads it; without it the app pretrains in the browser instead, for minutes
+    expect(present, `public/${file} is missing: make it with ${made}`).toBe(true);
+  });
+
   it.skipIf(!present)('is its config pretrained (model, task, corpus as named) and reproduces its recorded held-out accuracy', async () => {
     const ck = decodeCheckpoint(new Uint8Array(readFileSync(FILE)));
     const differ = KNOBS.filter((k) => /^(model|task|corpus)\./.test(k.path) && getPath(ck.config, k.path) !== getPath(want, k.path))
