@@ -1,4 +1,4 @@
-// `npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|webgpu]`
+// `npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|cpu-ref|webgpu]`
 //
 // GRPO headless from the base checkpoint (public/base.safetensors, or
 // public/base-quick.safetensors with --quick; pretrained in-process when the
@@ -6,7 +6,8 @@
 //   {"step0":{...},"final":{...},"steps":..,"seed":..,"preset":..,"backend":..,"adapter":..,"wallSeconds":..}
 // (src/train/experiment.ts defines each number).
 //
-// --backend cpu (default) runs in this Node process on the CPU reference.
+// --backend cpu (default) runs in this Node process on the fast CPU engine
+// (WebAssembly SIMD, src/wasm/); --backend cpu-ref on the JavaScript reference.
 // --backend webgpu starts a Vite dev server on a free port, opens
 // bench/experiment.html in the system Chromium (headless, WebGPU flags of
 // scripts/chromium.ts), relays the page's progress lines and prints its result.
@@ -17,20 +18,20 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, PRESET_NAMES, type PresetName } from '../src/core/config';
-import { createCpuOps } from '../src/cpu/backend';
-import { createCpuDecodeOps } from '../src/cpu/decode';
 import { decodeCheckpoint } from '../src/share/checkpoint';
 import { baseCheckpointName, isPresetName, runExperiment, type BaseWeights, type ExperimentResult } from '../src/train/experiment';
 import { QUICK_CONFIG } from '../src/train/quick';
+import { nodeCpuBackend } from './cpu-engine';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|webgpu] [--base FILE] [--set KNOB=VALUE ...]
+const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|cpu-ref|webgpu] [--base FILE] [--set KNOB=VALUE ...]
   --steps N        GRPO steps, an integer >= 1 (required)
   --seed S         run seed, an integer >= 0 (default: the config's seed)
   --preset NAME    one of ${PRESET_NAMES.map((p) => JSON.stringify(p)).join(', ')} (default: the config as it is)
   --quick          the tiny configuration of the tests (QUICK_CONFIG) and its base model
-  --backend B      cpu (default: this Node process) or webgpu (headless Chromium)
+  --backend B      cpu (default: this Node process, WebAssembly SIMD engine), cpu-ref (this Node
+                   process, the JavaScript reference engine) or webgpu (headless Chromium)
   --base FILE      the base checkpoint, a file name under public/ (default: ${baseCheckpointName(false)},
                    or ${baseCheckpointName(true)} with --quick)
   --set K=V        a knob of the RunConfig table (e.g. grpo.lr=5e-4), after the preset; repeatable
@@ -41,7 +42,7 @@ interface CliOptions {
   seed: number;
   preset?: PresetName;
   quick: boolean;
-  backend: 'cpu' | 'webgpu';
+  backend: 'cpu' | 'cpu-ref' | 'webgpu';
   base?: string;
   out?: string;
   overrides: Record<string, number | string | boolean>;
@@ -75,7 +76,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
       }
       case '--backend': {
         const v = value();
-        if (v !== 'cpu' && v !== 'webgpu') throw new UsageError(`--backend must be cpu or webgpu, got ${JSON.stringify(v ?? '')}`);
+        if (v !== 'cpu' && v !== 'cpu-ref' && v !== 'webgpu') throw new UsageError(`--backend must be cpu, cpu-ref or webgpu, got ${JSON.stringify(v ?? '')}`);
         out.backend = v;
         break;
       }
@@ -122,7 +123,7 @@ function readBase(o: CliOptions): BaseWeights | undefined {
 }
 
 async function runCpu(o: CliOptions): Promise<ExperimentResult> {
-  const backend = { kind: 'cpu' as const, ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: 'Node, --backend cpu', label: 'CPU' };
+  const backend = nodeCpuBackend(o.backend === 'cpu-ref' ? 'js' : 'wasm', `Node, --backend ${o.backend}`);
   return runExperiment({ ...o, backend, base: readBase(o), onLine: (s) => console.log(s) });
 }
 

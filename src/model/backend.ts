@@ -1,5 +1,10 @@
-// Choosing where the model runs: WebGPU when the browser has it and the
-// device can hold this config, otherwise the CPU reference, with the reason.
+// Choosing where the model runs: WebGPU when the browser has a hardware GPU
+// that can hold this config, otherwise the CPU, with the reason. The CPU
+// engine is the WebAssembly SIMD one (wasm/backend.ts) wherever the runtime
+// has WebAssembly SIMD, else the JavaScript reference (cpu/backend.ts).
+// A software adapter (SwiftShader, llvmpipe: isFallbackAdapter or its name)
+// runs the WebGPU engine many times slower than the CPU engine (README,
+// Performance), so 'auto' takes the CPU there; 'webgpu' insists.
 // The trainer receives a Backend and never asks again; both kinds implement
 // the same Ops and DecodeOps, so the same model and trainer code runs on either.
 //
@@ -11,7 +16,8 @@ import { createCpuDecodeOps } from '../cpu/decode';
 import type { FloatArray } from '../cpu/types';
 import { createGpuOps } from '../gpu/backend';
 import { createGpuDecodeOps } from '../gpu/decode';
-import { acquireDevice, adapterLabel, simulateUncapturedError, type AcquiredDevice, type AcquireOptions } from '../gpu/device';
+import { acquireDevice, adapterLabel, describeAdapter, requestAdapter, simulateUncapturedError, type AcquiredDevice, type AcquireOptions, type AdapterReport } from '../gpu/device';
+import { createWasmDecodeOps, createWasmOps, wasmSupport } from '../wasm/backend';
 import { GpuError, type GpuTensor } from '../gpu/runtime';
 import type { DecodeOps } from '../ops/decode';
 import { runFootprint } from './footprint';
@@ -30,14 +36,23 @@ export type Backend =
       kind: 'cpu';
       ops: Ops<FloatArray, Int32Array>;
       decode: DecodeOps<FloatArray, Int32Array>;
-      /** Why the CPU reference runs (no WebGPU, device too small, forced). */
+      /** Why the CPU runs (no WebGPU, device too small, software GPU, chosen). */
       reason: string;
       label: string;
+      /** Which CPU engine: WebAssembly SIMD kernels, or the JavaScript reference where the runtime lacks SIMD (or when asked). */
+      engine: CpuEngine;
     };
 
+export type CpuEngine = 'wasm' | 'js';
+
+/** 'auto': WebGPU on a hardware adapter, else the CPU; 'webgpu': WebGPU whenever there is an adapter; 'cpu': the CPU. */
+export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
+
 export interface BackendOptions extends AcquireOptions {
-  /** 'cpu' forces the CPU reference (tests, the experiment CLI's --backend cpu). */
-  prefer?: 'webgpu' | 'cpu';
+  /** Default 'auto'. 'cpu' forces the CPU (tests, the experiment CLI's --backend cpu). */
+  prefer?: EnginePreference;
+  /** The CPU engine when the CPU runs; default 'wasm' where supported. */
+  cpuEngine?: CpuEngine;
   /**
    * A GPU is there but the config exceeds its limits: false throws the
    * GpuError (kind 'limits', naming each limit) instead of falling back, so
@@ -47,8 +62,20 @@ export interface BackendOptions extends AcquireOptions {
   fallbackOnLimits?: boolean;
 }
 
-export function cpuBackend(reason: string): Backend {
-  return { kind: 'cpu', ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason, label: `CPU fallback: ${reason}` };
+/** The badge's reason when a software adapter was passed over. */
+export const SOFTWARE_GPU_REASON = 'software GPU: the CPU engine is faster here';
+
+/** A software rasteriser posing as a GPU: the adapter says it is a fallback, or its name is a known CPU implementation. */
+export function isSoftwareAdapter(a: AdapterReport): boolean {
+  return a.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|softpipe|warp|software/i.test([a.vendor, a.architecture, a.device, a.description].join(' '));
+}
+
+/** The CPU backend: the WebAssembly SIMD engine where the runtime has it (unless engine is 'js'), else the reference. */
+export function cpuBackend(reason: string, engine: CpuEngine = 'wasm'): Backend {
+  const support = engine === 'wasm' ? wasmSupport() : null;
+  if (support?.ok) return { kind: 'cpu', engine: 'wasm', ops: createWasmOps(), decode: createWasmDecodeOps(), reason, label: `CPU fallback: ${reason}` };
+  const why = support && !support.ok ? `${reason}; JavaScript reference engine: ${support.reason}` : reason;
+  return { kind: 'cpu', engine: 'js', ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: why, label: `CPU fallback: ${why}` };
 }
 
 /**
@@ -57,13 +84,22 @@ export function cpuBackend(reason: string): Backend {
  * message names the limit, the needed and the allowed value). Never throws.
  */
 export async function createBackend(cfg: RunConfig, opts: BackendOptions = {}): Promise<Backend> {
-  if (opts.prefer === 'cpu') return cpuBackend('the CPU backend was chosen');
+  const prefer = opts.prefer ?? 'auto';
+  if (prefer === 'cpu') return cpuBackend('the CPU backend was chosen', opts.cpuEngine);
+  let acquire = opts;
+  if (prefer === 'auto' && !opts.adapter && (opts.cpuEngine ?? 'wasm') === 'wasm' && wasmSupport().ok) {
+    const r = await requestAdapter();
+    if ('adapter' in r) {
+      if (isSoftwareAdapter(describeAdapter(r.adapter))) return cpuBackend(SOFTWARE_GPU_REASON);
+      acquire = { ...opts, adapter: r.adapter };
+    }
+  }
   let gpu: AcquiredDevice;
   try {
-    gpu = await acquireDevice(runFootprint(cfg), opts);
+    gpu = await acquireDevice(runFootprint(cfg), acquire);
   } catch (e) {
     if (e instanceof GpuError && e.kind === 'limits' && opts.fallbackOnLimits === false) throw e;
-    return cpuBackend(e instanceof Error ? e.message : String(e));
+    return cpuBackend(e instanceof Error ? e.message : String(e), opts.cpuEngine);
   }
   return {
     kind: 'webgpu',

@@ -17,7 +17,7 @@ import { experimentConfig, runExperiment, type ExperimentResult } from './experi
 import { QUICK_CONFIG } from './quick';
 
 // model/backend's cpuBackend would do, but importing it pulls in gpu/ (WGSL ?raw imports); same object
-const cpu = (): Backend => ({ kind: 'cpu', ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: 'test', label: 'CPU fallback: test' });
+const cpu = (): Backend => ({ kind: 'cpu', ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: 'test', label: 'CPU fallback: test', engine: 'js' });
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const HELD_OUT = heldOutSet(QUICK_CONFIG, QUICK_CONFIG.grpo.heldOutSize).length;
 const POINT_KEYS = ['heldoutAccuracy', 'meanCompletionLength', 'reflectionRate', 'ahaRate', 'reward', 'kl'];
@@ -136,7 +136,7 @@ describe('npm run experiment (scripts/experiment.ts)', () => {
     for (const [args, msg] of [
       [['--quick'], '--steps is required'],
       [['--steps', '0'], '--steps needs an integer >= 1, got "0"'],
-      [['--steps', '2', '--backend', 'tpu'], '--backend must be cpu or webgpu, got "tpu"'],
+      [['--steps', '2', '--backend', 'tpu'], '--backend must be cpu, cpu-ref or webgpu, got "tpu"'],
       [['--steps', '2', '--preset', 'PPO'], '--preset must be one of R1-Zero, Dr. GRPO, DAPO, R1-Zero (Countdown), got "PPO"'],
       [['--steps', '2', '--fast'], 'unknown argument "--fast"'],
     ] as const) {

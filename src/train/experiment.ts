@@ -103,7 +103,7 @@ export interface ExperimentResult {
   /** The --preset applied, else the preset the config matches, else null. */
   preset: PresetName | null;
   backend: 'cpu' | 'webgpu';
-  /** The GPU's name, or "CPU reference (reason)". */
+  /** The GPU's name, or "CPU, WebAssembly SIMD engine (reason)" / "CPU reference (reason)" by the CPU engine. */
   adapter: string;
   /** The whole run: base model, evaluations and steps. */
   wallSeconds: number;
@@ -282,7 +282,7 @@ async function run<F, I>(
     seed: cfg.seed,
     preset: opts.preset ?? matchingPreset(cfg),
     backend: b.kind,
-    adapter: b.kind === 'webgpu' ? b.label : `CPU reference (${b.reason})`,
+    adapter: b.kind === 'webgpu' ? b.label : b.engine === 'wasm' ? `CPU, WebAssembly SIMD engine (${b.reason})` : `CPU reference (${b.reason})`,
     wallSeconds: (performance.now() - t0) / 1000,
     curve,
     evalProblems: before.problems,
