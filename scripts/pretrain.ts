@@ -17,6 +17,9 @@
 //               "no self-correction in the corpus" run
 //   --preset NAME  a preset of core/config.ts on top of DEFAULT_CONFIG (e.g. "R1-Zero (Countdown)":
 //               its task and corpus make public/base-countdown-long.safetensors)
+//   --engine E  the CPU engine that trains: wasm (default, WebAssembly SIMD, src/wasm/) or js
+//               (the reference); the recorded held-out stats are always the reference's, as
+//               share/base.test.ts re-checks them
 //   --restat FILE  no training: evaluate the checkpoint FILE again (after the evaluation set
 //               changed) and rewrite its recorded held-out stats; the weights are kept
 //   --set K=V   any corpus/task/model knob after the preset (repeatable), e.g. corpus.search=0
@@ -33,6 +36,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../src/share/checkpoint';
 import { createEvaluator, evaluate, type EvalPass, type EvalResult } from '../src/train/evaluate';
 import { createPretrainer, pretrainStep } from '../src/train/pretrain';
 import { QUICK_CONFIG } from '../src/train/quick';
+import { nodeCpuBackend } from './cpu-engine';
 
 interface Args {
   quick: boolean;
@@ -43,10 +47,11 @@ interface Args {
   preset?: PresetName;
   set: [string, number | string | boolean][];
   restat?: string;
+  engine: 'wasm' | 'js';
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, set: [] };
+  const args: Args = { quick: false, set: [], engine: 'wasm' };
   const int = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isSafeInteger(n) || n < min) throw new Error(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
@@ -68,6 +73,10 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--restat') {
       args.restat = argv[++i];
       if (!args.restat) throw new Error('--restat needs a checkpoint file');
+    } else if (a === '--engine') {
+      const v = argv[++i];
+      if (v !== 'wasm' && v !== 'js') throw new Error(`--engine must be wasm or js, got ${JSON.stringify(v ?? '')}`);
+      args.engine = v;
     } else if (a === '--preset') {
       const v = argv[++i];
       if (!v || !(PRESET_NAMES as readonly string[]).includes(v)) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(v ?? '')}`);
@@ -78,7 +87,7 @@ function parseArgs(argv: string[]): Args {
       const raw = m[2]!;
       args.set.push([m[1]!, raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw]);
     }
-    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S] [--corrected X] [--preset NAME] [--set K=V ...]`);
+    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: npm run pretrain -- [--quick] [--out FILE] [--steps N] [--seed S] [--corrected X] [--preset NAME] [--set K=V ...] [--engine wasm|js]`);
   }
   return args;
 }
@@ -134,12 +143,12 @@ async function main(): Promise<void> {
   const out = args.out ?? (args.quick ? 'public/base-quick.safetensors' : 'public/base.safetensors');
   const steps = cfg.corpus.pretrainSteps;
 
-  const ops = createCpuOps('f32');
+  const { ops, label } = nodeCpuBackend(args.engine, `--engine ${args.engine}`);
   const model = createModel(ops, cfg);
   ops.write(model.params, initParams(cfg, model.table));
   const pt = createPretrainer(ops, model);
   console.log(`pretrain: ${args.quick ? 'QUICK_CONFIG' : 'DEFAULT_CONFIG'}${args.preset ? ` + ${args.preset}` : ''}${args.set.map(([k, v]) => ` ${k}=${v}`).join('')}, seed ${cfg.seed}, ${steps} steps of ${cfg.corpus.pretrainBatch}x${pt.T} tokens, ` +
-    `${model.table.count} parameters, CPU backend (f32) on ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+    `${model.table.count} parameters, ${label} on ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
 
   const every = Math.max(1, Math.round(steps / 20));
   const t0 = performance.now();
@@ -157,7 +166,12 @@ async function main(): Promise<void> {
   const trainSeconds = (performance.now() - t0) / 1000;
 
   const t1 = performance.now();
-  const ev = await evaluate(createEvaluator(ops, createCpuDecodeOps(), model), model);
+  // evaluated on the reference engine: the stats base.test.ts re-checks with it
+  const refOps = createCpuOps('f32');
+  const refModel = createModel(refOps, cfg);
+  refOps.write(refModel.params, await ops.read(model.params));
+  refOps.write(refModel.routerBias, await ops.read(model.routerBias));
+  const ev = await evaluate(createEvaluator(refOps, createCpuDecodeOps(), refModel), refModel);
   const evalSeconds = (performance.now() - t1) / 1000;
   const { greedy, sampled, ...head } = heldOutStats(ev);
   const stats = { ...head, pretrainLoss: round(last.loss), heldOutLoss: round(last.heldOutLoss), greedy, sampled };
