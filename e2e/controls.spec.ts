@@ -12,7 +12,7 @@ test('controls: play, pause (acknowledged at once), step, keyboard, and a refuse
   const status = page.getByTestId('run-status');
   await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   const btn = (name: string) => page.getByRole('button', { name, exact: true });
-  const stepNow = async (p: Page = page) => Number(await p.getByTestId('header-step').innerText());
+  const stepNow = async (p: Page = page) => Number(await p.getByTestId('header-step').getAttribute('data-done'));
   expect(await stepNow()).toBe(0);
 
   // Play: the step counter advances, and the reward readout with it.

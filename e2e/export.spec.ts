@@ -27,7 +27,7 @@ test('export weights, ONNX, metrics and the TRL script; import a bad and a good 
   const status = page.getByTestId('run-status');
   await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await page.getByRole('button', { name: 'Step', exact: true }).click();
-  await expect(page.getByTestId('header-step')).toHaveText('1', { timeout: 60_000 });
+  await expect(page.getByTestId('header-step')).toHaveAttribute('data-done', '1', { timeout: 60_000 });
   await expect(status).toHaveAttribute('data-state', /ready|paused/, { timeout: 60_000 });
 
   // weights: a safetensors file whose metadata carries the run
@@ -67,12 +67,12 @@ test('export weights, ONNX, metrics and the TRL script; import a bad and a good 
   const alert = page.getByRole('group', { name: 'Export and import' }).getByRole('alert');
   await expect(alert).toContainText('broken.safetensors was not loaded');
   await expect(alert).toContainText('unchanged');
-  await expect(page.getByTestId('header-step')).toHaveText('1');
+  await expect(page.getByTestId('header-step')).toHaveAttribute('data-done', '1');
 
   // the good one: a new run from those weights, at step 0 and ready
   await input.setInputFiles({ name: 'good.safetensors', mimeType: 'application/octet-stream', buffer: weights.bytes });
   await expect(page.getByRole('group', { name: 'Export and import' }).getByRole('status')).toContainText('Started a new run from good.safetensors (weights after 1 steps)');
-  await expect(page.getByTestId('header-step')).toHaveText('0', { timeout: 60_000 });
+  await expect(page.getByTestId('header-step')).toHaveAttribute('data-done', '0', { timeout: 60_000 });
   await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await page.getByText('Export', { exact: true }).click(); // close the menu
 

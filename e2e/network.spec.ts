@@ -56,7 +56,7 @@ test('a whole session: no request leaves the origin, no CSP violation', async ({
   await expect(status).toHaveAttribute('data-state', /ready|paused/, { timeout: 60_000 });
   for (const n of [1, 2]) {
     await btn(page, 'Step').click();
-    await expect(page.getByTestId('header-step')).toHaveText(String(n), { timeout: 60_000 });
+    await expect(page.getByTestId('header-step')).toHaveAttribute('data-done', String(n), { timeout: 60_000 });
     await expect(status).toHaveAttribute('data-state', /ready|paused/, { timeout: 60_000 });
   }
 

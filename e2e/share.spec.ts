@@ -17,7 +17,8 @@ function watchErrors(page: Page, errors: string[]): void {
 }
 
 const btn = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
-const stepNow = async (page: Page) => Number(await page.getByTestId('header-step').innerText());
+/** GRPO steps the live run has taken (the header shows the charts' last step; data-done counts the steps). */
+const stepNow = async (page: Page) => Number(await page.getByTestId('header-step').getAttribute('data-done'));
 const ready = (page: Page) => expect(page.getByTestId('run-status')).toHaveAttribute('data-state', /ready|paused/, { timeout: 60_000 });
 
 /** Clicks Share and returns the copied link once the page says it copied it. */

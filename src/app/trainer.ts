@@ -219,7 +219,7 @@ export function samplePrompt(prompt: string, maxNew: number, temperature: number
 /** Opens a run link's results: the snapshot on the charts while its config's run gets ready at step 0. */
 export async function startSharedRun(cfg: RunConfig, snapshot: ResultsSnapshot): Promise<void> {
   await startRun(cfg);
-  useStore.setState(showShared(snapshot, cfg, { liveEvals: useStore.getState().evals, liveBaseAha: useStore.getState().baseAha }));
+  useStore.setState(showShared(snapshot, cfg, { liveEvals: useStore.getState().evals, liveBaseAha: useStore.getState().baseAha }, useStore.getState().runs));
 }
 
 /**
@@ -240,7 +240,7 @@ export function rerunShared(): void {
   const atStart = s.step === 0;
   // after a reset the run re-evaluates its base, so the old run's evaluations are not kept aside
   const live = sh.showing ? { liveEvals: sh.liveEvals, liveBaseAha: sh.liveBaseAha } : { liveEvals: atStart ? s.evals : [], liveBaseAha: s.baseAha };
-  useStore.setState(showShared(sh.snapshot, sh.config, live));
+  useStore.setState(showShared(sh.snapshot, sh.config, live, s.runs));
   if (!atStart) reset();
   send({ type: 'step', n: sh.snapshot.steps });
 }

@@ -122,7 +122,8 @@ export function Charts() {
           overlays={over.length} seedBands={seeds.length} readout={r.length} />
         <ChartCard id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} band={AHA_BANDS} overlays={over.aha} seedBands={seeds.aha} readout={r.aha} yDomain={FRACTION} yTick={pct} footer={pick('aha')}>
           {baseAha && <ReferenceLine y={baseAha.aha} stroke={C.red} strokeDasharray="6 4" strokeOpacity={0.8}
-            label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', fill: C.red, fontSize: 10 }} />}
+            // raised off its line: at a base rate of 0 the line is the x axis, and the label sat on the last tick
+            label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', offset: 12, fill: C.red, fontSize: 10 }} />}
           {firstAhaStep !== null && <ReferenceLine x={firstAhaStep} stroke={C.red}
             label={{ value: 'first aha', position: 'insideTopLeft', fill: C.red, fontSize: 10 }} />}
         </ChartCard>

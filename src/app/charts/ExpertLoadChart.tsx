@@ -21,7 +21,7 @@ export function ExpertLoadChart({ layers, experts, readout, help }: { layers: re
         {readout ?? WAITING}
       </p>
       {layers.length === 0 || (layers[0]?.length ?? 0) === 0 ? (
-        <div className="chart-empty">{WAITING}</div>
+        <div className="chart-empty">{readout ?? WAITING}</div>
       ) : (
         <div className="expert-layers">
           {layers.map((rows, l) => (

@@ -8,8 +8,27 @@ import { fmt, pct } from './format';
 
 type Readouts = Record<'reward' | 'length' | 'aha' | 'signal' | 'kl' | 'entropy' | 'clip' | 'policyLoss' | 'gradNorm' | 'experts' | 'speed', string | null>;
 
-/** The readouts of the latest step, all null before the first. */
+/** What a readout says for a series a shared link's snapshot does not carry (runFromSnapshot fills those with NaN). */
+export const NOT_SHARED = 'not in the shared snapshot';
+
+/**
+ * A readout without NaN (issue 18: a shared run's clip chart read "low NaN · high NaN"):
+ * the " · " parts holding NaN go; when the first part does, the whole readout says NOT_SHARED.
+ */
+export function withoutNaN(text: string | null): string | null {
+  if (text === null) return null;
+  const parts = text.split(' · ');
+  if (/NaN/.test(parts[0]!)) return NOT_SHARED;
+  return parts.filter((p) => !/NaN/.test(p)).join(' · ');
+}
+
+/** The readouts of the latest step, all null before the first; never a NaN (withoutNaN). */
 export function metricReadouts(metrics: readonly GrpoMetrics[], firstAhaStep: number | null, baseAha: AhaRates | null): Readouts {
+  const r = rawReadouts(metrics, firstAhaStep, baseAha);
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, withoutNaN(v)])) as Readouts;
+}
+
+function rawReadouts(metrics: readonly GrpoMetrics[], firstAhaStep: number | null, baseAha: AhaRates | null): Readouts {
   const m = metrics[metrics.length - 1];
   if (!m) return { reward: null, length: null, aha: null, signal: null, kl: null, entropy: null, clip: null, policyLoss: null, gradNorm: null, experts: null, speed: null };
   const at = `at step ${m.step}`;
@@ -41,6 +60,8 @@ function expertReadout(m: GrpoMetrics): string | null {
   m.expertLoad.forEach((load, l) => load.forEach((v, e) => { if (!best || v > best.v) best = { l, e, v }; }));
   const b = best as { l: number; e: number; v: number } | null;
   const E = m.expertLoad[0]?.length ?? 0;
+  // a shared link's snapshot carries no routing: say so rather than wait for a step that has come
+  if (m.expertLoad.length === 0) return `${NOT_SHARED}: a link carries no expert load; Re-run to see it`;
   if (!b || E === 0) return null;
   return `busiest: expert ${b.e} of layer ${b.l} with ${pct(b.v)} of the choices at step ${m.step} (balanced: ${pct(1 / E)})`;
 }
@@ -49,7 +70,7 @@ function expertReadout(m: GrpoMetrics): string | null {
 export function evalReadout(evals: readonly { step: number; result: EvalResult }[]): string | null {
   const e = evals[evals.length - 1];
   if (!e) return null;
-  return `greedy ${pct(e.result.greedy.accuracy)} · sampled pass@1 ${pct(e.result.sampled.accuracy)} at step ${e.step} (${e.result.problems} problems)`;
+  return withoutNaN(`greedy ${pct(e.result.greedy.accuracy)} · sampled pass@1 ${pct(e.result.sampled.accuracy)} at step ${e.step} (${e.result.problems} problems)`);
 }
 
 /** A mean length, or "none" when the step had no such completion. */

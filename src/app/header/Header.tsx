@@ -4,7 +4,7 @@
 import { useStore } from '../store';
 import { BackendBadge } from './BackendBadge';
 import { Controls } from './Controls';
-import { errorSentence, formatRate, pretrainText } from './format';
+import { errorSentence, formatRate, pretrainText, shownStep, statusDetail } from './format';
 
 export function Header() {
   return (
@@ -23,14 +23,19 @@ export function Header() {
 }
 
 function Readouts() {
-  const step = useStore((s) => s.step);
+  const done = useStore((s) => s.step);
+  const shown = useStore(shownStep);
+  const shared = useStore((s) => s.shared?.showing ?? false);
   const stepsPerSec = useStore((s) => s.stepsPerSec);
   const tokensPerSec = useStore((s) => s.tokensPerSec);
+  const title = shared
+    ? 'The shared run\'s last step, as its charts show it'
+    : `${done} GRPO step${done === 1 ? '' : 's'} taken; the charts' last point is this step (step 0: the base model's rollouts)`;
   return (
     <dl className="readouts">
-      <div>
-        <dt>step</dt>
-        <dd data-testid="header-step">{step}</dd>
+      <div title={title}>
+        <dt>{shared ? 'shared step' : 'step'}</dt>
+        <dd data-testid="header-step" data-done={done}>{shown ?? '–'}</dd>
       </div>
       <div>
         <dt>steps/s</dt>
@@ -52,7 +57,7 @@ function StatusLine() {
     <div className="status-line">
       <span role="status" data-testid="run-status" data-state={status}>
         <strong>{status}</strong>
-        {message ? ` — ${message}` : ''}
+        {message ? ` — ${statusDetail(status, message)}` : ''}
       </span>
       {status === 'pretraining' && pretrain && (
         <label className="pretrain">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorSentence, formatRate, pretrainText } from './format';
+import { QUICK_CONFIG } from '../../train/quick';
+import { errorSentence, formatRate, pretrainText, shownStep, statusDetail } from './format';
 
 describe('header formatting', () => {
   it('rates: a dash before the first, 3 significant digits, whole numbers from 100', () => {
@@ -22,5 +23,21 @@ describe('header formatting', () => {
   it('pretraining progress counts steps done (the event carries the 0-based step)', () => {
     expect(pretrainText({ step: 119, total: 2000 })).toBe('120 / 2000 steps (6%)');
     expect(pretrainText({ step: 99, total: 100 })).toBe('100 / 100 steps (100%)');
+  });
+
+  it('the status line says its state once (issue 18: "ready — ready: GRPO from the given weights")', () => {
+    expect(statusDetail('ready', 'ready: GRPO from the given weights')).toBe('GRPO from the given weights');
+    expect(statusDetail('paused', 'ready: base model pretrained')).toBe('ready: base model pretrained');
+    expect(statusDetail('ready', 'already there')).toBe('already there');
+  });
+
+  it('the header shows the step the charts show last, or the shared snapshot\'s (issue 18: "step 41" beside readouts at step 40)', () => {
+    const m = (step: number) => ({ step }) as never;
+    expect(shownStep({ metrics: [], shared: null })).toBeNull();
+    expect(shownStep({ metrics: [m(0), m(1), m(40)], shared: null })).toBe(40);
+    const snapshot = { step: [0, 10, 30] } as never;
+    const shared = { snapshot, config: QUICK_CONFIG, showing: true, liveEvals: [], liveBaseAha: null };
+    expect(shownStep({ metrics: [], shared })).toBe(30);
+    expect(shownStep({ metrics: [m(0)], shared: { ...shared, showing: false } })).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 // Display formatting for the header's readouts. Pure; tested in Node.
 
+import type { AppState } from '../store';
+
 /** Rates as people read them: 3 significant digits below 100, whole numbers above; '—' before there is one. */
 export function formatRate(x: number): string {
   if (!Number.isFinite(x) || x <= 0) return '—';
@@ -19,4 +21,25 @@ export function errorSentence(e: { message: string; step: number; recoverable: b
 export function pretrainText(p: { step: number; total: number }): string {
   const done = Math.min(p.step + 1, p.total);
   return `${done} / ${p.total} steps (${Math.floor((100 * done) / p.total)}%)`;
+}
+
+/**
+ * The status line's text after its state word: the worker's message without
+ * that word again at its start ("ready" — "ready: GRPO from the given weights"
+ * read "ready — ready: ..." in issue 18).
+ */
+export function statusDetail(status: string, message: string): string {
+  const prefix = `${status}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}
+
+/**
+ * The step the charts, readouts and inspector show last (a metrics row's
+ * step: step 0 is the base policy's rollouts), or the shared snapshot's last
+ * step while it is on the charts; null before the first. Issue 18: the header
+ * said "step 41" (steps taken) while everything else said step 40.
+ */
+export function shownStep(s: Pick<AppState, 'metrics' | 'shared'>): number | null {
+  if (s.shared?.showing) return s.shared.snapshot.step[s.shared.snapshot.step.length - 1] ?? null;
+  return s.metrics[s.metrics.length - 1]?.step ?? null;
 }

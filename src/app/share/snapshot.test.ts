@@ -5,7 +5,7 @@ import type { EvalResult } from '../../train/evaluate';
 import type { GrpoMetrics } from '../../train/grpo';
 import { PROTOCOL_VERSION, type TrainerEvent } from '../../train/protocol';
 import { useStore, type AhaItem, type AppState } from '../store';
-import { reduceWithShared, runFromSnapshot, showShared, snapshotFromRun } from './snapshot';
+import { closeShared, reduceWithShared, runFromSnapshot, SHARED_REFERENCE, showShared, snapshotFromRun } from './snapshot';
 
 const v = PROTOCOL_VERSION;
 const zeroAha = { reflection: 0, aha: 0, verification: 0, overthinking: 0 };
@@ -99,5 +99,16 @@ describe('reduceWithShared', () => {
     // from here on it is the plain reducer: the next step appends
     const t = run([{ type: 'metrics', v, metrics: metricsAt(1) }], s);
     expect(t.metrics.map((m) => m.step)).toEqual([0, 1]);
+    // the shared curves stay as a dashed reference (an overlay) until the banner is closed
+    const ref = t.runs.overlays.filter((o) => o.id === SHARED_REFERENCE);
+    expect(ref).toHaveLength(1);
+    expect(ref[0]!.metrics!.map((m) => m.reward)).toEqual([0, 0.125]);
+    expect(ref[0]!.evals!.map((e) => e.result.greedy.accuracy)).toEqual([0.5]);
+    const closed = { ...t, ...closeShared(t) };
+    expect(closed.shared).toBeNull();
+    expect(closed.runs.overlays.some((o) => o.id === SHARED_REFERENCE)).toBe(false);
+    // a second Re-run shows the snapshot itself again: its reference goes meanwhile
+    const again = showShared(t.shared!.snapshot, t.shared!.config, { liveEvals: [], liveBaseAha: null }, t.runs);
+    expect(again.runs!.overlays.some((o) => o.id === SHARED_REFERENCE)).toBe(false);
   });
 });

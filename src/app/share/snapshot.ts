@@ -9,7 +9,7 @@ import { clampText, downsampleIndices, SERIES_KEYS, type ResultsSnapshot, type S
 import type { EvalResult } from '../../train/evaluate';
 import type { GrpoMetrics } from '../../train/grpo';
 import type { TrainerEvent } from '../../train/protocol';
-import { reduceEvent, type AppState, type SharedRun } from '../store';
+import { reduceEvent, type AppState, type OverlayRun, type SharedRun } from '../store';
 
 type Evals = AppState['evals'];
 
@@ -84,9 +84,29 @@ export function runFromSnapshot(snap: ResultsSnapshot, cfg: RunConfig): Pick<App
   return { metrics, evals, baseAha: snap.baseAha === null ? null : rates(snap.baseAha), firstAhaStep };
 }
 
-/** The state that shows a shared snapshot on the charts. */
-export function showShared(snapshot: ResultsSnapshot, config: RunConfig, live: Pick<SharedRun, 'liveEvals' | 'liveBaseAha'>): Partial<AppState> {
-  return { ...runFromSnapshot(snapshot, config), shared: { snapshot, config, showing: true, ...live } };
+/** The overlay id of a shared run's curves once a re-run has the charts. */
+export const SHARED_REFERENCE = 'shared-link';
+
+/**
+ * The shared run's curves as an overlay: once a re-run replaces them on the
+ * charts they stay, dashed, as the reference it should reproduce, until the
+ * banner is closed (issue 18: Re-run used to wipe them).
+ */
+export function sharedReference(sh: Pick<SharedRun, 'snapshot' | 'config'>): OverlayRun {
+  const { metrics, evals } = runFromSnapshot(sh.snapshot, sh.config);
+  return { id: SHARED_REFERENCE, name: 'shared link', metrics, evals };
+}
+
+const withoutReference = (runs: AppState['runs']): AppState['runs'] => ({ ...runs, overlays: runs.overlays.filter((o) => o.id !== SHARED_REFERENCE) });
+
+/** The state that shows a shared snapshot on the charts (its reference overlay goes: the snapshot itself is there). */
+export function showShared(snapshot: ResultsSnapshot, config: RunConfig, live: Pick<SharedRun, 'liveEvals' | 'liveBaseAha'>, runs?: AppState['runs']): Partial<AppState> {
+  return { ...runFromSnapshot(snapshot, config), shared: { snapshot, config, showing: true, ...live }, ...(runs ? { runs: withoutReference(runs) } : {}) };
+}
+
+/** The banner's close: the shared run and its reference curves go. */
+export function closeShared(s: Pick<AppState, 'runs'>): Partial<AppState> {
+  return { shared: null, runs: withoutReference(s.runs) };
 }
 
 /**
@@ -101,7 +121,8 @@ export function reduceWithShared(s: AppState, e: TrainerEvent): Partial<AppState
   const live: AppState = { ...s, metrics: [], evals: sh.liveEvals, baseAha: sh.liveBaseAha, firstAhaStep: null };
   const out = reduceEvent(live, e);
   if (e.type === 'metrics') {
-    return { evals: live.evals, baseAha: live.baseAha, firstAhaStep: null, ...out, shared: { ...sh, showing: false } };
+    const runs = { ...s.runs, overlays: [...withoutReference(s.runs).overlays, sharedReference(sh)] };
+    return { evals: live.evals, baseAha: live.baseAha, firstAhaStep: null, ...out, shared: { ...sh, showing: false }, runs };
   }
   const { metrics: _m, evals, baseAha, firstAhaStep: _f, ...rest } = out;
   return { ...rest, shared: { ...sh, liveEvals: evals ?? sh.liveEvals, liveBaseAha: baseAha === undefined ? sh.liveBaseAha : baseAha } };
