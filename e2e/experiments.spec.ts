@@ -47,7 +47,16 @@ test('a paired card\'s quick variant runs both arms and draws both, labelled; a 
   await bothArmsDrawn(page);
   // each arm is stored like any run
   await expect(page.getByRole('region', { name: 'Runs' }).getByRole('row')).toHaveCount(3, { timeout: 10_000 }); // header and the two arms (the page's own run took no step: never saved)
+  // the live run (the last arm) shows its rates' Wilson bands, its right and wrong answers' lengths, its groups without signal
+  await expect(legend(page, 'heldout')).toContainText('greedy: 95% Wilson');
+  await expect(charts(page).locator('[data-chart="heldout"] .recharts-area')).toHaveCount(1);
+  await expect(legend(page, 'aha')).toContainText('reflection: 95% Wilson');
+  await expect(legend(page, 'length')).toContainText('right answers');
+  await expect(legend(page, 'length')).toContainText('wrong answers');
+  await expect(charts(page).getByTestId('readout-signal')).toHaveText(/of groups without reward spread at step 1/);
   await page.screenshot({ path: 'test-results/experiment-paired.png', fullPage: true });
+  await p.screenshot({ path: 'test-results/experiment-panel.png' });
+  await charts(page).screenshot({ path: 'test-results/experiment-charts.png' });
 
   await page.reload();
   await ready(page);
