@@ -118,6 +118,7 @@ async function runOne(p: PlannedRun, q: { stopped: boolean }): Promise<OverlayRu
   useStore.setState({ metrics: [], evals: [], baseAha: null, firstAhaStep: null, history: [], selectedStep: null, ahaFeed: [], step: 0, error: null });
   await startRun(p.config);
   const id = useStore.getState().runs.currentId ?? `unsaved-${Date.now()}`;
+  if (q.stopped) throw new Stopped('stopped'); // Stop while the base was fetched: take no step
   send({ type: 'step', n: p.steps });
   await stepsTaken(p.steps, q);
   const s = useStore.getState();
