@@ -30,8 +30,11 @@ export interface OrtClient {
   load(model: Uint8Array, prefer?: Ep): Promise<OrtLoaded>;
   /** tokens are B rows of equal length T. */
   run(tokens: readonly (readonly number[])[]): Promise<OrtLogits>;
-  /** Greedy decoding (argmax, lowest id on ties) from prompt, up to maxNew tokens or <eos> or maxLen; returns the new tokens. */
-  greedy(prompt: readonly number[], maxNew: number, maxLen: number): Promise<number[]>;
+  /**
+   * Greedy decoding (argmax, lowest id on ties) from prompt, up to maxNew tokens or <eos> or maxLen; returns the new tokens.
+   * onToken(n) is called after the n-th new token (a progress readout: each is one session.run).
+   */
+  greedy(prompt: readonly number[], maxNew: number, maxLen: number, onToken?: (n: number) => void): Promise<number[]>;
   close(): void;
 }
 
@@ -74,7 +77,7 @@ export function createOrtClient(worker: WorkerLike): OrtClient {
       return r.fallbackReason === undefined ? { ep: r.ep } : { ep: r.ep, fallbackReason: r.fallbackReason };
     },
     run,
-    async greedy(prompt, maxNew, maxLen) {
+    async greedy(prompt, maxNew, maxLen, onToken) {
       const seq = [...prompt];
       while (seq.length - prompt.length < maxNew && seq.length < maxLen) {
         const { logits } = await run([seq]);
@@ -82,6 +85,7 @@ export function createOrtClient(worker: WorkerLike): OrtClient {
         let best = 0;
         for (let v = 1; v < VOCAB_SIZE; v++) if (logits[row + v]! > logits[row + best]!) best = v;
         seq.push(best);
+        onToken?.(seq.length - prompt.length);
         if (best === TOK.eos) break;
       }
       return seq.slice(prompt.length);

@@ -14,22 +14,25 @@
 // The engine switch runs the same question through onnxruntime-web instead
 // (app/export/onnxEngine.ts: the current weights exported as ONNX, greedy):
 // a second, independent implementation of the same policy, whose answer at
-// temperature 0 should equal ours token for token.
+// temperature 0 should equal ours token for token; it says what it is doing
+// while it loads and decodes. "Both" asks the two engines the same question,
+// greedily, and shows the answers side by side with whether they agree.
 import { useState, type FormEvent } from 'react';
-import { askOrt, type OrtAnswer } from '../export/onnxEngine';
+import { askOrt, ortProgressText, type OrtAnswer } from '../export/onnxEngine';
+import type { PlaygroundAnswer } from '../store';
 import { samplePrompt } from '../trainer';
 import type { SampleExperts } from '../../train/protocol';
 import { useStore } from '../store';
-import { defaultProblem, expertsText, judgeCompletion, problemHint, readQuestion, tokenExperts, type Expected } from './playground';
+import { agreement, defaultProblem, expertsText, judgeCompletion, problemHint, readQuestion, tokenExperts, type Expected } from './playground';
 import { checkProblem, expertColor, formatValue, tokenColor, tokenPieces } from './tokens';
 import './inspector.css';
 import './playground.css';
 
-type Engine = 'wgsl' | 'ort';
-const ENGINES: [Engine, string][] = [['wgsl', 'WGSL (ours)'], ['ort', 'onnxruntime-web']];
+type Engine = 'wgsl' | 'ort' | 'both';
+const ENGINES: [Engine, string][] = [['wgsl', 'WGSL (ours)'], ['ort', 'onnxruntime-web'], ['both', 'both, side by side']];
 
-/** The onnxruntime-web engine's last question: in flight, answered, or failed. */
-type OrtState = { busy: true; prompt: string } | { busy: false; answer: OrtAnswer; expected: Expected | null } | { busy: false; error: string };
+/** The onnxruntime-web engine's last question: in flight (and where), answered, or failed. */
+type OrtState = { busy: true; prompt: string; progress: string } | { busy: false; answer: OrtAnswer; expected: Expected | null } | { busy: false; error: string };
 
 export function Playground() {
   const [engine, setEngine] = useState<Engine>('wgsl');
@@ -64,16 +67,17 @@ export function Playground() {
     if (!question || !question.ok || !canAsk) return;
     const { prompt, expected } = question;
     setHover(null);
-    if (engine === 'ort') {
+    if (engine !== 'wgsl') {
       if (ort?.busy) return;
-      setOrt({ busy: true, prompt });
-      askOrt(prompt, maxNew).then(
+      setOrt({ busy: true, prompt, progress: 'starting…' });
+      const progress = (p: Parameters<typeof ortProgressText>[0]) => setOrt((s) => (s?.busy ? { ...s, progress: ortProgressText(p) } : s));
+      askOrt(prompt, maxNew, progress).then(
         (answer) => setOrt({ busy: false, answer, expected }),
         (err: unknown) => setOrt({ busy: false, error: err instanceof Error ? err.message : String(err) }),
       );
-      return;
     }
-    askPlayground(samplePrompt(prompt, maxNew, temperature), prompt, expected);
+    // both engines: ours greedy too, so the two answers can be compared token for token
+    if (engine !== 'ort') askPlayground(samplePrompt(prompt, maxNew, engine === 'both' ? 0 : temperature), prompt, expected);
   };
 
   const pieces = answer ? tokenPieces(answer.tokens, null) : [];
@@ -92,7 +96,7 @@ export function Playground() {
         ))}
       </div>
       <p className="muted" data-testid="engine-running">
-        {engine === 'wgsl' ? `Running: WGSL (ours)${backendLabel ? ` on ${backendLabel}` : ''}` : ortRunning(ort)}
+        {engine === 'wgsl' ? `Running: WGSL (ours)${backendLabel ? ` on ${backendLabel}` : ''}` : engine === 'ort' ? ortRunning(ort) : `Running: WGSL (ours)${backendLabel ? ` on ${backendLabel}` : ''} and ${ortRunning(ort).replace(/^Running: /, '')}`}
       </p>
       <form onSubmit={ask} className="playground-form">
         <label>
@@ -116,14 +120,14 @@ export function Playground() {
             min={0}
             max={2}
             step={0.05}
-            value={engine === 'ort' ? 0 : temperature}
-            disabled={engine === 'ort'}
-            title={engine === 'ort' ? 'onnxruntime-web answers greedily' : undefined}
+            value={engine !== 'wgsl' ? 0 : temperature}
+            disabled={engine !== 'wgsl'}
+            title={engine !== 'wgsl' ? 'onnxruntime-web answers greedily (and so does ours beside it)' : undefined}
             onChange={(e) => setTemperature(Number(e.target.value))}
           />
-          <output>{temperature === 0 || engine === 'ort' ? 'greedy' : temperature.toFixed(2)}</output>
+          <output>{temperature === 0 || engine !== 'wgsl' ? 'greedy' : temperature.toFixed(2)}</output>
         </label>
-        <button type="submit" disabled={!question?.ok || !canAsk || (engine === 'ort' && ort?.busy === true)}>
+        <button type="submit" disabled={!question?.ok || !canAsk || (engine !== 'wgsl' && ort?.busy === true)}>
           Ask
         </button>
       </form>
@@ -138,8 +142,10 @@ export function Playground() {
         </p>
       )}
       {!canAsk && <p className="muted">The policy is not ready yet.</p>}
-      {engine === 'ort' && ort && <OrtAnswerView state={ort} />}
-      {engine === 'wgsl' && answer && (
+      {engine === 'both' && <AgreeMark wgsl={answer} ort={ort} />}
+      <div className={engine === 'both' ? 'pg-both' : undefined}>
+      {engine !== 'wgsl' && ort && <OrtAnswerView state={ort} />}
+      {engine !== 'ort' && answer && (
         <div data-testid="playground-answer" data-done={answer.done} data-completion={answer.completion} aria-busy={streaming} className="answer">
           <code>{answer.prompt}</code>{' '}
           <span className="tokens" onMouseLeave={() => setHover(null)}>
@@ -176,6 +182,7 @@ export function Playground() {
           </p>
         </div>
       )}
+      </div>
     </section>
   );
 }
@@ -187,7 +194,7 @@ function ortRunning(ort: OrtState | null): string {
 }
 
 function OrtAnswerView({ state }: { state: OrtState }) {
-  if (state.busy) return <p className="muted" aria-busy="true">onnxruntime-web is answering {state.prompt}…</p>;
+  if (state.busy) return <p className="muted" aria-busy="true" data-testid="ort-progress">onnxruntime-web is answering {state.prompt}: {state.progress}</p>;
   if ('error' in state) return <p role="alert" className="error">onnxruntime-web: {state.error}</p>;
   const a = state.answer;
   return (
@@ -196,6 +203,17 @@ function OrtAnswerView({ state }: { state: OrtState }) {
       {state.expected && <VerdictLine expected={state.expected} completion={a.completion} />}
       <p className="muted">Greedy, onnxruntime-web ({a.engine.ep}), policy after {a.step} GRPO step{a.step === 1 ? '' : 's'}.</p>
     </div>
+  );
+}
+
+/** Both engines' greedy answers to one question: the same tokens, or where they part. */
+function AgreeMark({ wgsl, ort }: { wgsl: PlaygroundAnswer | null; ort: OrtState | null }) {
+  if (!wgsl?.done || !ort || ort.busy || !('answer' in ort) || ort.answer.prompt !== wgsl.prompt) return null;
+  const a = agreement(Array.from(wgsl.tokens), ort.answer.tokens);
+  return (
+    <p className={a.agree ? 'pg-agree yes' : 'pg-agree no'} data-testid="engines-agree" data-agree={a.agree}>
+      {a.text}
+    </p>
   );
 }
 

@@ -4,7 +4,7 @@ import { accuracyReward } from '../../rl/rewards';
 import { COUNTDOWN_STYLES, countdownCompletion, countdownShape } from '../../tasks/countdown';
 import { parseCompletion } from '../../tasks/format';
 import { problemAt, spaceSize } from '../../tasks/problems';
-import { COUNTDOWN_EXAMPLES, countdownSolvable, defaultProblem, expertsText, judgeCompletion, readQuestion, tokenExperts } from './playground';
+import { agreement, COUNTDOWN_EXAMPLES, countdownSolvable, defaultProblem, expertsText, judgeCompletion, readQuestion, tokenExperts } from './playground';
 
 describe('playground expert helpers', () => {
   // 2 tokens, L = 2, k = 2: token 0 -> L1 {1,3}, L2 {0,2}; token 1 -> L1 {2,0}, L2 {3,1}
@@ -103,6 +103,32 @@ describe('playground questions and verdicts', () => {
         if (!q.ok || !q.expected) throw new Error(`${p.expr} not read`);
         expect(judgeCompletion(q.expected, text).right, `${p.expr} ${style}`).toBe(accuracyReward(parseCompletion(text), p) === 1);
         if (style === 'search') expect(judgeCompletion(q.expected, text).right).toBe(true);
+      }
+    }
+  });
+});
+
+describe('agreement of the two engines', () => {
+  it('the same tokens agree; otherwise the first token where they part is named', () => {
+    expect(agreement([1, 2, 3], [1, 2, 3])).toEqual({ agree: true, text: '✓ The engines agree: the same 3 tokens.' });
+    expect(agreement([1, 2, 3], [1, 5, 3])).toEqual({ agree: false, text: '✗ The engines differ from token 2 on (3 and 3 tokens).' });
+    expect(agreement([1, 2], [1, 2, 3]).text).toBe('✗ The engines differ from token 3 on (2 and 3 tokens).');
+    expect(agreement([], []).agree).toBe(true);
+  });
+});
+
+describe('the verdict for every arithmetic family', () => {
+  it('a typed problem is judged against its true answer: right when the <answer> is it, wrong (naming it) otherwise', () => {
+    for (const family of ['add', 'sub', 'mul', 'mixed'] as const) {
+      for (let i = 0; i < 20; i++) {
+        const p = problemAt(family, 2, i * 37);
+        const q = readQuestion(p.prompt.slice('<bos>'.length), family, 2);
+        expect(q.ok && q.expected?.answer, `${family} ${p.expr}`).toBe(p.answer);
+        if (!q.ok || !q.expected) throw new Error('unjudged');
+        const right = judgeCompletion(q.expected, `<think>x</think><answer>${p.answer}</answer><eos>`);
+        expect(right.right, `${family} ${p.expr}`).toBe(true);
+        const wrong = judgeCompletion(q.expected, `<think>x</think><answer>${p.answer + 1}</answer><eos>`);
+        expect(wrong).toMatchObject({ right: false, text: `${p.answer + 1}: wrong (the answer is ${p.answer})` });
       }
     }
   });

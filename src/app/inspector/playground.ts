@@ -156,3 +156,17 @@ export function judgeCompletion(e: Expected, completion: string): Verdict {
   else text = `${answer}: ${right ? 'right' : `wrong (the answer is ${e.answer})`}`;
   return { right, answer, attempts, text };
 }
+
+/**
+ * Two engines' greedy answers to one question (the WGSL engine's tokens and
+ * onnxruntime-web's): equal token for token, or the first position where they
+ * part. At temperature 0 they should agree; a difference is a numerical one
+ * (an argmax tie broken by float rounding) or a bug.
+ */
+export function agreement(a: readonly number[], b: readonly number[]): { agree: boolean; text: string } {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  if (i === n && a.length === b.length) return { agree: true, text: `✓ The engines agree: the same ${a.length} token${a.length === 1 ? '' : 's'}.` };
+  return { agree: false, text: `✗ The engines differ from token ${i + 1} on (${a.length} and ${b.length} tokens).` };
+}
