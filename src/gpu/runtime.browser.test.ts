@@ -100,7 +100,8 @@ describe('GpuRuntime', () => {
 @group(0) @binding(2) var<storage, read_write> a: array<f32>;
 @group(0) @binding(3) var<storage, read_write> b: array<f32>;
 @compute @workgroup_size(1) fn main() { out[p.o0] = f32(p.n); }`,
-      tensors: 3,
+      tensors: ['0', '1', '2'],
+      params: ['n'],
     });
     const out = rt.alloc(1);
     rt.dispatch(k, [out, null, null], [7], [1]);
@@ -118,7 +119,7 @@ describe('GpuRuntime', () => {
   it('reports a shader that does not compile, by kernel name', async () => {
     const rt = await testRuntime();
     const seen = rt.errors.length;
-    rt.kernel({ name: 'broken_kernel', code: '@compute @workgroup_size(1) fn main() { let x: f32 = undefined_thing; }', tensors: 0 });
+    rt.kernel({ name: 'broken_kernel', code: '@compute @workgroup_size(1) fn main() { let x: f32 = undefined_thing; }', tensors: [], params: [] });
     await rt.sync();
     await new Promise((r) => setTimeout(r, 50));
     expect(rt.errors.length).toBe(seen + 1);

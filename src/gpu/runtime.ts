@@ -36,14 +36,21 @@ export interface KernelSpec {
   name: string;
   code: string;
   entryPoint?: string;
-  /** Number of tensor bindings (binding 1..n; binding 0 is Params). */
-  tensors: number;
+  /**
+   * The tensor bindings in binding order (1..n; binding 0 is Params); the
+   * Params struct opens with one remainder o_<name> each.
+   */
+  tensors: readonly string[];
+  /** The scalar Params fields after the remainders, in struct order: what dispatch's params fill, by position. */
+  params: readonly string[];
   constants?: Record<string, number>;
 }
 
 export interface Kernel {
   readonly name: string;
   readonly tensors: number;
+  /** The Params scalars' names (KernelSpec.params): dispatch must give exactly these many. */
+  readonly params: readonly string[];
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
 }
@@ -241,16 +248,17 @@ export class GpuRuntime {
     const key = `${spec.name}|${JSON.stringify(spec.constants ?? {})}`;
     const hit = this.pipelines.get(key);
     if (hit) return hit;
-    if (spec.tensors + 0 > this.device.limits.maxStorageBuffersPerShaderStage) {
+    const nt = spec.tensors.length;
+    if (nt > this.device.limits.maxStorageBuffersPerShaderStage) {
       throw new GpuError(
-        `kernel ${spec.name} binds ${spec.tensors} storage buffers; this device allows ${this.device.limits.maxStorageBuffersPerShaderStage}`,
+        `kernel ${spec.name} binds ${nt} storage buffers; this device allows ${this.device.limits.maxStorageBuffersPerShaderStage}`,
         'limits',
       );
     }
     const entries: GPUBindGroupLayoutEntry[] = [
       { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: PARAM_SLOT_BYTES } },
     ];
-    for (let i = 1; i <= spec.tensors; i++) entries.push({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
+    for (let i = 1; i <= nt; i++) entries.push({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
     this.device.pushErrorScope('validation');
     const layout = this.device.createBindGroupLayout({ label: spec.name, entries });
     const module = this.device.createShaderModule({ label: spec.name, code: spec.code });
@@ -262,7 +270,7 @@ export class GpuRuntime {
     void this.device.popErrorScope().then((err) => {
       if (err) this.report(new GpuError(`kernel ${spec.name} failed to compile: ${err.message}`, 'validation'));
     });
-    const k: Kernel = { name: spec.name, tensors: spec.tensors, pipeline, layout };
+    const k: Kernel = { name: spec.name, tensors: nt, params: spec.params, pipeline, layout };
     this.pipelines.set(key, k);
     return k;
   }
@@ -273,6 +281,7 @@ export class GpuRuntime {
    */
   dispatch(k: Kernel, tensors: readonly (GpuTensor | null)[], params: readonly Param[], workgroups: readonly [number, number?, number?]): void {
     if (tensors.length !== k.tensors) throw new Error(`${k.name}: ${tensors.length} tensors given, the kernel binds ${k.tensors}`);
+    if (params.length !== k.params.length) throw new Error(`${k.name}: ${params.length} params given, its Params has ${k.params.length} (${k.params.join(', ')})`);
     const words = tensors.length + params.length;
     if (words > MAX_PARAM_WORDS) throw new Error(`${k.name}: ${words} param words exceed ${MAX_PARAM_WORDS}`);
     const [x, y = 1, z = 1] = workgroups;

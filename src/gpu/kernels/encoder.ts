@@ -1,13 +1,20 @@
 // Wrappers for encoder_forward.wgsl and encoder_backward_{wte,wpe}.wgsl
 // (twin: cpu/encoder.ts). Dimensions: B batch, T time, C channels, V
 // vocabulary (the rows of wte); N = B*T.
-import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import { grid, type GpuRuntime, type GpuTensor, type KernelSpec } from '../runtime';
 import forwardCode from './encoder_forward.wgsl?raw';
 import wteCode from './encoder_backward_wte.wgsl?raw';
 import wpeCode from './encoder_backward_wpe.wgsl?raw';
 
 const WG = 256;
 const BACKWARD_WG = 64; // few threads (V*C, T*C), each a long loop: smaller groups spread them wider
+
+/** Each kernel's tensor bindings and Params scalars, in the order of its struct Params (kernels/params.test.ts holds them against the .wgsl). */
+export const SPECS = {
+  forward: { name: 'encoder_forward', code: forwardCode, tensors: ['out', 'inp', 'wte', 'wpe'], params: ['N', 'T', 'C', 'V', 'has_wpe'] },
+  backwardWte: { name: 'encoder_backward_wte', code: wteCode, tensors: ['dwte', 'dout', 'inp'], params: ['N', 'C', 'V'] },
+  backwardWpe: { name: 'encoder_backward_wpe', code: wpeCode, tensors: ['dwpe', 'dout'], params: ['B', 'T', 'C'] },
+} as const satisfies Record<string, KernelSpec>;
 
 function need(fn: string, what: string, t: GpuTensor | null, n: number): void {
   if (t && t.length < n) throw new RangeError(`${fn}: ${what} holds ${t.length} elements, needs ${n}`);
@@ -30,7 +37,7 @@ export function encoderForward(rt: GpuRuntime, out: GpuTensor, inp: GpuTensor, w
   need('encoderForward', 'inp', inp, N);
   need('encoderForward', 'wpe', wpe, T * C);
   const V = vocab('encoderForward', wte, C);
-  const k = rt.kernel({ name: 'encoder_forward', code: forwardCode, tensors: 4, constants: { WG } });
+  const k = rt.kernel({ ...SPECS.forward, constants: { WG } });
   rt.dispatch(k, [out, inp, wte, wpe], [N, T, C, V, wpe ? 1 : 0], grid(Math.ceil((N * C) / WG)));
 }
 
@@ -43,10 +50,10 @@ export function encoderBackward(rt: GpuRuntime, dWte: GpuTensor, dWpe: GpuTensor
   need('encoderBackward', 'dWpe', dWpe, T * C);
   const V = vocab('encoderBackward', dWte, C);
   // forward: out[b,t,:] = wte[inp[b,t],:] + wpe[t,:]
-  const kw = rt.kernel({ name: 'encoder_backward_wte', code: wteCode, tensors: 3, constants: { WG: BACKWARD_WG } });
+  const kw = rt.kernel({ ...SPECS.backwardWte, constants: { WG: BACKWARD_WG } });
   rt.dispatch(kw, [dWte, dOut, inp], [N, C, V], [Math.ceil((V * C) / BACKWARD_WG)]);
   if (dWpe) {
-    const kp = rt.kernel({ name: 'encoder_backward_wpe', code: wpeCode, tensors: 2, constants: { WG: BACKWARD_WG } });
+    const kp = rt.kernel({ ...SPECS.backwardWpe, constants: { WG: BACKWARD_WG } });
     rt.dispatch(kp, [dWpe, dOut], [B, T, C], grid(Math.ceil((T * C) / BACKWARD_WG)));
   }
 }

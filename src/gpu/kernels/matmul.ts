@@ -5,7 +5,7 @@
 // variants chosen by shape (matmulVariant): the 64x64 workgroup-memory tiles
 // of matmul_tiled.wgsl, or the barrier-free 4x4 register blocks of
 // matmul_small.wgsl for small and thin shapes. Both sum in the same order.
-import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import { grid, type GpuRuntime, type GpuTensor, type KernelSpec } from '../runtime';
 import biasCode from './matmul_backward_bias.wgsl?raw';
 import smallCode from './matmul_small.wgsl?raw';
 import reduceCode from './matmul_splitk_reduce.wgsl?raw';
@@ -28,6 +28,14 @@ export type MatmulVariant = 'tiled' | 'small';
 
 /** Below this many 64x64 tiles the tiled grid cannot fill a GPU's cores: 4x more, smaller workgroups do better. */
 const SMALL_MAX_TILES = 16;
+
+/** Each kernel's tensor bindings and Params scalars, in the order of its struct Params (kernels/params.test.ts holds them against the .wgsl). */
+export const SPECS = {
+  tiled: { name: 'matmul_tiled', code: tiledCode, tensors: ['out', 'a', 'b', 'bias'], params: ['M', 'N', 'K', 'kchunk'] },
+  small: { name: 'matmul_small', code: smallCode, tensors: ['out', 'a', 'b', 'bias'], params: ['M', 'N', 'K', 'kchunk'] },
+  splitkReduce: { name: 'matmul_splitk_reduce', code: reduceCode, tensors: ['out', 'partial'], params: ['n', 'S'] },
+  backwardBias: { name: 'matmul_backward_bias', code: biasCode, tensors: ['dbias', 'dout'], params: ['N', 'OC'] },
+} as const satisfies Record<string, KernelSpec>;
 
 /**
  * Which kernel computes out (M,Nc) over K. The tiled kernel stages 64x64
@@ -74,9 +82,8 @@ function gemm(
   const small = variant === 'small';
   const gemmKernel = (name: string, accum: boolean) =>
     rt.kernel({
+      ...(small ? SPECS.small : SPECS.tiled),
       name: small ? `${name}_small` : name,
-      code: small ? smallCode : tiledCode,
-      tensors: 4,
       constants: { WG: small ? SMALL_WG : TILE_WG, TRANS_A: +g.transA, TRANS_B: +g.transB, ACCUM: +accum, BIAS: +(bias !== null) },
     });
   const groups: [number, number, number] = small
@@ -89,7 +96,7 @@ function gemm(
   // partial (splits, M, Nc) written, then out += the partials summed in split order.
   const partial = rt.scratch('matmul split-k partials', splits * M * Nc);
   rt.dispatch(gemmKernel(`${g.name}_splitk`, false), [partial, a, b, null], [M, Nc, K, kchunk], groups);
-  const reduce = rt.kernel({ name: 'matmul_splitk_reduce', code: reduceCode, tensors: 2, constants: { WG: REDUCE_WG } });
+  const reduce = rt.kernel({ ...SPECS.splitkReduce, constants: { WG: REDUCE_WG } });
   rt.dispatch(reduce, [out, partial], [M * Nc, splits], grid(Math.ceil((M * Nc) / REDUCE_WG)));
 }
 
@@ -139,7 +146,7 @@ export function matmulBackward(
   // (split over chunks of n when the batch is long, see matmulSplitK)
   gemm(rt, { name: 'matmul_backward_weight', transA: true, transB: false, accum: true }, dWeight, dOut, inp, null, OC, C, N, variant);
   if (dBias) {
-    const k = rt.kernel({ name: 'matmul_backward_bias', code: biasCode, tensors: 2, constants: { WG: BIAS_WG } });
+    const k = rt.kernel({ ...SPECS.backwardBias, constants: { WG: BIAS_WG } });
     rt.dispatch(k, [dBias, dOut], [N, OC], [Math.ceil(OC / BIAS_WG)]);
   }
 }

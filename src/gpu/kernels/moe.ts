@@ -10,7 +10,7 @@
 // than the dense scan (bench: 0.45-0.65x the dense time at E=4, N=4096). A decode
 // step's few rows stay dense: 2 forward dispatches instead of 6.
 import type { MoeDims } from '../../ops/ops';
-import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import { grid, type GpuRuntime, type GpuTensor, type KernelSpec } from '../runtime';
 import hiddenCode from './moe_forward_hidden.wgsl?raw';
 import downCode from './moe_forward_down.wgsl?raw';
 import gatesCode from './moe_backward_gates.wgsl?raw';
@@ -31,6 +31,17 @@ export const moePath = (d: MoeDims): MoePath => (d.E >= GROUPED_MIN_EXPERTS || d
 
 export type { GpuMoeCache };
 
+/** Each kernel's tensor bindings and Params scalars, in the order of its struct Params (kernels/params.test.ts holds them against the .wgsl). */
+export const SPECS = {
+  forwardHidden: { name: 'moe_forward_hidden', code: hiddenCode, tensors: ['h1', 'h3', 'act', 'inp', 'topidx', 'w1', 'w3'], params: ['N', 'C', 'H', 'S', 'k', 'swiglu'] },
+  forwardDown: { name: 'moe_forward_down', code: downCode, tensors: ['out', 'y', 'act', 'topidx', 'gates', 'w2'], params: ['N', 'C', 'H', 'S', 'k'] },
+  backwardGates: { name: 'moe_backward_gates', code: gatesCode, tensors: ['dgates', 'dout', 'y'], params: ['N', 'C', 'S', 'k'] },
+  backwardHidden: { name: 'moe_backward_hidden', code: dHiddenCode, tensors: ['dh', 'dout', 'topidx', 'gates', 'w2', 'h1', 'h3'], params: ['N', 'C', 'H', 'S', 'k', 'swiglu'] },
+  backwardInp: { name: 'moe_backward_inp', code: dInpCode, tensors: ['dinp', 'dh', 'topidx', 'w1', 'w3'], params: ['N', 'C', 'H', 'S', 'k', 'swiglu'] },
+  backwardW13: { name: 'moe_backward_w13', code: dW13Code, tensors: ['dw1', 'dw3', 'dh', 'inp', 'topidx'], params: ['N', 'C', 'H', 'E', 'S', 'k', 'swiglu'] },
+  backwardW2: { name: 'moe_backward_w2', code: dW2Code, tensors: ['dw2', 'dout', 'act', 'topidx', 'gates'], params: ['N', 'C', 'H', 'E', 'S', 'k'] },
+} as const satisfies Record<string, KernelSpec>;
+
 function check(who: string, w3: GpuTensor | null, h3: GpuTensor | null, d: MoeDims): void {
   const swiglu = d.ffn === 'swiglu';
   if (swiglu !== (w3 !== null) || swiglu !== (h3 !== null)) {
@@ -49,8 +60,8 @@ export function moeForward(
   check('moeForward', w3, cache.h3, d);
   if (path === 'grouped') return moeGroupedForward(rt, out, cache, inp, topIdx, gates, w1, w3, w2, d);
   const K = S + k;
-  const kh = rt.kernel({ name: 'moe_forward_hidden', code: hiddenCode, tensors: 7, constants: { WG } });
-  const kd = rt.kernel({ name: 'moe_forward_down', code: downCode, tensors: 6, constants: { WG } });
+  const kh = rt.kernel({ ...SPECS.forwardHidden, constants: { WG } });
+  const kd = rt.kernel({ ...SPECS.forwardDown, constants: { WG } });
   const swiglu = w3 ? 1 : 0;
   rt.dispatch(kh, [cache.h1, cache.h3, cache.act, inp, topIdx, w1, w3], [N, C, H, S, k, swiglu], grid(Math.ceil((N * K * H) / WG)));
   rt.dispatch(kd, [out, cache.y, cache.act, topIdx, gates, w2], [N, C, H, S, k], grid(Math.ceil((N * C) / WG)));
@@ -68,11 +79,11 @@ export function moeBackward(
   const K = S + k;
   const swiglu = w3 ? 1 : 0;
   const dh = rt.scratch('moe dh', 2 * N * K * H); // (2,N,S+k,H) dh1 then dh3
-  const kg = rt.kernel({ name: 'moe_backward_gates', code: gatesCode, tensors: 3, constants: { WG } });
-  const kh = rt.kernel({ name: 'moe_backward_hidden', code: dHiddenCode, tensors: 7, constants: { WG } });
-  const ki = rt.kernel({ name: 'moe_backward_inp', code: dInpCode, tensors: 5, constants: { WG } });
-  const k13 = rt.kernel({ name: 'moe_backward_w13', code: dW13Code, tensors: 5, constants: { WG } });
-  const k2 = rt.kernel({ name: 'moe_backward_w2', code: dW2Code, tensors: 5, constants: { WG } });
+  const kg = rt.kernel({ ...SPECS.backwardGates, constants: { WG } });
+  const kh = rt.kernel({ ...SPECS.backwardHidden, constants: { WG } });
+  const ki = rt.kernel({ ...SPECS.backwardInp, constants: { WG } });
+  const k13 = rt.kernel({ ...SPECS.backwardW13, constants: { WG } });
+  const k2 = rt.kernel({ ...SPECS.backwardW2, constants: { WG } });
   rt.dispatch(kg, [dGates, dOut, cache.y], [N, C, S, k], grid(Math.ceil((N * k) / WG)));
   rt.dispatch(kh, [dh, dOut, topIdx, gates, w2, cache.h1, cache.h3], [N, C, H, S, k, swiglu], grid(Math.ceil((N * K * H) / WG)));
   rt.dispatch(ki, [dInp, dh, topIdx, w1, w3], [N, C, H, S, k, swiglu], grid(Math.ceil((N * C) / WG)));

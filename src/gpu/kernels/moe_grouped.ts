@@ -15,7 +15,7 @@
 // weight gradients here let each weight element visit only its own expert's
 // rows, in token order, so the result equals the dense scan term for term.
 import type { MoeCacheOf, MoeDims } from '../../ops/ops';
-import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import { grid, type GpuRuntime, type GpuTensor, type KernelSpec } from '../runtime';
 import rowsCode from './moe_grouped_rows.wgsl?raw';
 import countCode from './moe_grouped_count.wgsl?raw';
 import offsetsCode from './moe_grouped_offsets.wgsl?raw';
@@ -41,12 +41,24 @@ export function moeRouteSize(d: MoeDims): { perm: number; offs: number } {
 }
 
 
+/** Each kernel's tensor bindings and Params scalars, in the order of its struct Params (kernels/params.test.ts holds them against the .wgsl). */
+export const SPECS = {
+  count: { name: 'moe_grouped_count', code: countCode, tensors: ['counts', 'topidx'], params: ['N', 'E', 'k', 'CH', 'nChunks'] },
+  offsets: { name: 'moe_grouped_offsets', code: offsetsCode, tensors: ['counts', 'offs'], params: ['E', 'nChunks', 'TM'] },
+  scatter: { name: 'moe_grouped_scatter', code: scatterCode, tensors: ['perm', 'counts', 'topidx'], params: ['N', 'E', 'k', 'CH', 'nChunks'] },
+  forwardHidden: { name: 'moe_grouped_forward_hidden', code: hiddenCode, tensors: ['h1', 'h3', 'act', 'inp', 'w1', 'w3', 'perm', 'offs'], params: ['N', 'C', 'H', 'E', 'S', 'k', 'swiglu'] },
+  forwardDown: { name: 'moe_grouped_forward_down', code: downCode, tensors: ['y', 'act', 'w2', 'perm', 'offs'], params: ['N', 'C', 'H', 'E', 'S', 'k'] },
+  combine: { name: 'moe_grouped_combine', code: combineCode, tensors: ['out', 'y', 'gates'], params: ['N', 'C', 'S', 'k'] },
+  backwardW13: { name: 'moe_grouped_backward_w13', code: dW13Code, tensors: ['dw1', 'dw3', 'dh', 'inp', 'perm', 'offs'], params: ['N', 'C', 'H', 'E', 'S', 'k', 'swiglu'] },
+  backwardW2: { name: 'moe_grouped_backward_w2', code: dW2Code, tensors: ['dw2', 'dout', 'act', 'gates', 'perm', 'offs'], params: ['N', 'C', 'H', 'E', 'S', 'k'] },
+} as const satisfies Record<string, KernelSpec>;
+
 /**
  * tiled: the kernel uses moe_grouped_rows.wgsl; constants are its overrides
  * (a fixed (16,16) workgroup when none).
  */
-function kernel(rt: GpuRuntime, name: string, code: string, tensors: number, tiled = false, constants: Record<string, number> = {}) {
-  return rt.kernel({ name, code: tiled ? `${rowsCode}\n${code}` : code, tensors, constants: tiled ? constants : { WG } });
+function kernel(rt: GpuRuntime, spec: KernelSpec, tiled = false, constants: Record<string, number> = {}) {
+  return rt.kernel({ ...spec, code: tiled ? `${rowsCode}\n${spec.code}` : spec.code, constants: tiled ? constants : { WG } });
 }
 
 /** Groups of 4 columns per workgroup of the register-blocked forward passes: up to 16 (64 threads), fewer when the width is small. */
@@ -66,9 +78,9 @@ export function moeGroupedRoute(rt: GpuRuntime, perm: GpuTensor, offs: GpuTensor
   const nChunks = Math.ceil(N / CH);
   const cv = rt.scratch('moe route counts', E * nChunks, 'i32'); // (E,nChunks)
   const threads = Math.ceil((E * nChunks) / WG);
-  rt.dispatch(kernel(rt, 'moe_grouped_count', countCode, 2), [cv, topIdx], [N, E, k, CH, nChunks], [threads]);
-  rt.dispatch(kernel(rt, 'moe_grouped_offsets', offsetsCode, 2), [cv, offs], [E, nChunks, TM], [1]);
-  rt.dispatch(kernel(rt, 'moe_grouped_scatter', scatterCode, 3), [perm, cv, topIdx], [N, E, k, CH, nChunks], [threads]);
+  rt.dispatch(kernel(rt, SPECS.count), [cv, topIdx], [N, E, k, CH, nChunks], [threads]);
+  rt.dispatch(kernel(rt, SPECS.offsets), [cv, offs], [E, nChunks, TM], [1]);
+  rt.dispatch(kernel(rt, SPECS.scatter), [perm, cv, topIdx], [N, E, k, CH, nChunks], [threads]);
 }
 
 /** Row tiles to dispatch: shared experts' tiles, then the routed upper bound (each expert may leave one partial tile). */
@@ -89,9 +101,9 @@ export function moeGroupedForward(
   const tiles = rowTiles(d);
   const ugH = unitGroups(H);
   const ugC = unitGroups(C);
-  const kh = kernel(rt, 'moe_grouped_forward_hidden', hiddenCode, 8, true, { UG: ugH });
-  const kd = kernel(rt, 'moe_grouped_forward_down', downCode, 5, true, { UG: ugC });
-  const kc = kernel(rt, 'moe_grouped_combine', combineCode, 3);
+  const kh = kernel(rt, SPECS.forwardHidden, true, { UG: ugH });
+  const kd = kernel(rt, SPECS.forwardDown, true, { UG: ugC });
+  const kc = kernel(rt, SPECS.combine);
   rt.dispatch(kh, [cache.h1, cache.h3, cache.act, inp, w1, w3, perm, offs], [N, C, H, E, S, k, w3 ? 1 : 0], [tiles, Math.ceil(H / (4 * ugH))]);
   rt.dispatch(kd, [cache.y, cache.act, w2, perm, offs], [N, C, H, E, S, k], [tiles, Math.ceil(C / (4 * ugC))]);
   rt.dispatch(kc, [out, cache.y, gates], [N, C, S, k], grid(Math.ceil((N * C) / WG)));
@@ -110,8 +122,8 @@ export function moeGroupedWeightBackward(
   const perm = rt.scratch('moe route perm', size.perm, 'i32');
   const offs = rt.scratch('moe route offs', size.offs, 'i32');
   moeGroupedRoute(rt, perm, offs, topIdx, d);
-  const k13 = kernel(rt, 'moe_grouped_backward_w13', dW13Code, 6, true);
-  const k2 = kernel(rt, 'moe_grouped_backward_w2', dW2Code, 6, true);
+  const k13 = kernel(rt, SPECS.backwardW13, true);
+  const k2 = kernel(rt, SPECS.backwardW2, true);
   rt.dispatch(k13, [dW1, dW3, dh, inp, perm, offs], [N, C, H, E, S, k, dW3 ? 1 : 0], [Math.ceil(C / T), Math.ceil(H / T), S + E]);
   rt.dispatch(k2, [dW2, dOut, act, gates, perm, offs], [N, C, H, E, S, k], [Math.ceil(H / T), Math.ceil(C / T), S + E]);
 }

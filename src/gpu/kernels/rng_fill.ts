@@ -1,13 +1,22 @@
 // Wrapper for rng_fill.wgsl: fills a u32 buffer with counter-based draws.
 // Checked bit for bit against core/rng.ts in rng_fill.browser.test.ts.
+import type { KernelSpec } from '../runtime';
 import rngCode from './rng.wgsl?raw';
 import fillCode from './rng_fill.wgsl?raw';
 
 const shaderSource = `${rngCode}\n${fillCode}`;
 
 const WORKGROUP_SIZE = 64;
-// Params struct: seed, stream, counter0, n (u32 each, in WGSL field order).
-const PARAM_FIELDS = 4;
+
+/**
+ * Params, in struct order (kernels/params.test.ts holds them against the
+ * .wgsl): u32 each. Not run through the runtime, so no tensor remainders: out
+ * is bound at binding 1 directly.
+ */
+export const SPECS = {
+  fill: { name: 'rng_fill', code: shaderSource, tensors: [], params: ['seed', 'stream', 'counter0', 'n'] },
+} as const satisfies Record<string, KernelSpec>;
+const PARAM_FIELDS = SPECS.fill.params.length;
 
 /** Runs the kernel once and reads the result back; for tests and tools, not hot paths. */
 export async function rngFill(device: GPUDevice, seed: number, stream: number, counter0: number, n: number): Promise<Uint32Array> {
@@ -23,7 +32,7 @@ export async function rngFill(device: GPUDevice, seed: number, stream: number, c
     label: 'rng_fill',
   });
   const params = device.createBuffer({ size: PARAM_FIELDS * 4, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(params, 0, new Uint32Array([seed >>> 0, stream >>> 0, counter0 >>> 0, n]));
+  device.queue.writeBuffer(params, 0, new Uint32Array([seed >>> 0, stream >>> 0, counter0 >>> 0, n])); // SPECS.fill.params' order
   const out = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const read = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const bind = device.createBindGroup({

@@ -1,10 +1,16 @@
 // Wrappers for rope_forward.wgsl / rope_backward.wgsl (twin: cpu/rope.ts).
 import { ROPE_BASE } from '../../cpu/rope';
-import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import { grid, type GpuRuntime, type GpuTensor, type KernelSpec } from '../runtime';
 import forwardCode from './rope_forward.wgsl?raw';
 import backwardCode from './rope_backward.wgsl?raw';
 
 const WG = 256;
+
+/** Each kernel's tensor bindings and Params scalars, in the order of its struct Params (kernels/params.test.ts holds them against the .wgsl). */
+export const SPECS = {
+  forward: { name: 'rope_forward', code: forwardCode, tensors: ['out', 'inp', 'table'], params: ['n', 'T', 'C', 'HS'] },
+  backward: { name: 'rope_backward', code: backwardCode, tensors: ['dinp', 'dout', 'table'], params: ['n', 'T', 'C', 'HS'] },
+} as const satisfies Record<string, KernelSpec>;
 
 function checkDims(C: number, NH: number): number {
   const HS = C / NH;
@@ -45,7 +51,7 @@ export function ropeForward(rt: GpuRuntime, out: GpuTensor, inp: GpuTensor, B: n
   const HS = checkDims(C, NH);
   const table = ropeTable(rt, T, HS);
   const n = B * T * 3 * C;
-  const k = rt.kernel({ name: 'rope_forward', code: forwardCode, tensors: 3, constants: { WG } });
+  const k = rt.kernel({ ...SPECS.forward, constants: { WG } });
   rt.dispatch(k, [out, inp, table], [n, T, C, HS], grid(Math.ceil(n / WG)));
 }
 
@@ -54,6 +60,6 @@ export function ropeBackward(rt: GpuRuntime, dInp: GpuTensor, dOut: GpuTensor, B
   const HS = checkDims(C, NH);
   const table = ropeTable(rt, T, HS);
   const n = B * T * 3 * C;
-  const k = rt.kernel({ name: 'rope_backward', code: backwardCode, tensors: 3, constants: { WG } });
+  const k = rt.kernel({ ...SPECS.backward, constants: { WG } });
   rt.dispatch(k, [dInp, dOut, table], [n, T, C, HS], grid(Math.ceil(n / WG)));
 }

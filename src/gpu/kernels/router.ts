@@ -3,7 +3,7 @@
 // scratch buffer, then dInp and dWRouter from it with one owner thread per
 // output element (fixed-order sums, no atomics).
 import type { RouterKind } from '../../core/config';
-import { grid, type GpuRuntime, type GpuTensor } from '../runtime';
+import { grid, type GpuRuntime, type GpuTensor, type KernelSpec } from '../runtime';
 import forwardCode from './router_forward.wgsl?raw';
 import logitsCode from './router_backward_logits.wgsl?raw';
 import inpCode from './router_backward_inp.wgsl?raw';
@@ -12,6 +12,14 @@ import weightCode from './router_backward_weight.wgsl?raw';
 const WG = 64;
 export const ROUTER_MAX_E = 32; // per-thread arrays and the taken-bitmask in router_forward.wgsl
 export const ROUTER_MAX_K = 8;
+
+/** Each kernel's tensor bindings and Params scalars, in the order of its struct Params (kernels/params.test.ts holds them against the .wgsl). */
+export const SPECS = {
+  forward: { name: 'router_forward', code: forwardCode, tensors: ['scores', 'topidx', 'gates', 'inp', 'w', 'bias'], params: ['N', 'C', 'E', 'k', 'sigmoid'] },
+  backwardLogits: { name: 'router_backward_logits', code: logitsCode, tensors: ['dlogits', 'dgates', 'dextra', 'scores', 'topidx', 'gates'], params: ['N', 'E', 'k', 'sigmoid', 'has_extra'] },
+  backwardInp: { name: 'router_backward_inp', code: inpCode, tensors: ['dinp', 'dlogits', 'w'], params: ['N', 'C', 'E'] },
+  backwardWeight: { name: 'router_backward_weight', code: weightCode, tensors: ['dw', 'dlogits', 'inp'], params: ['N', 'C', 'E'] },
+} as const satisfies Record<string, KernelSpec>;
 
 function check(who: string, E: number, k: number): void {
   if (!(E >= 1 && E <= ROUTER_MAX_E && k >= 1 && k <= Math.min(E, ROUTER_MAX_K))) {
@@ -26,7 +34,7 @@ export function routerForward(
   N: number, C: number, E: number, k: number, kind: RouterKind,
 ): void {
   check('routerForward', E, k);
-  const kern = rt.kernel({ name: 'router_forward', code: forwardCode, tensors: 6, constants: { WG } });
+  const kern = rt.kernel({ ...SPECS.forward, constants: { WG } });
   rt.dispatch(kern, [scores, topIdx, gates, inp, wRouter, bias], [N, C, E, k, kind === 'sigmoid' ? 1 : 0], grid(Math.ceil(N / WG)));
 }
 
@@ -38,9 +46,9 @@ export function routerBackward(
 ): void {
   check('routerBackward', E, k);
   const dLogits = rt.scratch('router dLogits', N * E); // (N,E)
-  const k1 = rt.kernel({ name: 'router_backward_logits', code: logitsCode, tensors: 6, constants: { WG } });
-  const k2 = rt.kernel({ name: 'router_backward_inp', code: inpCode, tensors: 3, constants: { WG } });
-  const k3 = rt.kernel({ name: 'router_backward_weight', code: weightCode, tensors: 3, constants: { WG } });
+  const k1 = rt.kernel({ ...SPECS.backwardLogits, constants: { WG } });
+  const k2 = rt.kernel({ ...SPECS.backwardInp, constants: { WG } });
+  const k3 = rt.kernel({ ...SPECS.backwardWeight, constants: { WG } });
   const sig = kind === 'sigmoid' ? 1 : 0;
   rt.dispatch(k1, [dLogits, dGates, dScoresExtra, scores, topIdx, gates], [N, E, k, sig, dScoresExtra ? 1 : 0], grid(Math.ceil(N / WG)));
   rt.dispatch(k2, [dInp, dLogits, wRouter], [N, C, E], grid(Math.ceil((N * C) / WG)));

@@ -1,6 +1,6 @@
 // Wrapper for sample.wgsl (twin: cpu/decode.ts sample): one thread per row.
 import type { SampleDims } from '../../ops/decode';
-import { f32, type GpuRuntime, type GpuTensor } from '../runtime';
+import { f32, type GpuRuntime, type GpuTensor, type KernelSpec } from '../runtime';
 import rngCode from './rng.wgsl?raw';
 import sampleCode from './sample.wgsl?raw';
 
@@ -8,6 +8,11 @@ const code = `${rngCode}\n${sampleCode}`;
 
 
 const WG = 64;
+
+/** Each kernel's tensor bindings and Params scalars, in the order of its struct Params (kernels/params.test.ts holds them against the .wgsl). */
+export const SPECS = {
+  sample: { name: 'sample', code, tensors: ['next', 'record', 'status', 'logits', 'prompt', 'plen'], params: ['nSeq', 'V', 'rowStride', 'rowOff', 'pos', 'Tmax', 'Tlimit', 'maxNew', 'temperature', 'topK', 'topP', 'seed', 'stream', 'eos', 'pad'] },
+} as const satisfies Record<string, KernelSpec>;
 
 function need(what: string, t: GpuTensor, n: number, dtype: GpuTensor['dtype']): void {
   if (t.length < n) throw new RangeError(`sample: ${what} holds ${t.length} elements, needs ${n}`);
@@ -30,7 +35,7 @@ export function sample(rt: GpuRuntime, next: GpuTensor, record: GpuTensor, statu
   if (!(d.temperature >= 0)) throw new RangeError(`sample: temperature ${d.temperature} must be >= 0`);
   if (!(d.topP > 0 && d.topP <= 1)) throw new RangeError(`sample: topP ${d.topP} must be in (0, 1]`);
   if (!(d.pos < d.Tlimit && d.Tlimit <= d.Tmax)) throw new RangeError(`sample: position ${d.pos} must be < Tlimit ${d.Tlimit} <= Tmax ${d.Tmax}`);
-  const k = rt.kernel({ name: 'sample', code, tensors: 6, constants: { WG } });
+  const k = rt.kernel({ ...SPECS.sample, constants: { WG } });
   rt.dispatch(
     k,
     [next, record, status, logits, prompt, plen],
