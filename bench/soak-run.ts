@@ -88,7 +88,7 @@ export async function runSoak(opts: { steps: number; reportEvery: number; baseUr
   const settled = (e: TrainerEvent) => e.type === 'error' || (e.type === 'status' && (e.state === 'ready' || e.state === 'paused' || e.state === 'error'));
 
   const ready = next(settled);
-  void session.handle({ type: 'init', v, config: QUICK_CONFIG, weights: { params: ck.params, routerBias: ck.routerBias } });
+  void session.handle({ type: 'init', v, config: QUICK_CONFIG, weights: { params: ck.params, routerBias: ck.routerBias }, prefer: 'webgpu' }); // the GPU's memory is what the soak watches: WebGPU even on a software adapter
   const st = await ready;
   if (st.type !== 'status' || st.state === 'error') throw new Error(`soak: init failed: ${JSON.stringify(st)}`);
   const backend = `${st.backend}: ${st.backendLabel}`;

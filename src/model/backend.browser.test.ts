@@ -10,7 +10,7 @@ describe('createBackend in Chromium', () => {
     const b = await createBackend(DEFAULT_CONFIG);
     if (isSoftwareAdapter(probe.adapter)) {
       expect(b).toMatchObject({ kind: 'cpu', engine: 'wasm', reason: SOFTWARE_GPU_REASON });
-      expect(b.label).toBe(`CPU fallback: ${SOFTWARE_GPU_REASON}`);
+      expect(b.label).toBe(`CPU (WebAssembly SIMD): ${SOFTWARE_GPU_REASON}`);
     } else {
       expect(b.kind).toBe('webgpu');
       if (b.kind === 'webgpu') b.gpu.device.destroy();

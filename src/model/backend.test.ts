@@ -11,7 +11,7 @@ describe('createBackend in Node', () => {
     expect(b.kind).toBe('cpu');
     if (b.kind !== 'cpu') return;
     expect(b.reason).toMatch(/WebGPU unavailable: navigator.gpu is missing/);
-    expect(b.label).toMatch(/^CPU fallback: /);
+    expect(b.label).toMatch(/^CPU \(WebAssembly SIMD\): WebGPU unavailable: navigator.gpu is missing/);
     expect(b.engine).toBe('wasm'); // Node has WebAssembly SIMD: the fast engine
     expect(b.ops.name).toBe('cpu-wasm');
     const cfg = { ...DEFAULT_CONFIG, model: { ...DEFAULT_CONFIG.model, dModel: 16, nHeads: 2, dExpert: 8, nLayers: 1 } };

@@ -62,6 +62,9 @@ export interface BackendOptions extends AcquireOptions {
   fallbackOnLimits?: boolean;
 }
 
+/** How the badge names the fast CPU engine (the JavaScript reference stays 'CPU fallback'). */
+export const WASM_LABEL = 'CPU (WebAssembly SIMD)';
+
 /** The badge's reason when a software adapter was passed over. */
 export const SOFTWARE_GPU_REASON = 'software GPU: the CPU engine is faster here';
 
@@ -73,7 +76,7 @@ export function isSoftwareAdapter(a: AdapterReport): boolean {
 /** The CPU backend: the WebAssembly SIMD engine where the runtime has it (unless engine is 'js'), else the reference. */
 export function cpuBackend(reason: string, engine: CpuEngine = 'wasm'): Backend {
   const support = engine === 'wasm' ? wasmSupport() : null;
-  if (support?.ok) return { kind: 'cpu', engine: 'wasm', ops: createWasmOps(), decode: createWasmDecodeOps(), reason, label: `CPU fallback: ${reason}` };
+  if (support?.ok) return { kind: 'cpu', engine: 'wasm', ops: createWasmOps(), decode: createWasmDecodeOps(), reason, label: `${WASM_LABEL}: ${reason}` };
   const why = support && !support.ok ? `${reason}; JavaScript reference engine: ${support.reason}` : reason;
   return { kind: 'cpu', engine: 'js', ops: createCpuOps('f32'), decode: createCpuDecodeOps(), reason: why, label: `CPU fallback: ${why}` };
 }

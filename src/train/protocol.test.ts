@@ -20,6 +20,9 @@ const commands: Command[] = [
   { type: 'setLive', v, values: { 'grpo.lr': 1e-3, 'grpo.beta': 0.04, 'sampling.temperature': 0.7 } },
   { type: 'fault', v, kind: 'nan-loss' },
   { type: 'fault', v, kind: 'gpu-oom' },
+  { type: 'setEngine', v, prefer: 'cpu' },
+  { type: 'setEngine', v, prefer: 'auto' },
+  { type: 'init', v, config: QUICK_CONFIG, prefer: 'auto' },
 ];
 
 const aha = classifyAha('<think>5<wait>7</think><answer>7</answer><eos>', 7);
@@ -150,7 +153,7 @@ describe('parseCommand rejects malformed messages, naming the field', () => {
     rejects(parseCommand, { type: 'init', v, config: 5 }, /field "config" cannot run: RunConfig must be an object, got 5/);
     rejects(parseCommand, { type: 'init', v, config: mergeConfig(QUICK_CONFIG, { model: { dModel: 33 } }) }, /field "config" cannot run: .*model\.nHeads = 2: must divide model\.dModel \(33\)/);
     rejects(parseCommand, { type: 'init', v, config: mergeConfig(QUICK_CONFIG, { grpo: { groupSize: 0 } }) }, /grpo\.groupSize = 0/);
-    rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, prefer: 'tpu' }, /field "prefer" must be "webgpu" or "cpu", got "tpu"/);
+    rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, prefer: 'tpu' }, /field "prefer" must be "auto", "webgpu" or "cpu", got "tpu"/);
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: null }, /field "weights" must be an object/);
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: { params: [1, 2], routerBias: new Float32Array(1) } }, /field "weights.params" must be a Float32Array, got an array/);
     rejects(parseCommand, { type: 'init', v, config: QUICK_CONFIG, weights: { params: new Float32Array(2), routerBias: new Float64Array(1) } }, /field "weights.routerBias" must be a Float32Array/);

@@ -49,8 +49,12 @@ export interface InitCommand {
   v: number;
   /** Validated by trainConfigErrors; missing fields take DEFAULT_CONFIG's values. */
   config: RunConfig;
-  /** Backend preference; WebGPU falls back to the CPU with the reason in status.message. Default 'webgpu'. */
-  prefer?: 'webgpu' | 'cpu';
+  /**
+   * Engine preference (model/backend.ts): 'auto' (default) WebGPU on a
+   * hardware adapter, the CPU engine on a software one; 'webgpu' WebGPU
+   * whenever there is an adapter; 'cpu' the CPU. A CPU run names its reason in status.backendLabel.
+   */
+  prefer?: EnginePreference;
   /** The base model; absent: pretrain one in the worker for config.corpus.pretrainSteps. */
   weights?: InitialWeights;
   /** Continue a saved run (needs weights: the run's base). */
@@ -101,8 +105,23 @@ export type FaultKind = 'nan-loss' | 'inf-grad' | 'lose-device' | 'gpu-oom';
 export const FAULTS_WORKER_NAME = 'trainer+faults';
 export const FAULT_KINDS: readonly FaultKind[] = ['nan-loss', 'inf-grad', 'lose-device', 'gpu-oom'];
 
+export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
+export const ENGINE_PREFERENCES: readonly EnginePreference[] = ['auto', 'webgpu', 'cpu'];
+
+/**
+ * Moves the run to another engine between two steps: its state (weights,
+ * Adam moments, step) is read, and the run re-inits from it on the engine
+ * `prefer` picks, as a lost device is restored; playing goes on playing.
+ */
+export interface SetEngineCommand {
+  type: 'setEngine';
+  v: number;
+  prefer: EnginePreference;
+}
+
 export type Command =
   | InitCommand
+  | SetEngineCommand
   | FaultCommand
   | SetLiveCommand
   | { type: 'play'; v: number }
@@ -114,7 +133,7 @@ export type Command =
   | { type: 'exportCheckpoint'; v: number; tag?: string };
 
 export type CommandType = Command['type'];
-export const COMMAND_TYPES: readonly CommandType[] = ['init', 'play', 'pause', 'step', 'reset', 'evaluate', 'sample', 'exportCheckpoint', 'setLive', 'fault'];
+export const COMMAND_TYPES: readonly CommandType[] = ['init', 'play', 'pause', 'step', 'reset', 'evaluate', 'sample', 'exportCheckpoint', 'setLive', 'fault', 'setEngine'];
 
 // --- events -----------------------------------------------------------------
 
@@ -305,8 +324,8 @@ function parseInit(o: Obj): InitCommand {
   }
   const cmd: InitCommand = { type: 'init', v: PROTOCOL_VERSION, config };
   if (o.prefer !== undefined) {
-    if (o.prefer !== 'webgpu' && o.prefer !== 'cpu') fail(where, 'prefer', '"webgpu" or "cpu"', o.prefer);
-    cmd.prefer = o.prefer;
+    if (!(ENGINE_PREFERENCES as readonly unknown[]).includes(o.prefer)) fail(where, 'prefer', '"auto", "webgpu" or "cpu"', o.prefer);
+    cmd.prefer = o.prefer as EnginePreference;
   }
   if (o.weights !== undefined) {
     const w = o.weights as Obj;
@@ -374,6 +393,10 @@ export function parseCommand(msg: unknown): Command {
     case 'fault': {
       if (!(FAULT_KINDS as readonly unknown[]).includes(o.kind)) fail('command fault', 'kind', `one of ${FAULT_KINDS.join(', ')}`, o.kind);
       return { type, v, kind: o.kind as FaultKind };
+    }
+    case 'setEngine': {
+      if (!(ENGINE_PREFERENCES as readonly unknown[]).includes(o.prefer)) fail('command setEngine', 'prefer', '"auto", "webgpu" or "cpu"', o.prefer);
+      return { type, v, prefer: o.prefer as EnginePreference };
     }
     case 'play': case 'pause': case 'reset': case 'evaluate':
       return { type, v };

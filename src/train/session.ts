@@ -10,6 +10,7 @@
 //   checkpoint.ts  the in-memory snapshot, resume, the checkpoint event
 //   recovery.ts    GPU errors named with what ran; a lost device rebuilt from the snapshot
 //   playground.ts  a streamed answer, one token per turn of the lock
+//   engine.ts      moving the run to another engine (WebGPU / CPU), state kept
 //   faults.ts      fault injection (tests only)
 //
 // Errors: a malformed command, a refused config, a NaN step all become an
@@ -20,6 +21,7 @@ import { evaluate } from './evaluate';
 import { parseCommand, PROTOCOL_VERSION as v, type Command, type SessionState } from './protocol';
 import { exportCheckpoint } from './session/checkpoint';
 import { Cancelled, createCore, error, exclusive, message, status, withRun, type Core, type Post, type SessionOptions } from './session/core';
+import { setEngine } from './session/engine';
 import { fault } from './session/faults';
 import { sample } from './session/playground';
 import { onGpuError } from './session/recovery';
@@ -108,5 +110,6 @@ async function dispatch(c: Core, cmd: Command): Promise<void> {
     // under the lock: it lands between two steps, never inside one
     case 'setLive': return withRun(c, 'setLive', (r) => setLive(c, r, cmd));
     case 'fault': return fault(c, cmd.kind);
+    case 'setEngine': return setEngine(c, cmd.prefer);
   }
 }

@@ -23,7 +23,7 @@ afterAll(() => {
 describe('trainer worker in Chromium', () => {
   it('init on WebGPU, step(2) -> two metrics events and the samples; a malformed message -> error, worker still alive', async () => {
     const ready = client.next('status', (e) => e.state === 'ready' || e.state === 'idle');
-    client.send({ type: 'init', config: CFG });
+    client.send({ type: 'init', config: CFG, prefer: 'webgpu' }); // WebGPU even on a software adapter, where 'auto' takes the CPU
     const st = await ready;
     if (st.backend !== 'webgpu') throw new Error(`expected the WebGPU backend, got ${st.backend}: ${st.backendLabel}; errors: ${JSON.stringify(events.filter((e) => e.type === 'error'))}`);
     expect(st.state).toBe('ready');

@@ -15,13 +15,13 @@ import type { Activations, Model } from '../../model/model';
 import type { Ops } from '../../ops/ops';
 import type { Evaluator } from '../evaluate';
 import type { GrpoTrainer } from '../grpo';
-import { PROTOCOL_VERSION as v, type FaultKind, type ResumeState, type SessionState, type StatusEvent, type TrainerEvent } from '../protocol';
+import { PROTOCOL_VERSION as v, type EnginePreference, type FaultKind, type ResumeState, type SessionState, type StatusEvent, type TrainerEvent } from '../protocol';
 
 export type Post = (e: TrainerEvent, transfer?: Transferable[]) => void;
 
 export interface SessionOptions {
   /** Default: model/backend.ts createBackend (in Node: the CPU, since there is no navigator.gpu). */
-  createBackend?: (cfg: RunConfig, prefer: 'webgpu' | 'cpu') => Promise<Backend>;
+  createBackend?: (cfg: RunConfig, prefer: EnginePreference) => Promise<Backend>;
   /** How the step loop lets queued messages in; default a setTimeout(0) macrotask. */
   yieldToEvents?: () => Promise<void>;
   /** Pretraining status events: about this many over the whole run (default 20). */
@@ -57,7 +57,7 @@ export interface Run {
 export interface Core {
   readonly post: Post;
   readonly opts: SessionOptions;
-  readonly makeBackend: (cfg: RunConfig, prefer: 'webgpu' | 'cpu') => Promise<Backend>;
+  readonly makeBackend: (cfg: RunConfig, prefer: EnginePreference) => Promise<Backend>;
   readonly yieldToEvents: () => Promise<void>;
   readonly snapshotEvery: number;
   state: SessionState;

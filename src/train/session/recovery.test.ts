@@ -34,7 +34,7 @@ function fakeGpuBackends() {
   };
   return { made, createBackend };
 }
-const createCpuBackend = () => createBackend(CFG, { prefer: 'cpu' });
+const createCpuBackend = () => createBackend(CFG, { prefer: 'cpu', cpuEngine: 'js' }); // the reference engine, as directSteps uses
 
 describe('faults: GPU errors and a lost device', () => {
   it('a lost device while paused: a new device, the in-memory checkpoint restored, the steps since redone (same metrics), back where it was', async () => {

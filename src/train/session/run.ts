@@ -34,7 +34,7 @@ export async function init(c: Core, cmd: InitCommand, gen: number, onGpuError: G
   const cfg = cmd.config;
   if (recovering) status(c, 'pretraining', recovering.message, { step: recovering.step });
   else status(c, 'pretraining', cmd.weights ? 'loading the given weights' : `pretraining the base model (${cfg.corpus.pretrainSteps} steps)`);
-  const backend = await c.makeBackend(cfg, cmd.prefer ?? 'webgpu');
+  const backend = await c.makeBackend(cfg, cmd.prefer ?? 'auto');
   let r: Run;
   try {
     r = await build(c, backend, cfg, cmd, gen);

@@ -1,12 +1,13 @@
 // Test support for session/*.test.ts (not imported by production code): the
-// session on the CPU backend (Node has no navigator.gpu, so createBackend
-// falls back), checked against the trainer driven directly: same base, same
+// session on the CPU backend's JavaScript reference engine (Node has no
+// navigator.gpu, so createBackend falls back), checked against the trainer driven directly: same base, same
 // seed -> the same metrics, evaluations and samples as the events carry.
 
 import { beforeAll } from 'vitest';
 import { mergeConfig, type RunConfig } from '../../core/config';
 import { createCpuOps } from '../../cpu/backend';
 import { createCpuDecodeOps } from '../../cpu/decode';
+import { createBackend } from '../../model/backend';
 import { createModel } from '../../model/model';
 import { initParams } from '../../model/params';
 import { createGrpoTrainer, grpoStep, type GrpoMetrics } from '../grpo';
@@ -53,7 +54,9 @@ type Cmd = { type: CommandType } & Record<string, unknown>;
 
 export function harness(opts: SessionOptions = {}) {
   const events: TrainerEvent[] = [];
-  const session = createSession((e) => events.push(e), opts);
+  // the JS reference engine, as the direct oracle above uses: events must equal it bit for bit
+  // (the WebAssembly engine agrees to rounding: train/engines.test.ts, session/engine.test.ts)
+  const session = createSession((e) => events.push(e), { createBackend: (cfg, prefer) => createBackend(cfg, { prefer, fallbackOnLimits: false, cpuEngine: 'js' }), ...opts });
   const of = <T extends EventType>(type: T) => events.filter((e): e is EventOf<T> => e.type === type);
   const send = (c: Cmd) => session.handle({ v, ...c });
   /** Polls (macrotask by macrotask) until pred holds. */
