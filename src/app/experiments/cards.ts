@@ -104,7 +104,7 @@ export const CARDS: readonly ExperimentCard[] = [
     question: 'Does a base that searches but commits to a wrong candidate still learn to reflect (Gandhi et al.\'s "incorrect but structured" control)?',
     watch: 'Aha moments and Held-out accuracy against the R1-Zero (Countdown) card.',
     status: 'being measured',
-    measured: 'Arm (c) is being measured: README has no result yet, and its 1200-step base is not shipped, so Run pretrains one in this browser first (long).',
+    measured: 'Arm (c) is being measured: README has no result yet. Until its 1200-step base (base-countdown-wrong-long) ships with the app, Run pretrains one in this browser first (long).',
     source: null,
     arms: [{ label: 'search-wrong base', overrides: { corpus: { search: 0, searchWrong: 0.15 } } }],
     full: cd(a.steps),
