@@ -144,9 +144,9 @@ export function Playground() {
       {!canAsk && <p className="muted">The policy is not ready yet.</p>}
       {engine === 'both' && <AgreeMark wgsl={answer} ort={ort} />}
       <div className={engine === 'both' ? 'pg-both' : undefined}>
-      {engine !== 'wgsl' && ort && <OrtAnswerView state={ort} />}
       {engine !== 'ort' && answer && (
         <div data-testid="playground-answer" data-done={answer.done} data-completion={answer.completion} aria-busy={streaming} className="answer">
+          {engine === 'both' && <h3 className="pg-col">WGSL (ours)</h3>}
           <code>{answer.prompt}</code>{' '}
           <span className="tokens" onMouseLeave={() => setHover(null)}>
             {pieces.map((p) => {
@@ -182,6 +182,7 @@ export function Playground() {
           </p>
         </div>
       )}
+      {engine !== 'wgsl' && ort && <OrtAnswerView state={ort} caption={engine === 'both'} />}
       </div>
     </section>
   );
@@ -193,12 +194,13 @@ function ortRunning(ort: OrtState | null): string {
   return `Running: onnxruntime-web on ${ep === 'webgpu' ? 'the WebGPU EP' : 'the wasm EP'}${fallbackReason ? ` (WebGPU failed: ${fallbackReason})` : ''}`;
 }
 
-function OrtAnswerView({ state }: { state: OrtState }) {
+function OrtAnswerView({ state, caption }: { state: OrtState; caption: boolean }) {
   if (state.busy) return <p className="muted" aria-busy="true" data-testid="ort-progress">onnxruntime-web is answering {state.prompt}: {state.progress}</p>;
   if ('error' in state) return <p role="alert" className="error">onnxruntime-web: {state.error}</p>;
   const a = state.answer;
   return (
     <div data-testid="ort-answer" data-done="true" data-completion={a.completion} className="answer">
+      {caption && <h3 className="pg-col">onnxruntime-web</h3>}
       <code>{a.prompt}</code> <span className="tokens">{tokenPieces(Int32Array.from(a.tokens), null).map((p) => <span key={p.index} className={p.wait ? 'tok wait' : 'tok'}>{p.text}</span>)}</span>
       {state.expected && <VerdictLine expected={state.expected} completion={a.completion} />}
       <p className="muted">Greedy, onnxruntime-web ({a.engine.ep}), policy after {a.step} GRPO step{a.step === 1 ? '' : 's'}.</p>
