@@ -45,7 +45,7 @@ test('reload mid-run, Resume: the step counter and the metrics continue exactly'
   // the same run never reloaded: four steps in a fresh page (its own storage)
   const ctx = await browser.newContext();
   const fresh = await ctx.newPage();
-  await fresh.goto('/?config=quick');
+  await fresh.goto('/?config=quick&backend=webgpu'); // a context of its own: not the config's stored engine choice
   for (let n = 1; n <= 4; n++) await stepTo(fresh, n);
   const want = rewardOf(await fresh.getByRole('region', { name: 'Charts' }).getByTestId('readout-reward').innerText());
   expect(resumed).toBe(want);

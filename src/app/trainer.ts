@@ -10,9 +10,10 @@ import { FAMILIES } from '../tasks/problems';
 import type { ResultsSnapshot } from '../share/url';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { createTrainerClient, type CommandInput, type TrainerClient } from '../train/client';
-import { EVENT_TYPES, FAULTS_WORKER_NAME, type EventOf, type FaultKind, type InitialWeights } from '../train/protocol';
+import { EVENT_TYPES, FAULTS_WORKER_NAME, type EnginePreference, type EventOf, type FaultKind, type InitialWeights } from '../train/protocol';
 import { QUICK_CONFIG } from '../train/quick';
 import { decodeRunLink } from '../share/url';
+import { enginePreference, rememberEngine, type EngineStorage } from './engine';
 import { beginRun, onTrainerEvent, prepareResume } from './runs/persistence';
 import { reduceWithShared, showShared } from './share/snapshot';
 import { useStore } from './store';
@@ -188,7 +189,8 @@ export async function startRun(cfg: RunConfig): Promise<void> {
   useStore.setState({ config: cfg, draft: cfg, draftErrors: [], shared: null, ...(shared?.showing ? { metrics: [], evals: [], baseAha: null, firstAhaStep: null } : {}) });
   const base = await fetchBase(cfg);
   beginRun(cfg);
-  c.send(base ? { type: 'init', config: cfg, weights: base.weights } : { type: 'init', config: cfg });
+  const prefer = currentEngine();
+  c.send(base ? { type: 'init', config: cfg, weights: base.weights, prefer } : { type: 'init', config: cfg, prefer });
 }
 
 /** Continues a stored run from its newest checkpoint: its config, curves and inspector history, then weights, Adam state and step. */
@@ -197,7 +199,35 @@ export async function resumeRun(id: string): Promise<void> {
   const r = await prepareResume(id);
   if (!r) return;
   useStore.setState({ config: r.run.config, draft: r.run.config, draftErrors: [], shared: null });
-  c.send({ type: 'init', config: r.run.config, weights: r.weights, resume: r.resume });
+  c.send({ type: 'init', config: r.run.config, weights: r.weights, resume: r.resume, prefer: currentEngine() });
+}
+
+function engineStorage(): EngineStorage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+let engine: EnginePreference | null = null;
+
+/** The engine every init asks for (app/engine.ts: ?backend=, else the header's last choice, else auto). */
+export function currentEngine(): EnginePreference {
+  if (engine === null) {
+    const p = enginePreference(location.search, engineStorage());
+    engine = p.prefer;
+    if (p.problem) useStore.setState({ notice: { message: p.problem, step: 0 } });
+  }
+  return engine;
+}
+
+/** The header's engine choice: remembered, and a run that exists moves to it (its state kept: session/engine.ts). */
+export function chooseEngine(prefer: EnginePreference): void {
+  engine = prefer;
+  rememberEngine(engineStorage(), prefer);
+  const { status } = useStore.getState();
+  if (status === 'ready' || status === 'paused' || status === 'running') send({ type: 'setEngine', prefer });
 }
 
 export function send(cmd: CommandInput): void {

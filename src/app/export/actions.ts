@@ -9,7 +9,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../share/checkpoint';
 import { metricsCsv, metricsJson, trlScript } from '../../share/export';
 import { onnxFromCheckpoint } from '../../share/onnx';
 import { trainConfigErrors } from '../../train/checks';
-import { requestCheckpoint, send } from '../trainer';
+import { currentEngine, requestCheckpoint, send } from '../trainer';
 import { useStore } from '../store';
 
 /** A checkpoint that has not come back by then is not coming (the worker has no run, or died). */
@@ -104,6 +104,6 @@ export async function importWeights(file: File): Promise<ImportResult> {
     config: ck.config, draft: ck.config, draftErrors: [], shared: null,
     metrics: [], evals: [], baseAha: null, firstAhaStep: null, history: [], selectedStep: null, ahaFeed: [], playground: null,
   });
-  send({ type: 'init', config: ck.config, weights: { params: ck.params, routerBias: ck.routerBias } });
+  send({ type: 'init', config: ck.config, weights: { params: ck.params, routerBias: ck.routerBias }, prefer: currentEngine() });
   return { ok: true, message: `Started a new run from ${file.name} (weights after ${ck.meta.step} steps).` };
 }

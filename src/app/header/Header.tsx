@@ -1,8 +1,9 @@
-// The header: product name, backend badge, the run's readouts (step, steps/s,
+// The header: product name, backend badge, the engine choice, the run's readouts (step, steps/s,
 // tokens/s, pretraining progress, status line), the controls, a banner for
 // the worker's errors, and a notice for faults it recovered from.
 import { useStore } from '../store';
 import { BackendBadge } from './BackendBadge';
+import { EngineSelect } from './EngineSelect';
 import { Controls } from './Controls';
 import { errorSentence, formatRate, pretrainText, shownStep, statusDetail } from './format';
 
@@ -12,6 +13,7 @@ export function Header() {
       <div className="header-row">
         <h1>GRPO Playground</h1>
         <BackendBadge />
+        <EngineSelect />
         <Readouts />
         <Controls />
       </div>
