@@ -46,7 +46,7 @@ test('export weights, ONNX, metrics and the TRL script; import a bad and a good 
   expect(json.metrics[0].step).toBe(0);
   const csv = (await download(page, 'Metrics (.csv)')).bytes.toString('utf8').trimEnd().split('\n');
   expect(csv).toHaveLength(2);
-  expect(csv[0]).toMatch(/^step,reward,reward_format,/);
+  expect(csv[0]).toMatch(/^step,reward,reward_std,rewards\/format\/mean,/); // TRL's log keys
   expect(csv[1]!.split(',')).toHaveLength(csv[0]!.split(',').length);
   expect(csv[1]).toMatch(/^0,/);
 

@@ -54,9 +54,9 @@ test('Runs: overlay a stored run on the charts, delete one, delete the live one 
   // never on the expert-load plots
   await expect(page.locator('[data-chart="experts"] .recharts-area')).not.toHaveCount(0);
   await expect(page.locator('[data-chart="experts"] [data-testid="overlay-curve"]')).toHaveCount(0);
-  // the legend names the run; the curve has points at both stored steps
-  await expect(page.locator('[data-chart="reward"] .recharts-legend-wrapper')).toContainText(`${first}: total`);
-  await expect(page.locator('[data-chart="kl"] .recharts-legend-wrapper')).toContainText(first);
+  // the legend names the run by what differs from this one (a Reset: nothing, so 'same config'); the curve has points at both stored steps
+  await expect(page.locator('[data-chart="reward"] .recharts-legend-wrapper')).toContainText('same config: total');
+  await expect(page.locator('[data-chart="kl"] .recharts-legend-wrapper')).toContainText('same config');
   const d = (await overlayCurves(page, 'reward').getAttribute('d')) ?? '';
   expect(d.match(/-?[\d.]+(e-?\d+)?,-?[\d.]+/g)?.length ?? 0).toBe(2);
   await page.screenshot({ path: '/tmp/runs-overlay.png', fullPage: true });
@@ -93,5 +93,61 @@ test('Runs: overlay a stored run on the charts, delete one, delete the live one 
   await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled({ timeout: 60_000 });
   await expect(runs).toContainText('No stored runs yet');
   await expect(runs.getByRole('row')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('Runs: named by what differs, renamed for good, compared side by side; overlays draw any series of a chart', async ({ page }) => {
+  test.setTimeout(115_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?config=quick');
+  for (let n = 1; n <= 2; n++) await stepTo(page, n); // two points: one alone draws no curve
+  // a second run that differs in lossType and beta (issue 18: both used to read 'add d1 · 1L·4E·d32 · G8 · seed 7')
+  const config = page.getByRole('complementary', { name: 'Config' });
+  const grpo = config.getByRole('group', { name: 'GRPO' });
+  await grpo.getByLabel('lossType', { exact: true }).selectOption('dr_grpo');
+  await grpo.getByLabel('beta', { exact: true }).fill('0.04');
+  await config.getByRole('button', { name: 'Apply and reset' }).click();
+  await expect(page.getByRole('region', { name: 'Charts' }).getByTestId('readout-reward')).not.toHaveText(/at step/, { timeout: 30_000 });
+  for (let n = 1; n <= 2; n++) await stepTo(page, n);
+  const runs = page.getByRole('region', { name: 'Runs' });
+  await expect(runs.getByRole('row')).toHaveCount(3);
+  const names = runs.getByTestId('run-name');
+  // this run by its starting point, the other by what differs from this one
+  await expect(runs.getByRole('row').filter({ hasText: '(this run)' }).getByTestId('run-name')).toHaveText('quick · β=0.04, lossType=dr_grpo');
+  await expect(names.filter({ hasText: 'β=0, lossType=grpo' })).toHaveCount(1);
+  await runs.screenshot({ path: '/tmp/h-runs-named.png' });
+
+  // its overlay is named the same in the legends; the reward chart's picker adds its accuracy as a second dashed line
+  const other = runs.getByRole('row').filter({ hasText: 'β=0, lossType=grpo' });
+  await other.getByRole('checkbox').click();
+  const reward = page.locator('[data-chart="reward"]');
+  await expect(reward.locator('.recharts-legend-wrapper')).toContainText('β=0, lossType=grpo: total', { timeout: 10_000 });
+  await expect(overlayCurves(page, 'reward')).toHaveCount(1);
+  await reward.getByTestId('overlay-pick-reward').getByLabel('accuracy').check();
+  await expect(overlayCurves(page, 'reward')).toHaveCount(2);
+  await expect(reward.locator('.recharts-legend-wrapper')).toContainText('β=0, lossType=grpo: accuracy');
+
+  // Compare: the two configs side by side, what differs only
+  await other.getByRole('button', { name: /^Compare / }).click();
+  const diff = page.getByRole('region', { name: 'Config diff' });
+  await expect(diff.locator('tbody tr')).toHaveCount(2);
+  await expect(diff.locator('tr[data-path="grpo.lossType"]')).toContainText(/lossType\s*dr_grpo\s*grpo/);
+  await expect(diff.locator('tr[data-path="grpo.beta"]')).toContainText(/β\s*0\.04\s*0/);
+  await diff.getByRole('button', { name: /equal knobs too/ }).click();
+  await expect(diff.locator('tbody tr').nth(10)).toBeVisible();
+  await diff.getByRole('button', { name: 'Close the config diff' }).click();
+  await expect(diff).toHaveCount(0);
+
+  // Rename: the name replaces the difference in the list and the legends, and survives a reload
+  await other.getByRole('button', { name: /^Rename / }).click();
+  const box = runs.getByRole('textbox');
+  await box.fill('grpo baseline');
+  await box.press('Enter');
+  await expect(names.filter({ hasText: 'grpo baseline' })).toHaveCount(1);
+  await expect(reward.locator('.recharts-legend-wrapper')).toContainText('grpo baseline: total');
+  await page.waitForTimeout(300); // the rename's write
+  await page.reload();
+  await expect(runs.getByTestId('run-name').filter({ hasText: 'grpo baseline' })).toHaveCount(1, { timeout: 30_000 });
   expect(errors).toEqual([]);
 });

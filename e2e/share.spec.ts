@@ -59,6 +59,12 @@ test('share: a results link opens as a shared run, and Re-run reproduces its fir
   await expect(shared.getByTestId('readout-reward')).toHaveText(reward, { timeout: 10_000 });
   await ready(shared);
   expect(await stepNow(shared)).toBe(0);
+  // the recipient sees the shared run's step, the knobs that differ, and no NaN anywhere (issue 18)
+  await expect(shared.getByTestId('header-step')).toHaveText('1');
+  await expect(banner.getByTestId('shared-recipe')).toHaveText('quick');
+  for (const text of await shared.locator('[data-testid^="readout-"]').allInnerTexts()) expect(text).not.toMatch(/NaN/);
+  await expect(shared.getByTestId('readout-clip')).not.toContainText('low');
+  await expect(shared.getByTestId('readout-experts')).toContainText('a link carries no expert load');
   await shared.screenshot({ path: '/tmp/h-share-opened.png' });
 
   await btn(shared, 'Re-run').click();
@@ -66,12 +72,18 @@ test('share: a results link opens as a shared run, and Re-run reproduces its fir
   await ready(shared);
   await expect(banner).toContainText('now show your re-run (step 2 of 2)');
   await expect(shared.getByTestId('readout-reward')).toHaveText(reward);
+  // the shared curves stay beside the re-run, dashed, until the banner is closed
+  const reference = shared.locator('[data-chart="reward"] path.recharts-line-curve[data-run="run:shared-link"]');
+  await expect(reference).toHaveCount(1);
+  await expect(shared.locator('[data-chart="reward"] .recharts-legend-wrapper')).toContainText('shared link: total');
   const rerun = (await decodeRunLink(new URL(await share(shared)).hash)).snapshot!;
   // every training series of both steps, to the link's precision (4 digits)
   expect(rerun.step).toEqual([0, 1]);
   expect(rerun.series).toEqual(original.series);
   console.log(`rewards: original ${original.series.reward.join(', ')}; re-run ${rerun.series.reward.join(', ')}`);
   await shared.screenshot({ path: '/tmp/h-share-rerun.png' });
+  await banner.getByRole('button', { name: 'Close the shared-run banner' }).click();
+  await expect(reference).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

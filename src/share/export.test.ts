@@ -28,32 +28,34 @@ const evalAt = (step: number, g: number, s: number): RunEval => ({
   step, result: { problems: 4, greedy: { accuracy: g, meanLength: 10, aha: rates(0) }, sampled: { accuracy: s, meanLength: 11.5, aha: rates(0.25) } },
 });
 
-const BASE_HEADER = 'step,reward,reward_format,reward_accuracy,reward_overlong,reward_std,frac_reward_zero_std,kept_groups,' +
-  'completion_length_mean,completion_length_min,completion_length_max,clipped_ratio,loss,policy_loss,kl,entropy,' +
-  'clip_ratio_low,clip_ratio_high,clip_ratio_region,mean_ratio,grad_norm,lr,aux_loss,step_time_ms,tokens_per_sec,' +
-  'aha_reflection,aha_aha,aha_verification,aha_overthinking,skipped';
-const LOAD_HEADER = 'load_l0_e0,load_l0_e1,load_l1_e0,load_l1_e1';
-const EVAL_HEADER = 'heldout_greedy_accuracy,heldout_sampled_accuracy,heldout_greedy_length,heldout_sampled_length';
+const BASE_HEADER = 'step,reward,reward_std,rewards/format/mean,rewards/accuracy/mean,rewards/overlong/mean,frac_reward_zero_std,kept_groups,' +
+  'completions/mean_length,completions/min_length,completions/max_length,completions/clipped_ratio,loss,policy_loss,kl,entropy,' +
+  'clip_ratio/low_mean,clip_ratio/high_mean,clip_ratio/region_mean,mean_ratio,grad_norm,learning_rate,aux_loss,step_time_ms,tokens_per_sec,' +
+  'aha/reflection,aha/aha,aha/verification,aha/overthinking,skipped';
+const LOAD_HEADER = 'expert_load/l0_e0,expert_load/l0_e1,expert_load/l1_e0,expert_load/l1_e1';
+const EVAL_HEADER = 'eval_greedy_accuracy,eval_sampled_accuracy,eval_greedy_mean_length,eval_sampled_mean_length';
 
 describe('metricsCsv', () => {
-  it('writes the header and one exact row per step, with the evaluation taken after it', () => {
-    const csv = metricsCsv([metricsAt(0), metricsAt(1, { reward: NaN, skipped: true })], [evalAt(0, 0.1, 0.2), evalAt(1, 0.25, 0.5)]);
-    const row0 = '0,0.5,0.75,0.25,0,0.125,0.5,2,12.5,7,20,0,-0.0625,-0.0625,0.001,1.5,0,0.25,0.25,1,2,0.0001,0,250,400,0.5,0.25,0,0,0';
-    const row1 = '1,,0.75,0.25,0,0.125,0.5,2,12.5,7,20,0,-0.0625,-0.0625,0.001,1.5,0,0.25,0.25,1,2,0.0001,0,250,400,0.5,0.25,0,0,1';
+  it('writes one row per step the charts show: the step-0 baseline beside the first step, each evaluation at its own step', () => {
+    const csv = metricsCsv([metricsAt(0), metricsAt(1, { reward: NaN, skipped: true })], [evalAt(0, 0.1, 0.2), evalAt(2, 0.25, 0.5)]);
+    const row0 = '0,0.5,0.125,0.75,0.25,0,0.5,2,12.5,7,20,0,-0.0625,-0.0625,0.001,1.5,0,0.25,0.25,1,2,0.0001,0,250,400,0.5,0.25,0,0,0';
+    const row1 = '1,,0.125,0.75,0.25,0,0.5,2,12.5,7,20,0,-0.0625,-0.0625,0.001,1.5,0,0.25,0.25,1,2,0.0001,0,250,400,0.5,0.25,0,0,1';
+    const empty = Array.from({ length: 29 + 4 }, () => '').join(',');
     expect(csv).toBe(
       `${BASE_HEADER},${LOAD_HEADER},${EVAL_HEADER}\n` +
-      `${row0},0.25,0.75,0.5,0.5,0.25,0.5,10,11.5\n` + // eval at step 1 follows metrics step 0
-      `${row1},0.25,0.75,0.5,0.5,,,,\n`,
+      `${row0},0.25,0.75,0.5,0.5,0.1,0.2,10,11.5\n` + // the base model's evaluation at step 0, as on the held-out chart
+      `${row1},0.25,0.75,0.5,0.5,,,,\n` +
+      `2,${empty},0.25,0.5,10,11.5\n`, // after the last update: at step 2, where the chart draws it
     );
   });
 
-  it('is a header alone for a run without steps', () => {
-    expect(metricsCsv([], [evalAt(0, 0.1, 0.2)])).toBe(`${BASE_HEADER},${EVAL_HEADER}\n`);
+  it('is the step-0 baseline alone for a run evaluated but not yet stepped', () => {
+    expect(metricsCsv([], [evalAt(0, 0.1, 0.2)])).toBe(`${BASE_HEADER},${EVAL_HEADER}\n0,${Array.from({ length: 29 }, () => '').join(',')},0.1,0.2,10,11.5\n`);
   });
 
   it('has as many cells in each row as in the header', () => {
-    const lines = metricsCsv([metricsAt(0), metricsAt(1)], []).trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
+    const lines = metricsCsv([metricsAt(0), metricsAt(1)], [evalAt(0, 0.1, 0.2), evalAt(2, 0.3, 0.4)]).trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
     for (const l of lines) expect(l.split(',')).toHaveLength(30 + 4 + 4);
   });
 });

@@ -42,38 +42,42 @@ export function metricsJson(config: RunConfig, metrics: readonly GrpoMetrics[], 
 
 type Col = [header: string, get: (m: GrpoMetrics) => number | boolean];
 
+// Named as TRL's GRPOTrainer logs them where it logs the same quantity (reward,
+// rewards/<name>/mean, completions/mean_length, clip_ratio/region_mean,
+// learning_rate, ...), so a notebook written for TRL's log_history reads this
+// file; what TRL has no key for keeps a name of the same style (aha/..., expert_load/...).
 const COLUMNS: readonly Col[] = [
-  ['step', (m) => m.step],
   ['reward', (m) => m.reward],
-  ['reward_format', (m) => m.rewards.format],
-  ['reward_accuracy', (m) => m.rewards.accuracy],
-  ['reward_overlong', (m) => m.rewards.overlong],
   ['reward_std', (m) => m.rewardStd],
+  ['rewards/format/mean', (m) => m.rewards.format],
+  ['rewards/accuracy/mean', (m) => m.rewards.accuracy],
+  ['rewards/overlong/mean', (m) => m.rewards.overlong],
   ['frac_reward_zero_std', (m) => m.fracRewardZeroStd],
   ['kept_groups', (m) => m.keptGroups],
-  ['completion_length_mean', (m) => m.completionLength.mean],
-  ['completion_length_min', (m) => m.completionLength.min],
-  ['completion_length_max', (m) => m.completionLength.max],
-  ['clipped_ratio', (m) => m.clippedRatio],
+  ['completions/mean_length', (m) => m.completionLength.mean],
+  ['completions/min_length', (m) => m.completionLength.min],
+  ['completions/max_length', (m) => m.completionLength.max],
+  ['completions/clipped_ratio', (m) => m.clippedRatio],
   ['loss', (m) => m.loss],
   ['policy_loss', (m) => m.policyLoss],
   ['kl', (m) => m.kl],
   ['entropy', (m) => m.entropy],
-  ['clip_ratio_low', (m) => m.clipRatio.low],
-  ['clip_ratio_high', (m) => m.clipRatio.high],
-  ['clip_ratio_region', (m) => m.clipRatio.region],
+  ['clip_ratio/low_mean', (m) => m.clipRatio.low],
+  ['clip_ratio/high_mean', (m) => m.clipRatio.high],
+  ['clip_ratio/region_mean', (m) => m.clipRatio.region],
   ['mean_ratio', (m) => m.meanRatio],
   ['grad_norm', (m) => m.gradNorm],
-  ['lr', (m) => m.lr],
+  ['learning_rate', (m) => m.lr],
   ['aux_loss', (m) => m.auxLoss],
   ['step_time_ms', (m) => m.stepTime],
   ['tokens_per_sec', (m) => m.tokensPerSec],
-  ['aha_reflection', (m) => m.aha.reflection],
-  ['aha_aha', (m) => m.aha.aha],
-  ['aha_verification', (m) => m.aha.verification],
-  ['aha_overthinking', (m) => m.aha.overthinking],
+  ['aha/reflection', (m) => m.aha.reflection],
+  ['aha/aha', (m) => m.aha.aha],
+  ['aha/verification', (m) => m.aha.verification],
+  ['aha/overthinking', (m) => m.aha.overthinking],
   ['skipped', (m) => m.skipped],
 ];
+const EVAL_HEADERS = ['eval_greedy_accuracy', 'eval_sampled_accuracy', 'eval_greedy_mean_length', 'eval_sampled_mean_length'];
 
 /** A cell: shortest round-trip decimal, booleans as 1/0, empty for a missing or non-finite value. */
 function cell(x: number | boolean | undefined): string {
@@ -83,22 +87,27 @@ function cell(x: number | boolean | undefined): string {
 }
 
 /**
- * One row per GRPO step. Expert load is flattened as load_l{l}_e{e} (L,E from
- * the first row); the held-out columns hold the evaluation taken right after
- * that step (eval step = metrics step + 1), empty on steps without one. The
- * base model's step-0 evaluation has no step row: it is in the JSON.
+ * One row per step the charts show: a step's metrics (its rollouts came from
+ * the policy after `step` updates) and the held-out evaluation at that step
+ * (taken after `step` updates), either of which may be missing: row 0 holds
+ * the base model's evaluation beside the first step's metrics, and the last
+ * evaluation (after the last update) has a row of its own. Expert load is
+ * flattened as expert_load/l{l}_e{e} (L,E from the first metrics row).
  */
 export function metricsCsv(metrics: readonly GrpoMetrics[], evals: readonly RunEval[]): string {
   const load = metrics[0]?.expertLoad ?? [];
-  const loadHeaders = load.flatMap((row, l) => row.map((_, e) => `load_l${l}_e${e}`));
-  const evalHeaders = ['heldout_greedy_accuracy', 'heldout_sampled_accuracy', 'heldout_greedy_length', 'heldout_sampled_length'];
+  const loadHeaders = load.flatMap((row, l) => row.map((_, e) => `expert_load/l${l}_e${e}`));
   const byStep = new Map(evals.map((e) => [e.step, e.result]));
-  const lines = [[...COLUMNS.map((c) => c[0]), ...loadHeaders, ...evalHeaders].join(',')];
-  for (const m of metrics) {
-    const ev = byStep.get(m.step + 1);
-    const loads = load.flatMap((row, l) => row.map((_, e) => cell(m.expertLoad[l]?.[e])));
-    const evCells = ev ? [ev.greedy.accuracy, ev.sampled.accuracy, ev.greedy.meanLength, ev.sampled.meanLength].map(cell) : evalHeaders.map(() => '');
-    lines.push([...COLUMNS.map(([, get]) => cell(get(m))), ...loads, ...evCells].join(','));
+  const mByStep = new Map(metrics.map((m) => [m.step, m]));
+  const steps = [...new Set([...mByStep.keys(), ...byStep.keys()])].sort((a, b) => a - b);
+  const lines = [['step', ...COLUMNS.map((c) => c[0]), ...loadHeaders, ...EVAL_HEADERS].join(',')];
+  for (const step of steps) {
+    const m = mByStep.get(step);
+    const ev = byStep.get(step);
+    const mCells = m ? COLUMNS.map(([, get]) => cell(get(m))) : COLUMNS.map(() => '');
+    const loads = load.flatMap((row, l) => row.map((_, e) => cell(m?.expertLoad[l]?.[e])));
+    const evCells = ev ? [ev.greedy.accuracy, ev.sampled.accuracy, ev.greedy.meanLength, ev.sampled.meanLength].map(cell) : EVAL_HEADERS.map(() => '');
+    lines.push([String(step), ...mCells, ...loads, ...evCells].join(','));
   }
   return `${lines.join('\n')}\n`;
 }
