@@ -100,6 +100,27 @@ describe('rmsnorm', () => {
   });
 });
 
+describe('rope', () => {
+  for (const [B, T, C, NH] of [[2, 5, 12, 3], [3, 17, 64, 4]] as const) {
+    it(`forward and backward give the reference's bits B=${B} T=${T} C=${C} NH=${NH}`, () => {
+      const n = B * T * 3 * C;
+      const inp = rand(n, 71);
+      const want = new Float32Array(n), got = new Float32Array(n).fill(NaN);
+      ref.ropeForward(want, inp, B, T, C, NH);
+      fast.ropeForward(got, inp, B, T, C, NH);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      const dOut = rand(n, 72), d0 = rand(n, 73);
+      const rd = d0.slice(), fd = d0.slice();
+      ref.ropeBackward(rd, dOut, B, T, C, NH);
+      fast.ropeBackward(fd, dOut, B, T, C, NH);
+      expect(Array.from(fd)).toEqual(Array.from(rd));
+    });
+  }
+  it('names an odd head size, as the reference does', () => {
+    expect(() => fast.ropeForward(new Float32Array(18), new Float32Array(18), 1, 1, 6, 2)).toThrow(/head size C\/NH = 6\/2 must be an even integer/);
+  });
+});
+
 describe('attention', () => {
   for (const [B, T, C, NH] of [[2, 5, 12, 3], [1, 9, 10, 2], [3, 17, 64, 4]] as const) {
     it(`forward and backward B=${B} T=${T} C=${C} NH=${NH}`, () => {

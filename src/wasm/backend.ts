@@ -39,6 +39,8 @@ interface Kernels {
     N: number, C: number, H: number, E: number, S: number, k: number, swiglu: number, scratch: Ptr): void;
   ropeRows(dst: Ptr, dstB: number, src: Ptr, nSeq: number, T: number, pos0: number, C: number, NH: number, table: Ptr, rope: number): void;
   rmsnormForward(out: Ptr, rstd: Ptr, inp: Ptr, weight: Ptr, N: number, C: number): void;
+  ropeForward(out: Ptr, inp: Ptr, B: number, T: number, C: number, NH: number, table: Ptr): void;
+  ropeBackward(dInp: Ptr, dOut: Ptr, B: number, T: number, C: number, NH: number, table: Ptr): void;
   moeBackward(dInp: Ptr, dW1: Ptr, dW3: Ptr, dW2: Ptr, dGates: Ptr, dOut: Ptr, h1: Ptr, h3: Ptr, act: Ptr, y: Ptr,
     inp: Ptr, topIdx: Ptr, gates: Ptr, w1: Ptr, w3: Ptr, w2: Ptr,
     N: number, C: number, H: number, E: number, S: number, k: number, swiglu: number, scratch: Ptr): void;
@@ -132,6 +134,17 @@ class Arena {
   }
 }
 
+/** cos, sin of rope.ts's angle(pos, i) = pos * 10000^(-i/half) for pos < P, as f64 pairs at (pos*half + i)*2: the reference's values exactly. */
+function ropeAngles(dst: Float64Array, P: number, half: number): void {
+  for (let pos = 0; pos < P; pos++) {
+    for (let i = 0; i < half; i++) {
+      const angle = pos * Math.pow(ROPE_BASE, -i / half);
+      dst[(pos * half + i) * 2] = Math.cos(angle);
+      dst[(pos * half + i) * 2 + 1] = Math.sin(angle);
+    }
+  }
+}
+
 const f32 = (...xs: (FloatArray | null)[]): boolean => xs.every((x) => x === null || x instanceof Float32Array);
 
 type MoeCache = MoeCacheOf<FloatArray>;
@@ -160,6 +173,28 @@ export function createWasmOps(kernels: Kernels = loadKernels()) {
       k.rmsnormForward(pOut, pR, pIn, pW, N, C);
       a.get(out, pOut, N * C);
       a.get(rstd, pR, N);
+    },
+
+    ropeForward(out: FloatArray, inp: FloatArray, B: number, T: number, C: number, NH: number): void {
+      const HS = C / NH;
+      if (!f32(out, inp) || !Number.isInteger(HS) || HS % 2 !== 0) return ref.ropeForward(out, inp, B, T, C, NH); // its check names the problem
+      const n = B * T * 3 * C;
+      a.begin(2 * n + T * HS * 2);
+      const pIn = a.put(inp, n), pOut = a.alloc(n), pTab = a.alloc(T * HS * 2);
+      ropeAngles(new Float64Array(k.memory.buffer, pTab, T * HS), T, HS / 2);
+      k.ropeForward(pOut, pIn, B, T, C, NH, pTab);
+      a.get(out, pOut, n);
+    },
+
+    ropeBackward(dInp: FloatArray, dOut: FloatArray, B: number, T: number, C: number, NH: number): void {
+      const HS = C / NH;
+      if (!f32(dInp, dOut) || !Number.isInteger(HS) || HS % 2 !== 0) return ref.ropeBackward(dInp, dOut, B, T, C, NH);
+      const n = B * T * 3 * C;
+      a.begin(2 * n + T * HS * 2);
+      const pD = a.put(dInp, n), pDOut = a.put(dOut, n), pTab = a.alloc(T * HS * 2);
+      ropeAngles(new Float64Array(k.memory.buffer, pTab, T * HS), T, HS / 2);
+      k.ropeBackward(pD, pDOut, B, T, C, NH, pTab);
+      a.get(dInp, pD, n);
     },
 
     matmulForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number, OC: number): void {
@@ -294,14 +329,7 @@ export function createWasmDecodeOps(kernels: Kernels = loadKernels()) {
     if (t && t.generation === a.generation) return t.p;
     const half = HS / 2;
     const p = a.persist(Tmax * half * 4); // f64 pairs: 4 floats' bytes each
-    const tab = new Float64Array(k.memory.buffer, p, Tmax * half * 2);
-    for (let pos = 0; pos < Tmax; pos++) {
-      for (let i = 0; i < half; i++) {
-        const angle = pos * Math.pow(ROPE_BASE, -i / half);
-        tab[(pos * half + i) * 2] = Math.cos(angle);
-        tab[(pos * half + i) * 2 + 1] = Math.sin(angle);
-      }
-    }
+    ropeAngles(new Float64Array(k.memory.buffer, p, Tmax * half * 2), Tmax, half);
     tables.set(key, { p, generation: a.generation });
     return p;
   }

@@ -180,6 +180,52 @@ export function colSumAcc(dBias: usize, dOut: usize, N: i32, OC: i32): void {
 }
 
 /**
+ * e^x for 4 lanes (Cephes expf: x = n ln2 + r, |r| <= ln2/2, a degree-7
+ * polynomial for e^r, 2^n built in the exponent bits): about 1 ulp of f32,
+ * many times faster than the scalar f64 Math.exp. x is clamped to [-87, 88]
+ * (e^-87 ~ 1.6e-38 stands in for 0).
+ */
+@inline function expv(x: v128): v128 {
+  x = f32x4.max(f32x4.min(x, f32x4.splat(88.0)), f32x4.splat(-87.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23));
+}
+
+@inline function exps(x: f32): f32 {
+  return f32x4.extract_lane(expv(f32x4.splat(x)), 0);
+}
+
+/** p[i] = e^(p[i] - max) for i < n; returns their sum (f32, in blocks of 4). */
+function expShift(p: usize, n: i32, max: f32): f32 {
+  const mv = f32x4.splat(max);
+  let acc = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = p + (<usize>i << 2);
+    const e = expv(f32x4.sub(ld(q), mv));
+    v128.store(q, e);
+    acc = f32x4.add(acc, e);
+  }
+  let sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (; i < n; i++) {
+    const q = p + (<usize>i << 2);
+    const e = exps(load<f32>(q) - max);
+    store<f32>(q, e);
+    sum += e;
+  }
+  return sum;
+}
+
+/**
  * cpu/attention.ts attentionForward: out (B,T,C), att (B,NH,T,T) softmax
  * cache (zeros above the diagonal), inp (B,T,3C) rows [q | k | v].
  */
@@ -199,13 +245,7 @@ export function attentionForward(out: usize, att: usize, inp: usize, B: i32, T: 
           store<f32>(a + (<usize>t2 << 2), s);
           if (s > max) max = s;
         }
-        let sum: f64 = 0;
-        for (let t2 = 0; t2 <= t; t2++) {
-          const e = <f32>Math.exp(<f64>(load<f32>(a + (<usize>t2 << 2)) - max));
-          store<f32>(a + (<usize>t2 << 2), e);
-          sum += e;
-        }
-        const inv = <f32>(1 / sum);
+        const inv = <f32>1 / expShift(a, t + 1, max);
         for (let t2 = 0; t2 < T; t2++) {
           const pa = a + (<usize>t2 << 2);
           store<f32>(pa, t2 <= t ? load<f32>(pa) * inv : 0);
@@ -273,13 +313,7 @@ export function attentionDecode(out: usize, q: usize, kCache: usize, vCache: usi
           store<f32>(scratch + (<usize>t2 << 2), s);
           if (s > max) max = s;
         }
-        let sum: f64 = 0;
-        for (let t2 = 0; t2 <= pos; t2++) {
-          const e = <f32>Math.exp(<f64>(load<f32>(scratch + (<usize>t2 << 2)) - max));
-          store<f32>(scratch + (<usize>t2 << 2), e);
-          sum += e;
-        }
-        const inv = <f32>(1 / sum);
+        const inv = <f32>1 / expShift(scratch, pos + 1, max);
         const o = out + ((<usize>(b * T + t) * C + h * HS) << 2);
         memory.fill(o, 0, <usize>HS << 2);
         for (let t2 = 0; t2 <= pos; t2++) {
@@ -295,10 +329,6 @@ export function attentionDecode(out: usize, q: usize, kCache: usize, vCache: usi
 // routed to it are gathered into contiguous rows, multiplied with gemm, and
 // scattered back to the per-slot caches; out sums each token's slots in slot
 // order afterwards, as the reference does.
-
-@inline function sigmoid(x: f64): f64 {
-  return 1 / (1 + Math.exp(-x));
-}
 
 const GELU_SCALE: f64 = Math.sqrt(2 / Math.PI);
 const GELU_CUBE: f64 = 0.044715;
@@ -375,10 +405,25 @@ export function moeForward(out: usize, h1: usize, h3: usize, act: usize, y: usiz
       transpose(wt3, w3 + <usize>ex * HC, H, C);
       gemm(h3e, xe, wt3, m, C, H, 0);
     }
-    for (let i = 0; i < m * H; i++) {
-      const p = <usize>i << 2;
-      const a1 = <f64>load<f32>(h1e + p);
-      store<f32>(ae + p, <f32>(swiglu ? a1 * sigmoid(a1) * <f64>load<f32>(h3e + p) : gelu(a1)));
+    if (swiglu) {
+      // act = silu(h1) * h3 = h1 / (1 + e^-h1) * h3, 4 at a time (m*H floats)
+      let i = 0;
+      const one = f32x4.splat(1);
+      for (; i + 4 <= m * H; i += 4) {
+        const p = <usize>i << 2;
+        const a1 = ld(h1e + p);
+        v128.store(ae + p, f32x4.mul(f32x4.div(a1, f32x4.add(one, expv(f32x4.neg(a1)))), ld(h3e + p)));
+      }
+      for (; i < m * H; i++) {
+        const p = <usize>i << 2;
+        const a1 = load<f32>(h1e + p);
+        store<f32>(ae + p, a1 / (1 + exps(-a1)) * load<f32>(h3e + p));
+      }
+    } else {
+      for (let i = 0; i < m * H; i++) {
+        const p = <usize>i << 2;
+        store<f32>(ae + p, <f32>gelu(<f64>load<f32>(h1e + p)));
+      }
     }
     scatter(h1, h1e, rows, m, H);
     if (swiglu) scatter(h3, h3e, rows, m, H);
@@ -442,16 +487,29 @@ export function moeBackward(dInp: usize, dW1: usize, dW3: usize, dW2: usize, dGa
     // the activation, elementwise (ae is reused below for h1's rows, h3 via dxe)
     gather(ae, h1, rows, m, 1, H);
     if (swiglu) gather(dxe, h3, rows, m, 1, H);
-    for (let i = 0; i < m * H; i++) {
-      const p = <usize>i << 2;
-      const a1 = <f64>load<f32>(ae + p);
-      const da = <f64>load<f32>(dae + p);
-      if (swiglu) {
-        const sg = sigmoid(a1);
-        store<f32>(dh1 + p, <f32>(da * <f64>load<f32>(dxe + p) * sg * (1 + a1 * (1 - sg))));
-        store<f32>(dh3 + p, <f32>(da * a1 * sg));
-      } else {
-        store<f32>(dh1 + p, <f32>(da * geluGrad(a1)));
+    if (swiglu) {
+      // act = silu(h1) h3: dh1 = dAct h3 sg (1 + h1 (1 - sg)), dh3 = dAct h1 sg, sg = sigmoid(h1); 4 at a time
+      let i = 0;
+      const one = f32x4.splat(1);
+      for (; i + 4 <= m * H; i += 4) {
+        const p = <usize>i << 2;
+        const a1 = ld(ae + p), da = ld(dae + p);
+        const sg = f32x4.div(one, f32x4.add(one, expv(f32x4.neg(a1))));
+        const dsg = f32x4.mul(da, sg);
+        v128.store(dh1 + p, f32x4.mul(f32x4.mul(dsg, ld(dxe + p)), f32x4.add(one, f32x4.mul(a1, f32x4.sub(one, sg)))));
+        v128.store(dh3 + p, f32x4.mul(dsg, a1));
+      }
+      for (; i < m * H; i++) {
+        const p = <usize>i << 2;
+        const a1 = load<f32>(ae + p), da = load<f32>(dae + p);
+        const sg: f32 = 1 / (1 + exps(-a1));
+        store<f32>(dh1 + p, da * sg * load<f32>(dxe + p) * (1 + a1 * (1 - sg)));
+        store<f32>(dh3 + p, da * sg * a1);
+      }
+    } else {
+      for (let i = 0; i < m * H; i++) {
+        const p = <usize>i << 2;
+        store<f32>(dh1 + p, <f32>(<f64>load<f32>(dae + p) * geluGrad(<f64>load<f32>(ae + p))));
       }
     }
     // h1 = w1[ex] x:  dW1[ex] (H,C) += dh1^T (H,m) @ x (m,C);  dx (m,C) = dh1 @ w1[ex] (+ dh3 @ w3[ex])
@@ -520,5 +578,57 @@ export function rmsnormForward(out: usize, rstd: usize, inp: usize, weight: usiz
     store<f32>(rstd + (<usize>n << 2), <f32>r);
     const o = out + (<usize>(n * C) << 2);
     for (let c = 0; c < C; c++) store<f32>(o + (<usize>c << 2), <f32>(<f64>load<f32>(x + (<usize>c << 2)) * r * <f64>load<f32>(weight + (<usize>c << 2))));
+  }
+}
+
+/**
+ * cpu/rope.ts ropeForward on (B,T,3C) rows: q and k rotated at position t, v
+ * copied; table as ropeRows'. Same f64 arithmetic: the reference's bits.
+ */
+export function ropeForward(out: usize, inp: usize, B: i32, T: i32, C: i32, NH: i32, table: usize): void {
+  const HS = C / NH;
+  const half = HS / 2;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const row = <usize>((b * T + t) * 3 * C) << 2;
+      memory.copy(out + row + (<usize>(2 * C) << 2), inp + row + (<usize>(2 * C) << 2), <usize>C << 2);
+      for (let i = 0; i < half; i++) {
+        const pt = table + (<usize>((t * half + i) * 2) << 3);
+        const cos = load<f64>(pt), sin = load<f64>(pt + 8);
+        for (let h = 0; h < 2 * NH; h++) {
+          const a = row + (<usize>(h * HS + i) << 2);
+          const ah = a + (<usize>half << 2);
+          const x1 = <f64>load<f32>(inp + a), x2 = <f64>load<f32>(inp + ah);
+          store<f32>(out + a, <f32>(x1 * cos - x2 * sin));
+          store<f32>(out + ah, <f32>(x2 * cos + x1 * sin));
+        }
+      }
+    }
+  }
+}
+
+/** cpu/rope.ts ropeBackward: dInp (B,T,3C) += the transposed rotation of dOut; the reference's bits. */
+export function ropeBackward(dInp: usize, dOut: usize, B: i32, T: i32, C: i32, NH: i32, table: usize): void {
+  const HS = C / NH;
+  const half = HS / 2;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const row = <usize>((b * T + t) * 3 * C) << 2;
+      for (let c = 2 * C; c < 3 * C; c++) {
+        const p = row + (<usize>c << 2);
+        store<f32>(dInp + p, load<f32>(dInp + p) + load<f32>(dOut + p));
+      }
+      for (let i = 0; i < half; i++) {
+        const pt = table + (<usize>((t * half + i) * 2) << 3);
+        const cos = load<f64>(pt), sin = load<f64>(pt + 8);
+        for (let h = 0; h < 2 * NH; h++) {
+          const a = row + (<usize>(h * HS + i) << 2);
+          const ah = a + (<usize>half << 2);
+          const d1 = <f64>load<f32>(dOut + a), d2 = <f64>load<f32>(dOut + ah);
+          store<f32>(dInp + a, <f32>(<f64>load<f32>(dInp + a) + d1 * cos + d2 * sin));
+          store<f32>(dInp + ah, <f32>(<f64>load<f32>(dInp + ah) - d1 * sin + d2 * cos));
+        }
+      }
+    }
   }
 }
