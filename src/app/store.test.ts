@@ -169,3 +169,18 @@ describe('base checkpoint choice and ?config=quick', () => {
     expect(initialConfigFromLocation('?config=huge', DEFAULT_CONFIG)).toBe(DEFAULT_CONFIG);
   });
 });
+
+describe('the step under way', () => {
+  it('a progress event names its phase from when it was first heard; the step\'s metrics or a pause end it', () => {
+    const s0 = useStore.getState();
+    const a = { ...s0, ...reduceEvent(s0, { type: 'progress', v, step: 3, phase: 'grpo' }) };
+    expect(a.progress).toMatchObject({ step: 3, phase: 'grpo' });
+    const since = a.progress!.since;
+    // the same phase again keeps its start; the next phase starts its own clock
+    expect(reduceEvent(a, { type: 'progress', v, step: 3, phase: 'grpo' }).progress!.since).toBe(since);
+    const b = { ...a, ...reduceEvent(a, { type: 'progress', v, step: 3, phase: 'evaluation' }) };
+    expect(b.progress).toMatchObject({ step: 3, phase: 'evaluation' });
+    expect(reduceEvent(b, { type: 'metrics', v, metrics: metricsAt(3) }).progress).toBeNull();
+    expect(reduceEvent(b, { type: 'status', v, state: 'paused', step: 3, backend: null, backendLabel: '', message: '' }).progress).toBeNull();
+  });
+});

@@ -13,7 +13,7 @@ import type { Expected as JudgeExpected } from '../tasks/judge';
 export type Expected = Exclude<JudgeExpected, number>;
 import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../train/grpo';
-import type { SampleExperts, SessionState, TrainerEvent } from '../train/protocol';
+import type { SampleExperts, SessionState, StepPhase, TrainerEvent } from '../train/protocol';
 import type { ResultsSnapshot } from '../share/url';
 
 /** Steps whose samples the inspector keeps (a ring): enough to scrub back, bounded in memory. */
@@ -160,6 +160,8 @@ export interface AppState extends SharedSlice, RunsSlice, ExperimentSlice {
   error: { message: string; step: number; recoverable: boolean } | null;
   /** Something went wrong and the app dealt with it (a lost GPU device, recovered): what it did. */
   notice: { message: string; step: number } | null;
+  /** The phase of the step under way (train/protocol ProgressEvent), from when the page heard of it; null between steps. */
+  progress: { step: number; phase: StepPhase; since: number } | null;
   /** Over the last few steps' stepTime. */
   stepsPerSec: number;
   tokensPerSec: number;
@@ -189,14 +191,14 @@ export interface AppState extends SharedSlice, RunsSlice, ExperimentSlice {
 
 export type RunSlice = Pick<
   AppState,
-  | 'status' | 'step' | 'backend' | 'backendLabel' | 'statusMessage' | 'pretrain' | 'error' | 'notice' | 'stepsPerSec' | 'tokensPerSec'
+  | 'status' | 'step' | 'backend' | 'backendLabel' | 'statusMessage' | 'pretrain' | 'error' | 'notice' | 'progress' | 'stepsPerSec' | 'tokensPerSec'
   | 'metrics' | 'evals' | 'baseAha' | 'firstAhaStep' | 'history' | 'selectedStep' | 'ahaFeed' | 'playground'
 >;
 
 /** The run-dependent part of the state, as it is before a run's first step. */
 export function emptyRun(): RunSlice {
   return {
-    status: 'idle', step: 0, backend: null, backendLabel: '', statusMessage: '', pretrain: null, error: null, notice: null,
+    status: 'idle', step: 0, backend: null, backendLabel: '', statusMessage: '', pretrain: null, error: null, notice: null, progress: null,
     stepsPerSec: 0, tokensPerSec: 0, metrics: [], evals: [], baseAha: null, firstAhaStep: null,
     history: [], selectedStep: null, ahaFeed: [], playground: null,
   };
@@ -213,6 +215,7 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
   switch (e.type) {
     case 'status': {
       const out: Partial<AppState> = { status: e.state, step: e.step, backend: e.backend, backendLabel: e.backendLabel, statusMessage: e.message };
+      if (e.state !== 'running') out.progress = null; // a pause or an error ends the step under way
       out.pretrain = e.pretrain ? { step: e.pretrain.metrics.step, total: e.pretrain.total, loss: e.pretrain.metrics.loss } : e.state === 'pretraining' ? s.pretrain : null;
       // a fatal error stays until the worker is healthy again; 'idle' after it is the failure itself (a refused init)
       if (e.state !== 'error' && e.state !== 'idle' && s.error && !s.error.recoverable) out.error = null;
@@ -227,6 +230,7 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
       const ms = recent.reduce((a, x) => a + x.stepTime, 0);
       const out: Partial<AppState> = {
         metrics,
+        progress: null,
         step: m.step + 1,
         stepsPerSec: ms > 0 ? (1000 * recent.length) / ms : 0,
         tokensPerSec: m.tokensPerSec,
@@ -264,6 +268,9 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
       return {};
     case 'recovered':
       return withoutStepsFrom(s, e.step, { step: e.step, notice: { message: e.message, step: e.lostAt } });
+    case 'progress':
+      // the time it started is the page's clock: the header counts the seconds since
+      return { progress: { step: e.step, phase: e.phase, since: s.progress?.step === e.step && s.progress.phase === e.phase ? s.progress.since : Date.now() } };
   }
 }
 

@@ -64,6 +64,7 @@ const events: TrainerEvent[] = [
   },
   { type: 'error', v, message: 'GRPO step 3: the gradient norm is NaN', step: 3, recoverable: true },
   { type: 'recovered', v, lostAt: 17, step: 10, redone: 7, message: 'GPU device lost at step 17; restored the checkpoint of step 10 on a new device; 7 steps redone' },
+  { type: 'progress', v, step: 12, phase: 'evaluation' },
 ];
 
 /** parse(x) throws a ProtocolError whose message matches re. */

@@ -264,10 +264,28 @@ export interface RecoveredEvent {
   message: string;
 }
 
-export type TrainerEvent = StatusEvent | MetricsEvent | SamplesEvent | EvaluationEvent | SampleResultEvent | CheckpointEvent | ErrorEvent | RecoveredEvent;
+/** The parts of a step that take a while: the GRPO step (rollout, scoring, forward, backward, update) and the held-out evaluation after it. */
+export const STEP_PHASES = ['grpo', 'evaluation'] as const;
+export type StepPhase = (typeof STEP_PHASES)[number];
+
+/**
+ * Where the session is inside a step, posted as each phase starts (issue 18:
+ * a step of over a minute showed nothing). The step's metrics event ends it.
+ * Phases, not token counts: on WebGPU a rollout's tokens are encoded at once
+ * and run on the device, so the session only knows when the whole phase ends.
+ */
+export interface ProgressEvent {
+  type: 'progress';
+  v: number;
+  /** The step's index (GRPO steps taken before it). */
+  step: number;
+  phase: StepPhase;
+}
+
+export type TrainerEvent = StatusEvent | MetricsEvent | SamplesEvent | EvaluationEvent | SampleResultEvent | CheckpointEvent | ErrorEvent | RecoveredEvent | ProgressEvent;
 export type EventType = TrainerEvent['type'];
 export type EventOf<T extends EventType> = Extract<TrainerEvent, { type: T }>;
-export const EVENT_TYPES: readonly EventType[] = ['status', 'metrics', 'samples', 'evaluation', 'sampleResult', 'checkpoint', 'error', 'recovered'];
+export const EVENT_TYPES: readonly EventType[] = ['status', 'metrics', 'samples', 'evaluation', 'sampleResult', 'checkpoint', 'error', 'recovered', 'progress'];
 
 // --- validation -------------------------------------------------------------
 
@@ -416,6 +434,7 @@ const EVENT_FIELDS: Record<EventType, Record<string, string | (new (...a: never[
   },
   error: { message: 'string', step: 'number', recoverable: 'boolean' },
   recovered: { lostAt: 'number', step: 'number', redone: 'number', message: 'string' },
+  progress: { step: 'number', phase: 'string' },
 };
 
 /** A TrainerEvent from a worker message; throws ProtocolError naming the bad field (top level only). */
@@ -428,6 +447,7 @@ export function parseEvent(msg: unknown): TrainerEvent {
   }
   if (type === 'status' && !SESSION_STATES.includes(o.state as SessionState)) fail('event status', 'state', `one of ${SESSION_STATES.join(', ')}`, o.state);
   if (type === 'samples' && !Array.isArray(o.samples)) fail('event samples', 'samples', 'an array', o.samples);
+  if (type === 'progress' && !STEP_PHASES.includes(o.phase as StepPhase)) fail('event progress', 'phase', `one of ${STEP_PHASES.join(', ')}`, o.phase);
   if (type === 'sampleResult' && o.experts !== undefined) {
     const x = o.experts as Obj;
     if (x === null || typeof x !== 'object' || !(x.idx instanceof Uint8Array)) fail('event sampleResult', 'experts', 'an object { L, k, E, idx: Uint8Array }', x);

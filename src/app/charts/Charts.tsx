@@ -45,6 +45,7 @@ const selBaseAha = (s: AppState) => s.baseAha;
 const selFirstAha = (s: AppState) => s.firstAhaStep;
 const selOverlays = (s: AppState) => s.runs.overlays;
 const selOverlaySeries = (s: AppState) => s.runs.overlaySeries;
+const selRunning = (s: AppState) => s.status === 'running';
 const selConfig = (s: AppState) => s.config;
 const selShown = (s: AppState) => s.experiment.shown;
 const selBandKind = (s: AppState) => s.experiment.band;
@@ -68,6 +69,7 @@ export function Charts() {
 
   const stored = useFrameState(selOverlays);
   const overlaySeries = useFrameState(selOverlaySeries);
+  const running = useStore(selRunning);
   const live = useStore(selConfig);
   // a stored run is named in the legends by what differs from the live run (runs/naming.ts)
   const overlays = useMemo(() => {
@@ -112,7 +114,11 @@ export function Charts() {
   return (
     <section aria-label="Charts" className="card charts">
       <h2>Charts</h2>
-      {metrics.length === 0 && <p className="charts-waiting">Press Play: the curves start at the first step. Until then, waiting for the first step.</p>}
+      {metrics.length === 0 && (
+        <p className="charts-waiting">
+          {running ? 'The first step is under way (the header says where): the curves start when it ends.' : 'Press Play: the curves start at the first step. Until then, waiting for the first step.'}
+        </p>
+      )}
       <HealthWarnings metrics={metrics} evals={evals} config={config} />
       <div className="chart-grid">
         <ChartCard id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} seedBands={seeds.reward} readout={r.reward} footer={pick('reward')} />

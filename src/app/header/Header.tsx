@@ -1,11 +1,12 @@
 // The header: product name, backend badge, the engine choice, the run's readouts (step, steps/s,
 // tokens/s, pretraining progress, status line), the controls, a banner for
 // the worker's errors, and a notice for faults it recovered from.
+import { useEffect, useState } from 'react';
 import { useStore } from '../store';
 import { BackendBadge } from './BackendBadge';
 import { EngineSelect } from './EngineSelect';
 import { Controls } from './Controls';
-import { errorSentence, formatRate, pretrainText, shownStep, statusDetail } from './format';
+import { errorSentence, formatRate, pretrainText, progressText, shownStep, statusDetail } from './format';
 
 export function Header() {
   return (
@@ -61,6 +62,7 @@ function StatusLine() {
         <strong>{status}</strong>
         {message ? ` — ${statusDetail(status, message)}` : ''}
       </span>
+      {status === 'running' && <StepProgress />}
       {status === 'pretraining' && pretrain && (
         <label className="pretrain">
           pretraining the base model {pretrainText(pretrain)}
@@ -69,6 +71,20 @@ function StatusLine() {
       )}
     </div>
   );
+}
+
+/** The phase of the step under way and its seconds so far, ticking once a second. */
+function StepProgress() {
+  const progress = useStore((s) => s.progress);
+  const lastMs = useStore((s) => s.metrics[s.metrics.length - 1]?.stepTime ?? null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!progress) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [progress]);
+  if (!progress) return null;
+  return <span className="step-progress" data-testid="step-progress" data-phase={progress.phase}>{progressText(progress, Math.max(0, now - progress.since), lastMs)}</span>;
 }
 
 function ErrorBanner() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUICK_CONFIG } from '../../train/quick';
-import { errorSentence, formatRate, pretrainText, shownStep, statusDetail } from './format';
+import { errorSentence, formatRate, pretrainText, progressText, shownStep, statusDetail } from './format';
 
 describe('header formatting', () => {
   it('rates: a dash before the first, 3 significant digits, whole numbers from 100', () => {
@@ -40,4 +40,11 @@ describe('header formatting', () => {
     expect(shownStep({ metrics: [], shared })).toBe(30);
     expect(shownStep({ metrics: [m(0)], shared: { ...shared, showing: false } })).toBe(0);
   });
+
+  it('a slow step says its phase, its seconds so far and, once known, a step\'s time', () => {
+    expect(progressText({ step: 0, phase: 'grpo' }, 12_400, null)).toBe('step 0: sampling the group, scoring, updating… 12 s (the first step also compiles the GPU kernels)');
+    expect(progressText({ step: 7, phase: 'grpo' }, 900, 2345)).toBe('step 7: sampling the group, scoring, updating… 0 s (a step takes about 2.3 s)');
+    expect(progressText({ step: 9, phase: 'evaluation' }, 31_000, 2345)).toBe('step 9: held-out evaluation… 31 s');
+  });
 });
+

@@ -43,3 +43,17 @@ export function shownStep(s: Pick<AppState, 'metrics' | 'shared'>): number | nul
   if (s.shared?.showing) return s.shared.snapshot.step[s.shared.snapshot.step.length - 1] ?? null;
   return s.metrics[s.metrics.length - 1]?.step ?? null;
 }
+
+/**
+ * What the step under way is doing, for the status line (issue 18: a minute
+ * into a slow step nothing said anything): its phase, the seconds so far, and
+ * what the last step took once one has.
+ */
+export function progressText(p: { step: number; phase: 'grpo' | 'evaluation' }, elapsedMs: number, lastStepMs: number | null): string {
+  const secs = `${Math.floor(elapsedMs / 1000)} s`;
+  if (p.phase === 'evaluation') return `step ${p.step}: held-out evaluation… ${secs}`;
+  const last = lastStepMs !== null && Number.isFinite(lastStepMs) && lastStepMs > 0
+    ? ` (a step takes about ${(lastStepMs / 1000).toPrecision(2)} s)`
+    : ' (the first step also compiles the GPU kernels)';
+  return `step ${p.step}: sampling the group, scoring, updating… ${secs}${last}`;
+}

@@ -21,10 +21,13 @@ async function oneStep(c: Core): Promise<void> {
   if (c.state !== 'running') status(c, 'running', c.pending === Infinity ? 'playing' : `taking ${c.pending} step${c.pending === 1 ? '' : 's'}`);
   try {
     c.activity = `taking GRPO step ${r.tr.step}`;
+    c.post({ type: 'progress', v, step: r.tr.step, phase: 'grpo' });
     const { metrics, samples } = await grpoStep(r.tr);
     const every = r.cfg.grpo.evalEvery;
     c.activity = `evaluating after step ${metrics.step}`;
-    const evaluation = r.tr.step % every === 0 ? await evaluate(r.ev, r.model) : undefined;
+    const due = r.tr.step % every === 0;
+    if (due) c.post({ type: 'progress', v, step: metrics.step, phase: 'evaluation' });
+    const evaluation = due ? await evaluate(r.ev, r.model) : undefined;
     await keepSnapshot(c, r);
     if (c.run !== r) return; // the device was lost meanwhile: this step is taken again on the new one
     c.post(evaluation ? { type: 'metrics', v, metrics, evaluation } : { type: 'metrics', v, metrics });
