@@ -172,7 +172,8 @@ function grpoSide(engine: CpuEngine) {
     for (const k of ['loss', 'kl', 'entropy', 'gradNorm'] as const) maxMetricDiff = Math.max(maxMetricDiff, Math.abs(a[k] - b[k]));
     console.log(`round ${r + 1}: js ${ms(got[0]!.ms)}, wasm ${ms(got[1]!.ms)}, ratio ${ratios[r]!.toFixed(2)}x; length ${b.completionLength.mean.toFixed(1)}; load ${load()}`);
   }
-  const evals = withEval ? await Promise.all([sides[0]!.evaluate(), sides[1]!.evaluate()].map((p) => p)) : null;
+  // one after the other: two evaluations in flight together would interleave at their awaits and time each other
+  const evals = withEval ? [await sides[0]!.evaluate(), await sides[1]!.evaluate()] : null;
   console.log(`\n| phase | js (reference) | wasm (fast) | ratio |\n|---|---|---|---|`);
   for (const p of PHASES) {
     const [a, b] = times.map((t) => median(t.map((x) => x.phases[p])));
