@@ -9,7 +9,8 @@ import { decodeCheckpoint } from '../src/share/checkpoint';
 // which on the default model would take minutes). The checkpoint's own
 // numbers are re-checked in Node by src/share/base.test.ts.
 
-const SHIPPED = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors']; // trainer.ts SHIPPED_BASES of family add, in the order DEFAULT_CONFIG tries them
+// trainer.ts SHIPPED_BASES of family countdown (DEFAULT_CONFIG's since issue 13), in the order DEFAULT_CONFIG tries them
+const SHIPPED = ['base-countdown-long.safetensors', 'base-countdown-guess-long.safetensors', 'base-countdown-wrong-long.safetensors', 'base-countdown.safetensors', 'base-countdown-guess.safetensors', 'base-countdown-wrong.safetensors'];
 
 /** The model, task and corpus knobs, the ones a base depends on (trainer.ts baseMatches). */
 function sameBase(a: RunConfig, b: RunConfig): boolean {
@@ -23,7 +24,7 @@ test('no hash: valid defaults, no config errors, the shipped base loads without 
   // which shipped base the built app can use for the default config
   const found = SHIPPED.filter((n) => existsSync(`dist/${n}`)).map((n) => ({ n, ck: decodeCheckpoint(new Uint8Array(readFileSync(`dist/${n}`))) }));
   const match = found.find((f) => sameBase(f.ck.config, DEFAULT_CONFIG));
-  expect(match, `no shipped base matches DEFAULT_CONFIG (found: ${found.map((f) => f.n).join(', ') || 'none'}): run \`npm run pretrain\` to make public/base.safetensors, then rebuild`).toBeDefined();
+  expect(match, `no shipped base matches DEFAULT_CONFIG (found: ${found.map((f) => f.n).join(', ') || 'none'}): run \`npm run pretrain\` to make public/base-countdown-long.safetensors, then rebuild`).toBeDefined();
 
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

@@ -8,15 +8,16 @@
 // never stored in it).
 //
 //   --quick     QUICK_CONFIG (train/quick.ts), default out public/base-quick.safetensors
-//               (without it: DEFAULT_CONFIG, default out public/base.safetensors)
+//               (without it: DEFAULT_CONFIG, countdown since issue 13, default out
+//               public/base-countdown-long.safetensors; train/experiment.ts baseCheckpointName)
 //   --steps N   corpus.pretrainSteps (the cosine schedule ends there)
 //   --seed S    the run's seed (default: the config's)
-//   --corrected X  corpus.corrected, the share of self-corrected traces (0..1;
+//   --corrected X  corpus.corrected, the share of self-corrected arithmetic traces (0..1;
 //               the style weights are relative, so 0 removes <wait> traces and
-//               the others keep their proportions): the base of README's
-//               "no self-correction in the corpus" run
-//   --preset NAME  a preset of core/config.ts on top of DEFAULT_CONFIG (e.g. "R1-Zero (Countdown)":
-//               its task and corpus make public/base-countdown-long.safetensors)
+//               the others keep their proportions): with --preset "R1-Zero (Arithmetic)",
+//               the base of README's "no self-correction in the corpus" run
+//   --preset NAME  a preset of core/config.ts on top of DEFAULT_CONFIG (e.g. "R1-Zero (Arithmetic)":
+//               its task and corpus make public/base.safetensors)
 //   --engine E  the CPU engine that trains: wasm (default, WebAssembly SIMD, src/wasm/) or js
 //               (the reference); the recorded held-out stats are always the reference's, as
 //               share/base.test.ts re-checks them
@@ -34,6 +35,7 @@ import { createModel } from '../src/model/model';
 import { initParams } from '../src/model/params';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/share/checkpoint';
 import { createEvaluator, evaluate, type EvalPass, type EvalResult } from '../src/train/evaluate';
+import { baseCheckpointName } from '../src/train/experiment';
 import { createPretrainer, pretrainStep } from '../src/train/pretrain';
 import { QUICK_CONFIG } from '../src/train/quick';
 import { nodeCpuBackend } from './cpu-engine';
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
   });
   for (const [path, v] of args.set) setPath(merged, path, v);
   const cfg = parseConfig(merged);
-  const out = args.out ?? (args.quick ? 'public/base-quick.safetensors' : 'public/base.safetensors');
+  const out = args.out ?? `public/${baseCheckpointName(args.quick, args.preset)}`;
   const steps = cfg.corpus.pretrainSteps;
 
   const { ops, label } = nodeCpuBackend(args.engine, `--engine ${args.engine}`);

@@ -9,23 +9,30 @@ import { decodeCheckpoint } from '../share/checkpoint';
 import { QUICK_CONFIG } from '../train/quick';
 import { baseKnobPaths, baseMatches, basesToTry, SHIPPED_BASES } from './trainer';
 
-const COUNTDOWN = preset('R1-Zero (Countdown)');
+const COUNTDOWN = preset('R1-Zero (Countdown)'); // DEFAULT_CONFIG since issue 13
+const ARITH = preset('R1-Zero (Arithmetic)');
 const GUESS = mergeConfig(COUNTDOWN, { corpus: { guess: 1, search: 0, searchWrong: 0 } });
 // the 450-step bases of README's first countdown runs
 const SHORT = mergeConfig(COUNTDOWN, { corpus: { pretrainSteps: 450 } });
 const GUESS_SHORT = mergeConfig(GUESS, { corpus: { pretrainSteps: 450 } });
 const WRONG = mergeConfig(SHORT, { corpus: { guess: 0.85, search: 0, searchWrong: 0.15 } });
-const NOCORRECT = mergeConfig(DEFAULT_CONFIG, { corpus: { corrected: 0 } });
-const ARITHMETIC = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors'];
+const WRONG_LONG = mergeConfig(COUNTDOWN, { corpus: { search: 0, searchWrong: 0.15 } });
+const NOCORRECT = mergeConfig(ARITH, { corpus: { corrected: 0 } });
+const ARITHMETIC_FILES = ['base.safetensors', 'base-quick.safetensors', 'base-nocorrect.safetensors'];
 const COUNTDOWN_FILES = [
-  'base-countdown-long.safetensors', 'base-countdown-guess-long.safetensors',
+  'base-countdown-long.safetensors', 'base-countdown-guess-long.safetensors', 'base-countdown-wrong-long.safetensors',
   'base-countdown.safetensors', 'base-countdown-guess.safetensors', 'base-countdown-wrong.safetensors',
 ];
 
 describe('basesToTry', () => {
-  it('keeps the arithmetic order for the default config and never offers it a countdown base', () => {
-    expect(basesToTry(DEFAULT_CONFIG)).toEqual(ARITHMETIC);
-    expect(basesToTry(preset('DAPO'))).toEqual(ARITHMETIC);
+  it('keeps the arithmetic order for the arithmetic preset and never offers it a countdown base', () => {
+    expect(basesToTry(ARITH)).toEqual(ARITHMETIC_FILES);
+    expect(basesToTry(preset('DAPO', ARITH))).toEqual(ARITHMETIC_FILES);
+  });
+
+  it('gives the default config (countdown) the preset\'s base first, and DAPO on it the same', () => {
+    expect(basesToTry(DEFAULT_CONFIG)).toEqual(COUNTDOWN_FILES);
+    expect(basesToTry(preset('DAPO'))[0]).toBe('base-countdown-long.safetensors');
   });
 
   it('tries the base a corpus points at first', () => {
@@ -35,6 +42,7 @@ describe('basesToTry', () => {
     expect(basesToTry(GUESS_SHORT)[0]).toBe('base-countdown-guess.safetensors');
     expect(basesToTry(SHORT)[0]).toBe('base-countdown.safetensors');
     expect(basesToTry(WRONG)[0]).toBe('base-countdown-wrong.safetensors');
+    expect(basesToTry(WRONG_LONG)[0]).toBe('base-countdown-wrong-long.safetensors');
   });
 
   it('gives a countdown run only countdown bases, the preset\'s first', () => {
@@ -44,7 +52,7 @@ describe('basesToTry', () => {
   });
 
   it('gives a family without shipped bases nothing to fetch', () => {
-    expect(basesToTry(mergeConfig(DEFAULT_CONFIG, { task: { family: 'mul' } }))).toEqual([]);
+    expect(basesToTry(mergeConfig(ARITH, { task: { family: 'mul' } }))).toEqual([]);
   });
 });
 
@@ -62,8 +70,8 @@ describe('baseMatches', () => {
     expect(baseMatches(COUNTDOWN, GUESS)).toBe(false);
     expect(baseMatches(GUESS, WRONG)).toBe(false);
     // arithmetic: the other way round
-    expect(baseMatches(DEFAULT_CONFIG, mergeConfig(DEFAULT_CONFIG, { corpus: { guess: 0, search: 1 } }))).toBe(true);
-    expect(baseMatches(DEFAULT_CONFIG, NOCORRECT)).toBe(false);
+    expect(baseMatches(ARITH, mergeConfig(ARITH, { corpus: { guess: 0, search: 1 } }))).toBe(true);
+    expect(baseMatches(ARITH, NOCORRECT)).toBe(false);
     expect(baseKnobPaths('countdown')).not.toContain('corpus.corrected');
     expect(baseKnobPaths('add')).not.toContain('corpus.guess');
     expect(baseKnobPaths('add')).toContain('corpus.pretrainSteps');
@@ -73,7 +81,7 @@ describe('baseMatches', () => {
     const sameKnobs: RunConfig = mergeConfig(COUNTDOWN, { task: { family: 'add' } });
     expect(baseMatches(COUNTDOWN, sameKnobs)).toBe(false);
     expect(baseMatches(sameKnobs, COUNTDOWN)).toBe(false);
-    expect(baseMatches(DEFAULT_CONFIG, COUNTDOWN)).toBe(false);
+    expect(baseMatches(ARITH, COUNTDOWN)).toBe(false);
   });
 });
 
@@ -91,13 +99,15 @@ describe.each(SHIPPED_BASES)('the table entry of public/$file', (entry) => {
 describe('the configs the shipped bases are for load them', () => {
   const load = (file: string) => decodeCheckpoint(new Uint8Array(readFileSync(new URL(`../../public/${file}`, import.meta.url)))).config;
   it.each([
-    ['DEFAULT_CONFIG', 'base.safetensors', DEFAULT_CONFIG],
+    ['DEFAULT_CONFIG', 'base-countdown-long.safetensors', DEFAULT_CONFIG],
+    ['R1-Zero (Arithmetic)', 'base.safetensors', ARITH],
     ['QUICK_CONFIG', 'base-quick.safetensors', QUICK_CONFIG],
     ['R1-Zero (Countdown) on the defaults', 'base-countdown-long.safetensors', COUNTDOWN],
     ['the guess-only ablation', 'base-countdown-guess-long.safetensors', GUESS],
     ['the 450-step preset base', 'base-countdown.safetensors', SHORT],
     ['the 450-step guess-only ablation', 'base-countdown-guess.safetensors', GUESS_SHORT],
     ['the search-that-ends-wrong ablation (450 steps)', 'base-countdown-wrong.safetensors', WRONG],
+    ['the search-that-ends-wrong ablation', 'base-countdown-wrong-long.safetensors', WRONG_LONG],
   ] as const)('%s: %s', (_, file, cfg) => {
     expect(existsSync(new URL(`../../public/${file}`, import.meta.url)), `public/${file} is missing`).toBe(true);
     expect(baseMatches(load(file), cfg)).toBe(true);

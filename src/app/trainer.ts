@@ -33,14 +33,16 @@ export interface ShippedBase {
 }
 
 export const SHIPPED_BASES: readonly ShippedBase[] = [
-  { file: 'base.safetensors', family: 'add' }, // DEFAULT_CONFIG
+  { file: 'base.safetensors', family: 'add' }, // R1-Zero (Arithmetic), DEFAULT_CONFIG before issue 13
   { file: 'base-quick.safetensors', family: 'add', hint: { pretrainSteps: 100, pretrainBatch: 16 } }, // QUICK_CONFIG
-  // DEFAULT_CONFIG with corpus.corrected = 0 (README's "no self-correction" run)
+  // R1-Zero (Arithmetic) with corpus.corrected = 0 (README's "no self-correction" run)
   { file: 'base-nocorrect.safetensors', family: 'add', hint: { corrected: 0 } },
-  // R1-Zero (Countdown): guess 0.85 / search 0.15, pretrained 1200 steps
+  // DEFAULT_CONFIG = R1-Zero (Countdown): guess 0.85 / search 0.15, pretrained 1200 steps
   { file: 'base-countdown-long.safetensors', family: 'countdown' },
   // the guess-only ablation: no search traces
   { file: 'base-countdown-guess-long.safetensors', family: 'countdown', hint: { guess: 1, search: 0, searchWrong: 0, pretrainSteps: 1200 } },
+  // search that ends wrong instead of search that finds the target (README arm (c))
+  { file: 'base-countdown-wrong-long.safetensors', family: 'countdown', hint: { search: 0, searchWrong: 0.15, pretrainSteps: 1200 } },
   // the same three pretrained 450 steps: README's first countdown runs, whose search was superficial
   { file: 'base-countdown.safetensors', family: 'countdown', hint: { pretrainSteps: 450 } },
   { file: 'base-countdown-guess.safetensors', family: 'countdown', hint: { guess: 1, search: 0, searchWrong: 0, pretrainSteps: 450 } },

@@ -11,6 +11,7 @@ import {
   estimateParamCount,
   getPath,
   matchingPreset,
+  matchingPresets,
   parseConfig,
   preset,
   validateConfig,
@@ -67,9 +68,13 @@ describe('presets', () => {
       expect(validateConfig(c).errors, name).toEqual([]);
       expect(c.model).toEqual(DEFAULT_CONFIG.model);
       expect(c.seed).toBe(DEFAULT_CONFIG.seed);
-      expect(matchingPreset(c)).toBe(name);
+      expect(matchingPresets(c)).toContain(name);
     }
-    expect(matchingPreset(DEFAULT_CONFIG)).toBe('R1-Zero');
+    // the objective presets on the default task are the countdown preset too; that one is named
+    expect(matchingPreset(preset('R1-Zero'))).toBe('R1-Zero (Countdown)');
+    expect(matchingPreset(preset('DAPO'))).toBe('DAPO');
+    expect(matchingPreset(preset('R1-Zero (Arithmetic)'))).toBe('R1-Zero (Arithmetic)');
+    expect(matchingPreset(DEFAULT_CONFIG)).toBe('R1-Zero (Countdown)');
     const mixed = preset('DAPO');
     mixed.grpo.epsHigh = 0.3;
     expect(matchingPreset(mixed)).toBeNull();
@@ -100,9 +105,12 @@ describe('validation', () => {
     expect(msg({ model: { dModel: 48, nHeads: 16 } })[0]).toMatch(/RoPE needs an even head size/);
     expect(msg({ model: { dModel: 48, nHeads: 16, positions: 'learned' } })).toEqual([]);
     expect(msg({ model: { topK: 5, nRouted: 4 } })).toEqual(['model.topK = 5: must be at most model.nRouted (4)']);
-    expect(msg({ grpo: { maxCompletionLength: 90 } })[0]).toMatch(/grpo.maxCompletionLength = 90: .* allowed at most 72/);
+    // 2-digit addition's longest prompt leaves 72 of the 96 positions (the arithmetic preset's task)
+    const add2 = { family: 'add', difficulty: 2 };
+    expect(msg({ task: add2, grpo: { maxCompletionLength: 90 } })[0]).toMatch(/grpo.maxCompletionLength = 90: .* allowed at most 72/);
     expect(msg({ grpo: { warmupSteps: 600, totalSteps: 500 } })).toEqual(['grpo.warmupSteps = 600: must be at most grpo.totalSteps (500)']);
-    expect(msg({ corpus: { direct: 0, stepwise: 0, slip: 0, corrected: 0 } })[0]).toMatch(/must not all be 0/);
+    expect(msg({ task: add2, corpus: { direct: 0, stepwise: 0, slip: 0, corrected: 0 } })[0]).toMatch(/must not all be 0/);
+    expect(msg({ corpus: { guess: 0, search: 0, searchWrong: 0 } })[0]).toMatch(/must not all be 0/);
     expect(msg({ grpo: { formatWeight: 0, accuracyWeight: 0 } })[0]).toMatch(/must be > 0/);
     expect(msg({ model: { dModel: 256, nLayers: 8, nRouted: 32, dExpert: 512 } })[0]).toMatch(/parameters; at most 8000000/);
   });

@@ -13,7 +13,7 @@ import { pretrainDLogp, pretrainLoss } from './pretrain';
 
 // Small enough for ~10 s on two slow cores; difficulty 1 keeps every example within T+1 tokens.
 const CFG: RunConfig = mergeConfig(DEFAULT_CONFIG, {
-  task: { difficulty: 1 },
+  task: { family: 'add', difficulty: 1 }, // 1-digit addition fits T = 32 in every corpus style
   model: { dModel: 32, nLayers: 1, nHeads: 2, nShared: 1, nRouted: 4, topK: 2, dExpert: 32, maxSeqLen: 64, balance: 'auxFree' },
 });
 const BATCH = 8;

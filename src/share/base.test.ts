@@ -1,6 +1,7 @@
-// The shipped base for DEFAULT_CONFIG (public/base.safetensors, made by
-// `npm run pretrain`): the model the app loads when opened with no hash. Its
-// config must still be the default's on every knob a base depends on (model,
+// The shipped bases, first the one for DEFAULT_CONFIG (the countdown preset's,
+// public/base-countdown-long.safetensors, made by `npm run pretrain`): the
+// model the app loads when opened with no hash. Each one's config must still
+// be its preset's on every knob a base depends on (model,
 // task, corpus: app/trainer.ts baseMatches), and its weights must reproduce the
 // held-out numbers recorded with them, so a stale file fails here, not in a
 // user's browser as a silent minutes-long pretraining.
@@ -14,18 +15,22 @@ import { createEvaluator, evaluate } from '../train/evaluate';
 import { decodeCheckpoint } from './checkpoint';
 
 const COUNTDOWN = preset('R1-Zero (Countdown)');
+const ARITH = preset('R1-Zero (Arithmetic)');
 const PC = '`npm run pretrain -- --preset "R1-Zero (Countdown)"';
+const PA = '`npm run pretrain -- --preset "R1-Zero (Arithmetic)"';
 
 /**
- * The shipped bases: DEFAULT_CONFIG, DEFAULT_CONFIG without self-corrected
- * traces in the corpus, and the countdown preset's base with its two
- * ablations (guess only; search traces that end wrong instead of right).
+ * The shipped bases: the arithmetic preset's (the default until issue 13),
+ * the same without self-corrected traces in the corpus, and the countdown
+ * preset's (DEFAULT_CONFIG's) with its two ablations (guess only; search
+ * traces that end wrong instead of right).
  */
 const BASES: { file: string; start: RunConfig; corpus: Partial<RunConfig['corpus']>; made: string }[] = [
-  { file: 'base.safetensors', start: DEFAULT_CONFIG, corpus: {}, made: '`npm run pretrain`' },
-  { file: 'base-nocorrect.safetensors', start: DEFAULT_CONFIG, corpus: { corrected: 0 }, made: '`npm run pretrain -- --corrected 0 --out public/base-nocorrect.safetensors`' },
-  { file: 'base-countdown-long.safetensors', start: COUNTDOWN, corpus: {}, made: `${PC} --out public/base-countdown-long.safetensors\`` },
+  { file: 'base.safetensors', start: ARITH, corpus: {}, made: `${PA}\`` },
+  { file: 'base-nocorrect.safetensors', start: ARITH, corpus: { corrected: 0 }, made: `${PA} --corrected 0 --out public/base-nocorrect.safetensors\`` },
+  { file: 'base-countdown-long.safetensors', start: DEFAULT_CONFIG, corpus: {}, made: '`npm run pretrain`' },
   { file: 'base-countdown-guess-long.safetensors', start: COUNTDOWN, corpus: { guess: 1, search: 0 }, made: `${PC} --set corpus.search=0 --set corpus.guess=1 --out public/base-countdown-guess-long.safetensors\`` },
+  { file: 'base-countdown-wrong-long.safetensors', start: COUNTDOWN, corpus: { search: 0, searchWrong: 0.15 }, made: `${PC} --set corpus.search=0 --set corpus.searchWrong=0.15 --out public/base-countdown-wrong-long.safetensors\`` },
   // pretrained 450 steps: README's first countdown runs
   { file: 'base-countdown.safetensors', start: COUNTDOWN, corpus: { pretrainSteps: 450 }, made: `${PC} --steps 450 --out public/base-countdown.safetensors\`` },
   { file: 'base-countdown-guess.safetensors', start: COUNTDOWN, corpus: { guess: 1, search: 0, pretrainSteps: 450 }, made: `${PC} --steps 450 --set corpus.search=0 --set corpus.guess=1 --out public/base-countdown-guess.safetensors\`` },

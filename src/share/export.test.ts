@@ -104,11 +104,15 @@ function pyCompile(script: string): void {
   }
 }
 
+// 2-digit addition, the default until issue 13
+const ARITH = preset('R1-Zero (Arithmetic)');
+
 const CONFIGS: [string, RunConfig][] = [
   ['default', DEFAULT_CONFIG],
+  ['R1-Zero (Arithmetic)', ARITH],
   ['Dr. GRPO', preset('Dr. GRPO')],
   ['DAPO cosine mixed', mergeConfig(preset('DAPO'), { task: { family: 'mixed', difficulty: 5 }, grpo: { lrSchedule: 'cosine' } })],
-  ['sub d1', mergeConfig(DEFAULT_CONFIG, { task: { family: 'sub', difficulty: 1 } })],
+  ['sub d1', mergeConfig(ARITH, { task: { family: 'sub', difficulty: 1 } })],
   ['R1-Zero (Countdown)', preset('R1-Zero (Countdown)')],
   ['countdown d5 DAPO', mergeConfig(preset('DAPO'), { task: { family: 'countdown', difficulty: 5 } })],
 ];
@@ -141,7 +145,7 @@ describe('trlScript', () => {
   });
 
   it('writes the run\'s training prompts and answers, and no reward it does not use', () => {
-    const cfg = mergeConfig(DEFAULT_CONFIG, { task: { family: 'add', difficulty: 1 } });
+    const cfg = mergeConfig(ARITH, { task: { family: 'add', difficulty: 1 } });
     const script = trlScript(cfg, { trainPrompts: 5 });
     const rows = [...script.matchAll(/^ {4}\("(\d+)\+(\d+)", (-?\d+)\),$/gm)];
     expect(rows.length).toBeGreaterThanOrEqual(5); // 5 training + the held-out ones
@@ -153,7 +157,7 @@ describe('trlScript', () => {
 
 describe('the Python rewards agree with rl/rewards.ts', () => {
   it('scores the same completions the same way', () => {
-    const script = trlScript(DEFAULT_CONFIG, { trainPrompts: 1 });
+    const script = trlScript(ARITH, { trainPrompts: 1 });
     const rewards = script.slice(script.indexOf('THINK_ANSWER'), script.indexOf('\nconfig = GRPOConfig('));
     const cases: [string, number, number, number][] = [
       // text (as TRL decodes it: no <eos>), expected, format, accuracy
@@ -202,7 +206,7 @@ describe('trlScript for countdown', () => {
       expect(script).toMatch(/^import ast$/m);
     }
     // arithmetic scripts keep their integer reward and need no ast
-    const add = trlScript(DEFAULT_CONFIG, { trainPrompts: 2 });
+    const add = trlScript(ARITH, { trainPrompts: 2 });
     expect(add).toContain('def accuracy_reward(completions, answer, **kwargs):');
     expect(add).not.toContain('countdown_value');
     expect(add).not.toMatch(/^import ast$/m);

@@ -1,11 +1,11 @@
 // Links must not rot: a run link is read against the defaults frozen for its
 // version (linkDefaults.ts), never against the DEFAULT_CONFIG of the build
 // that opens it. These tests play later builds (every default moved, a knob
-// added, an r2) against links made today, and pin the r1 table to literal
-// values so that nobody edits it.
+// added, an r3) against links made today, and pin the r1 and r2 tables to
+// literal values so that nobody edits them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkKnob, cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, mergeConfig, preset, setPath, validateConfig, type RunConfig } from '../core/config';
-import { LINK_VERSIONS, R1_DEFAULTS, type DefaultsTable, type LinkVersion } from './linkDefaults';
+import { LINK_VERSIONS, R1_DEFAULTS, R2_DEFAULTS, type DefaultsTable, type LinkVersion } from './linkDefaults';
 import { decodeRunLink, encodeRunLink, LINK_VERSION, toBase64Url, type LinkContext } from './url';
 
 /**
@@ -71,6 +71,27 @@ const R1_PINNED: Record<string, number | string | boolean> = {
 };
 
 /**
+ * DEFAULT_CONFIG when it became the R1-Zero (Countdown) preset (issue 13), by
+ * hand: what every r2 link means. r1's values except these eight.
+ */
+const R2_PINNED: Record<string, number | string | boolean> = {
+  ...R1_PINNED,
+  'task.family': 'countdown',
+  'task.difficulty': 1,
+  'grpo.evalEvery': 50,
+  'grpo.heldOutSize': 256,
+  'sampling.temperature': 1,
+  'corpus.guess': 0.85,
+  'corpus.search': 0.15,
+  'corpus.searchWrong': 0,
+  'corpus.pretrainSteps': 1200,
+};
+
+const [R1, R2] = LINK_VERSIONS as [LinkVersion, LinkVersion];
+/** The encoder as it was while r1 was the newest version. */
+const AS_R1: LinkContext = { versions: [R1] };
+
+/**
  * Links written at commit f124488 (the encoder from before versioned defaults
  * writes the same bytes), with the knobs each one sets besides the r1 defaults.
  */
@@ -114,7 +135,8 @@ function laterDefaults(from: RunConfig = DEFAULT_CONFIG): RunConfig {
       : k.kind === 'enum' ? k.options.filter((o) => o !== v)
       : [(v as number) * 2, (v as number) / 2, (v as number) + 1, (v as number) - 1, k.min, k.max];
     for (const cand of candidates) {
-      if (cand === v || checkKnob(k, cand) !== null) continue;
+      // moved away from every frozen table too, so that reading any knob from the wrong table shows
+      if (cand === v || cand === R1_PINNED[k.path] || cand === R2_PINNED[k.path] || checkKnob(k, cand) !== null) continue;
       setPath(c, k.path, cand);
       if (validateConfig(c).errors.length === 0) break;
       setPath(c, k.path, v);
@@ -179,11 +201,38 @@ describe('the r1 defaults table', () => {
   it('lists r1 first with this table, ids unique, and the encoder writes the newest', async () => {
     expect(LINK_VERSIONS[0]!.id).toBe('r1');
     expect(LINK_VERSIONS[0]!.defaults).toBe(R1_DEFAULTS);
+    expect(LINK_VERSIONS[1]!.id).toBe('r2');
+    expect(LINK_VERSIONS[1]!.defaults).toBe(R2_DEFAULTS);
     const ids = LINK_VERSIONS.map((v) => v.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^r[1-9][0-9]*$/);
     expect(LINK_VERSION).toBe(ids[ids.length - 1]);
     expect(await encodeRunLink(DEFAULT_CONFIG)).toMatch(new RegExp(`^#${LINK_VERSION}\\.`));
+  });
+});
+
+describe('the r2 defaults table', () => {
+  it('holds DEFAULT_CONFIG as of the switch to countdown, value for value (pinned: it must never change)', () => {
+    expect(flatten(R2_DEFAULTS)).toEqual(R2_PINNED);
+    expect(Object.isFrozen(R2_DEFAULTS.corpus)).toBe(true);
+  });
+
+  it('is today\'s DEFAULT_CONFIG: a changed default needs a new version (linkDefaults.ts header), or links grow', () => {
+    const newest = LINK_VERSIONS[LINK_VERSIONS.length - 1]!;
+    for (const k of KNOBS) expect(getPath(newest.defaults, k.path), `${k.path}: freeze today's defaults as a new link version`).toBe(getPath(DEFAULT_CONFIG, k.path));
+  });
+
+  it('keeps the default link short again: an unchanged config writes only its seed', async () => {
+    const hash = await encodeRunLink(DEFAULT_CONFIG);
+    expect(hash.startsWith('#r2.')).toBe(true);
+    expect((await linkDoc(hash)).c).toEqual({ seed: DEFAULT_CONFIG.seed });
+  });
+
+  it('an r1 link of the old default still opens the arithmetic run it was made from, not today\'s countdown default', async () => {
+    const d = await decodeRunLink(GOLDEN[0]!.hash);
+    expect(d.errors).toEqual([]);
+    expect(d.config).toEqual(preset('R1-Zero (Arithmetic)'));
+    expect(d.config.task.family).toBe('add');
   });
 });
 
@@ -195,9 +244,10 @@ describe('r1 links do not rot', () => {
     vi.resetModules();
   });
 
-  it('the later build used here is valid and moves every default r1 froze', () => {
+  it('the later build used here is valid and moves every default r1 and r2 froze', () => {
     expect(validateConfig(later).errors).toEqual([]);
     for (const p of Object.keys(R1_PINNED)) expect(getPath(later, p), p).not.toBe(R1_PINNED[p]);
+    for (const p of Object.keys(R2_PINNED)) expect(getPath(later, p), p).not.toBe(R2_PINNED[p]);
   });
 
   it('links written at commit f124488 decode to the run they were made from, in this build and in a later one', async () => {
@@ -211,25 +261,27 @@ describe('r1 links do not rot', () => {
     }
   });
 
-  it('an r1 link made today opens the same run in a build whose every default has changed', async () => {
+  it('an r1 or r2 link made today opens the same run in a build whose every default has changed', async () => {
     const today = [
-      DEFAULT_CONFIG, preset('R1-Zero'), preset('Dr. GRPO'), preset('DAPO'),
-      mergeConfig(DEFAULT_CONFIG, { sampling: { temperature: 1 } }),
+      DEFAULT_CONFIG, preset('R1-Zero'), preset('Dr. GRPO'), preset('DAPO'), preset('R1-Zero (Arithmetic)'),
+      mergeConfig(DEFAULT_CONFIG, { sampling: { temperature: 0.7 } }),
       mergeConfig(DEFAULT_CONFIG, { seed: 7, task: { family: 'sub' }, grpo: { lr: 3e-4 } }),
     ];
-    for (const c of today) {
-      const hash = await encodeRunLink(c);
-      expect(hash.startsWith('#r1.')).toBe(true);
-      const d = await decodeRunLink(hash, later, inLater);
-      expect(d.errors).toEqual([]);
-      expect(d.config).toEqual(c);
+    for (const [id, writer] of [['r1', AS_R1], ['r2', {}]] as const) {
+      for (const c of today) {
+        const hash = await encodeRunLink(c, undefined, writer);
+        expect(hash.startsWith(`#${id}.`)).toBe(true);
+        const d = await decodeRunLink(hash, later, inLater);
+        expect(d.errors).toEqual([]);
+        expect(d.config).toEqual(c);
+      }
     }
   });
 
-  it('a link made in that later build, still written as r1, reads back exactly in both builds', async () => {
-    for (const c of [later, mergeConfig(later, { seed: 5, sampling: { temperature: 0.7 } })]) {
-      const hash = await encodeRunLink(c, undefined, inLater);
-      expect(hash.startsWith('#r1.')).toBe(true);
+  it('a link made in that later build, written as r1 or r2, reads back exactly in both builds', async () => {
+    for (const [id, writer] of [['r1', { ...inLater, ...AS_R1 }], ['r2', inLater]] as const) for (const c of [later, mergeConfig(later, { seed: 5, sampling: { temperature: 0.7 } })]) {
+      const hash = await encodeRunLink(c, undefined, writer);
+      expect(hash.startsWith(`#${id}.`)).toBe(true);
       for (const ctx of [inLater, {}]) {
         const d = await decodeRunLink(hash, DEFAULT_CONFIG, ctx);
         expect(d.errors).toEqual([]);
@@ -285,12 +337,13 @@ describe('versions and knobs to come', () => {
     want.corpus.pretrainBatch = later.corpus.pretrainBatch;
     expect(old.config).toEqual(want);
     // written whatever their value: the seed, and every knob the table lacks (those two, and any added since r1)
-    const hash = await encodeRunLink(DEFAULT_CONFIG, undefined, { versions: [young] });
-    const written: Record<string, unknown> = { seed: DEFAULT_CONFIG.seed };
-    for (const k of KNOBS) if (getPath(young.defaults, k.path) === undefined) written[k.path] = getPath(DEFAULT_CONFIG, k.path);
+    const r1Default = r1Run({});
+    const hash = await encodeRunLink(r1Default, undefined, { versions: [young] });
+    const written: Record<string, unknown> = { seed: r1Default.seed };
+    for (const k of KNOBS) if (getPath(young.defaults, k.path) === undefined) written[k.path] = getPath(r1Default, k.path);
     expect(written).toMatchObject({ 'sampling.topP': 1, 'corpus.pretrainBatch': 32 });
     expect((await linkDoc(hash)).c).toEqual(written);
-    expect((await decodeRunLink(hash, later, { versions: [young], defaults: later })).config).toEqual(DEFAULT_CONFIG);
+    expect((await decodeRunLink(hash, later, { versions: [young], defaults: later })).config).toEqual(r1Default);
   });
 
   it('a frozen default the build no longer accepts is named and takes the current default', async () => {
@@ -314,27 +367,29 @@ describe('versions and knobs to come', () => {
     expect(d.errors.join('\n')).toMatch(/model\.nHeads[^]*do not fit together/);
   });
 
-  it('with an r2 added, the encoder writes r2, r1 and r2 links both read back, and other versions are refused by name', async () => {
-    const ctx: LinkContext = { versions: [r1, { id: 'r2', defaults: tableOf(later) }], defaults: later };
+  it('with an r3 added, the encoder writes r3, r1, r2 and r3 links all read back, and other versions are refused by name', async () => {
+    const ctx: LinkContext = { versions: [r1, R2, { id: 'r3', defaults: tableOf(later) }], defaults: later };
     const made = mergeConfig(DEFAULT_CONFIG, { seed: 9, grpo: { beta: 0.01 } });
-    const r1Link = await encodeRunLink(made);
-    expect((await decodeRunLink(r1Link, later, ctx)).config).toEqual(made);
+    for (const writer of [AS_R1, {}]) {
+      const old = await encodeRunLink(made, undefined, writer);
+      expect((await decodeRunLink(old, later, ctx)).config).toEqual(made);
+    }
 
-    const r2Default = await encodeRunLink(later, undefined, ctx);
-    expect(r2Default.startsWith('#r2.')).toBe(true);
-    expect((await linkDoc(r2Default)).c).toEqual({ seed: later.seed }); // short again: diffed against r2's table
-    const r2Link = await encodeRunLink(made, undefined, ctx);
-    expect(r2Link.startsWith('#r2.')).toBe(true);
-    for (const [hash, c] of [[r2Default, later], [r2Link, made]] as const) {
+    const r3Default = await encodeRunLink(later, undefined, ctx);
+    expect(r3Default.startsWith('#r3.')).toBe(true);
+    expect((await linkDoc(r3Default)).c).toEqual({ seed: later.seed }); // short again: diffed against r3's table
+    const r3Link = await encodeRunLink(made, undefined, ctx);
+    expect(r3Link.startsWith('#r3.')).toBe(true);
+    for (const [hash, c] of [[r3Default, later], [r3Link, made]] as const) {
       const d = await decodeRunLink(hash, later, ctx);
       expect(d.errors).toEqual([]);
       expect(d.config).toEqual(c);
     }
 
-    const r3 = await decodeRunLink('#r3.' + r2Link.slice(4), later, ctx);
-    expect(r3.config).toEqual(later);
-    expect(r3.errors).toEqual(['not a run link of version r1 or r2 (got "r3"); using the default config']);
-    // this build does not know r2 yet: refused by name, not misread as r1
-    expect((await decodeRunLink(r2Link)).errors[0]).toMatch(/version r1 \(got "r2"\)/);
+    const r4 = await decodeRunLink('#r4.' + r3Link.slice(4), later, ctx);
+    expect(r4.config).toEqual(later);
+    expect(r4.errors).toEqual(['not a run link of version r1 or r2 or r3 (got "r4"); using the default config']);
+    // this build does not know r3 yet: refused by name, not misread as r1 or r2
+    expect((await decodeRunLink(r3Link)).errors[0]).toMatch(/version r1 or r2 \(got "r3"\)/);
   });
 });

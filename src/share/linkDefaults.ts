@@ -113,7 +113,75 @@ export const R1_DEFAULTS: DefaultsTable = deepFreeze({
   },
 });
 
+/**
+ * r2: DEFAULT_CONFIG of src/core/config.ts when the default became the
+ * R1-Zero (Countdown) preset (issue 13, 2026-12-02), value for value.
+ */
+export const R2_DEFAULTS: DefaultsTable = deepFreeze({
+  seed: 1234,
+  task: { family: 'countdown', difficulty: 1, heldOutPercent: 10 },
+  model: {
+    dModel: 64,
+    nLayers: 2,
+    nHeads: 4,
+    maxSeqLen: 96,
+    positions: 'rope',
+    nShared: 1,
+    nRouted: 4,
+    topK: 2,
+    dExpert: 64,
+    router: 'softmax',
+    balance: 'auxFree',
+    auxAlpha: 0.01,
+    biasGamma: 0.001,
+    ffn: 'swiglu',
+    initStd: 0.02,
+  },
+  grpo: {
+    batchPrompts: 8,
+    groupSize: 8,
+    mu: 1,
+    beta: 0.001,
+    epsLow: 0.2,
+    epsHigh: 0.2,
+    lossType: 'grpo',
+    scaleRewards: 'group',
+    dynamicSampling: false,
+    maxCompletionLength: 64,
+    formatWeight: 0.1,
+    accuracyWeight: 1,
+    overlongShaping: false,
+    overlongBuffer: 16,
+    overlongPenalty: 1,
+    lr: 1e-4,
+    lrSchedule: 'constant',
+    warmupSteps: 10,
+    totalSteps: 500,
+    weightDecay: 0,
+    adamBeta1: 0.9,
+    adamBeta2: 0.99,
+    adamEps: 1e-8,
+    gradClip: 1,
+    evalEvery: 50,
+    heldOutSize: 256,
+  },
+  sampling: { temperature: 1, topK: 0, topP: 1 },
+  corpus: {
+    direct: 0.3,
+    stepwise: 0.4,
+    slip: 0.15,
+    corrected: 0.15,
+    guess: 0.85,
+    search: 0.15,
+    searchWrong: 0,
+    pretrainSteps: 1200,
+    pretrainLr: 3e-3,
+    pretrainBatch: 32,
+  },
+});
+
 /** Every version a link may have, oldest first; the last is the one written. */
 export const LINK_VERSIONS: readonly LinkVersion[] = deepFreeze([
   { id: 'r1', defaults: R1_DEFAULTS },
+  { id: 'r2', defaults: R2_DEFAULTS },
 ]);

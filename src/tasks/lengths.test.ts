@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, MAX_PROMPT_TOKENS } from '../core/config';
+import { DEFAULT_CONFIG, MAX_PROMPT_TOKENS, preset } from '../core/config';
+
+// 2-digit addition, the default until issue 13: the numbers below are its
+const ARITH = preset('R1-Zero (Arithmetic)');
 import { Rng } from '../core/rng';
 import { encode } from '../core/tokenizer';
 import { completionLengths, LONGEST_COMPLETION_TOKENS, longestCompletionTokens, longestPromptTokens, measureLongest } from './lengths';
@@ -41,11 +44,11 @@ describe('longest lengths', () => {
     }
   });
 
-  it('the default config fits grpo.maxCompletionLength and model.maxSeqLen in every style', () => {
-    const { family, difficulty } = DEFAULT_CONFIG.task;
-    for (const s of TRACE_STYLES) expect(longestCompletionTokens(family, difficulty, s)).toBeLessThanOrEqual(DEFAULT_CONFIG.grpo.maxCompletionLength);
+  it('the arithmetic preset fits grpo.maxCompletionLength and model.maxSeqLen in every style', () => {
+    const { family, difficulty } = ARITH.task;
+    for (const s of TRACE_STYLES) expect(longestCompletionTokens(family, difficulty, s)).toBeLessThanOrEqual(ARITH.grpo.maxCompletionLength);
     expect(longestCompletionTokens(family, difficulty)).toBe(59);
-    expect(longestPromptTokens(family, difficulty) + longestCompletionTokens(family, difficulty)).toBeLessThanOrEqual(DEFAULT_CONFIG.model.maxSeqLen);
+    expect(longestPromptTokens(family, difficulty) + longestCompletionTokens(family, difficulty)).toBeLessThanOrEqual(ARITH.model.maxSeqLen);
     expect(() => longestCompletionTokens('add', 6)).toThrow('task.difficulty = 6');
   });
 });
@@ -55,8 +58,9 @@ describe('taskLengthErrors', () => {
     const { mergeConfig } = await import('../core/config');
     const { taskLengthErrors } = await import('./lengths');
     expect(taskLengthErrors(DEFAULT_CONFIG)).toEqual([]);
+    expect(taskLengthErrors(ARITH)).toEqual([]);
     // add at difficulty 5: corrected traces reach 134 completion tokens after a 13-token prompt "<bos>99999+99999=".
-    const big = mergeConfig(DEFAULT_CONFIG, { task: { difficulty: 5 } });
+    const big = mergeConfig(ARITH, { task: { difficulty: 5 } });
     const errs = taskLengthErrors(big);
     expect(errs).toHaveLength(1);
     expect(errs[0]!.path).toBe('model.maxSeqLen');

@@ -152,7 +152,8 @@ export function experimentConfig(quick: boolean, seed: number, presetName?: Pres
 /** The shipped checkpoint's file name (under public/) for this run: the preset's own base where it has one. */
 export function baseCheckpointName(quick: boolean, presetName?: PresetName): string {
   if (quick) return 'base-quick.safetensors';
-  return presetName === 'R1-Zero (Countdown)' ? 'base-countdown-long.safetensors' : 'base.safetensors';
+  // every other preset sets only GRPO knobs, so it runs on DEFAULT_CONFIG's task: countdown
+  return presetName === 'R1-Zero (Arithmetic)' ? 'base.safetensors' : 'base-countdown-long.safetensors';
 }
 
 function point(ev: EvalResult, m: GrpoMetrics): ExperimentPoint {

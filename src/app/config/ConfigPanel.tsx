@@ -3,7 +3,7 @@
 // in the store; Apply sends live knobs with setLive (next step) or, when a
 // knob that shapes the run changed, starts a new run ("Apply and reset").
 import { useId, useState } from 'react';
-import { estimateParamCount, getPath, matchingPreset, PRESET_NAMES, setPath, cloneConfig, type Knob, type RunConfig } from '../../core/config';
+import { estimateParamCount, getPath, matchingPresets, PRESET_NAMES, setPath, cloneConfig, type Knob, type RunConfig } from '../../core/config';
 import { trainConfigErrors } from '../../train/checks';
 import { useStore } from '../store';
 import { send, startRun } from '../trainer';
@@ -27,14 +27,14 @@ function setKnob(path: string, value: unknown): void {
 export function ConfigPanel() {
   const draft = useStore((s) => s.draft);
   const errors = useStore((s) => s.draftErrors);
-  const chosen = matchingPreset(draft);
+  const chosen = matchingPresets(draft);
   const orphans = errors.filter((e) => !KNOWN_PATHS.has(e.path));
   return (
     <aside className="config-panel" aria-label="Config">
       <h2>Config</h2>
       <div className="presets" role="group" aria-label="Presets">
         {PRESET_NAMES.map((name) => (
-          <button key={name} type="button" aria-pressed={chosen === name} onClick={() => setDraft(choosePreset(name, useStore.getState().draft))}
+          <button key={name} type="button" aria-pressed={chosen.includes(name)} onClick={() => setDraft(choosePreset(name, useStore.getState().draft))}
             title={`Set the ${presetScope(name)} knobs as ${name} does`}>
             {name}
           </button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, KNOB_BY_PATH, KNOBS, matchingPreset, mergeConfig, PRESET_NAMES, preset, validateConfig } from '../../core/config';
+import { DEFAULT_CONFIG, KNOB_BY_PATH, KNOBS, matchingPreset, matchingPresets, mergeConfig, PRESET_NAMES, preset, validateConfig } from '../../core/config';
 import { trainConfigErrors } from '../../train/checks';
 import { QUICK_CONFIG } from '../../train/quick';
 import {
@@ -51,26 +51,28 @@ describe('config panel helpers', () => {
 
 describe('task families in the panel', () => {
   const COUNTDOWN = preset('R1-Zero (Countdown)');
+  const ARITHMETIC = preset('R1-Zero (Arithmetic)');
   const inactive = (cfg = DEFAULT_CONFIG) => KNOBS.filter((k) => inactiveReason(k, cfg) !== null).map((k) => k.path);
 
   it('greys out the other kind of task\'s corpus styles, and nothing else', () => {
-    expect(inactive(DEFAULT_CONFIG)).toEqual(['corpus.guess', 'corpus.search', 'corpus.searchWrong']);
-    expect(inactive(mergeConfig(DEFAULT_CONFIG, { task: { family: 'mixed' } }))).toEqual(['corpus.guess', 'corpus.search', 'corpus.searchWrong']);
+    expect(inactive(ARITHMETIC)).toEqual(['corpus.guess', 'corpus.search', 'corpus.searchWrong']);
+    expect(inactive(mergeConfig(ARITHMETIC, { task: { family: 'mixed' } }))).toEqual(['corpus.guess', 'corpus.search', 'corpus.searchWrong']);
+    expect(inactive(DEFAULT_CONFIG)).toEqual(['corpus.direct', 'corpus.stepwise', 'corpus.slip', 'corpus.corrected']);
     expect(inactive(COUNTDOWN)).toEqual(['corpus.direct', 'corpus.stepwise', 'corpus.slip', 'corpus.corrected']);
     expect(inactiveReason(KNOB_BY_PATH.get('corpus.direct')!, COUNTDOWN)).toBe('not used by countdown tasks: their base corpus mixes guess, search, searchWrong');
     expect(corpusNote(COUNTDOWN)).toContain('guess, search, searchWrong');
-    expect(corpusNote(DEFAULT_CONFIG)).toContain('direct, stepwise, slip, corrected');
+    expect(corpusNote(ARITHMETIC)).toContain('direct, stepwise, slip, corrected');
   });
 
   it('says what a countdown difficulty means', () => {
     expect(difficultyNote(COUNTDOWN)).toBe('countdown d=1: 3 numbers from 1 to 9, + -');
     expect(difficultyNote(mergeConfig(COUNTDOWN, { task: { difficulty: 5 } }))).toBe('countdown d=5: 4 numbers from 1 to 9, + - *');
-    expect(difficultyNote(DEFAULT_CONFIG)).toBeNull();
+    expect(difficultyNote(ARITHMETIC)).toBeNull();
     expect(difficultyNote(mergeConfig(COUNTDOWN, { task: { difficulty: 9 } }))).toBeNull();
   });
 
   it('the countdown preset sets its task, corpus, GRPO and sampling knobs, and the panel accepts it', () => {
-    const d = choosePreset('R1-Zero (Countdown)', DEFAULT_CONFIG);
+    const d = choosePreset('R1-Zero (Countdown)', ARITHMETIC);
     expect(d).toEqual(COUNTDOWN);
     expect(d.task).toMatchObject({ family: 'countdown', difficulty: 1 });
     expect(d.corpus).toMatchObject({ guess: 0.85, search: 0.15, searchWrong: 0 });
@@ -82,17 +84,31 @@ describe('task families in the panel', () => {
     expect(presetScope('DAPO')).toBe('GRPO');
   });
 
-  it('every preset button leaves its own preset chosen, from any other preset', () => {
+  it('every preset button leaves its own preset chosen (pressed), from any other preset', () => {
     for (const from of PRESET_NAMES) {
       for (const to of PRESET_NAMES) {
         const d = choosePreset(to, preset(from));
-        expect(matchingPreset(d), `${from} -> ${to}`).toBe(to);
+        expect(matchingPresets(d), `${from} -> ${to}`).toContain(to);
         expect(trainConfigErrors(d), `${from} -> ${to}`).toEqual([]);
       }
     }
-    // leaving the countdown preset puts its task, corpus and sampling back to the defaults
-    expect(choosePreset('R1-Zero', preset('R1-Zero (Countdown)'))).toEqual(preset('R1-Zero'));
-    expect(choosePreset('DAPO', preset('R1-Zero (Countdown)'))).toEqual(preset('DAPO'));
+    // the default is countdown with R1-Zero's objective: both buttons are pressed, the task preset named first
+    expect(matchingPresets(DEFAULT_CONFIG)).toEqual(['R1-Zero (Countdown)', 'R1-Zero']);
+    expect(matchingPreset(DEFAULT_CONFIG)).toBe('R1-Zero (Countdown)');
+    expect(matchingPresets(ARITHMETIC)).toEqual(['R1-Zero (Arithmetic)', 'R1-Zero']);
+  });
+
+  it('an objective preset applies to the task at hand; a task preset switches the task', () => {
+    const dapo = choosePreset('DAPO', ARITHMETIC);
+    expect(dapo).toEqual(mergeConfig(ARITHMETIC, { grpo: { lossType: 'dapo', beta: 0, epsHigh: 0.28, dynamicSampling: true, overlongShaping: true } }));
+    expect(matchingPresets(dapo)).toEqual(['DAPO']);
+    expect(choosePreset('DAPO', COUNTDOWN)).toEqual(preset('DAPO'));
+    // back to R1-Zero's objective: the task preset is whole again
+    expect(matchingPresets(choosePreset('R1-Zero', dapo))).toEqual(['R1-Zero (Arithmetic)', 'R1-Zero']);
+    // pressing a button that is already pressed changes nothing
+    expect(choosePreset('R1-Zero', ARITHMETIC)).toEqual(ARITHMETIC);
+    expect(choosePreset('R1-Zero (Arithmetic)', dapo).grpo.lossType).toBe('grpo');
+    expect(choosePreset('R1-Zero (Countdown)', dapo)).toEqual(COUNTDOWN);
   });
 
   it('keeps what a preset does not set: the model, the seed, and a hand-made draft\'s task', () => {

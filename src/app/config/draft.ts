@@ -3,7 +3,7 @@
 // changes sent with setLive, or a new run). No React, no DOM: tested in Node.
 
 import {
-  cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, matchingPreset, preset, PRESET_OVERRIDES, setPath,
+  getPath, KNOBS, preset, PRESET_OVERRIDES,
   type Knob, type KnobGroup, type PresetName, type RunConfig, type TaskFamily,
 } from '../../core/config';
 import { changedPaths } from '../../core/configDiff';
@@ -101,23 +101,15 @@ export function presetScope(name: PresetName): string {
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? '');
 }
 
-const presetPaths = (name: PresetName) => KNOBS.map((k) => k.path).filter((p) => getPath(PRESET_OVERRIDES[name], p) !== undefined);
-
 /**
- * The draft after pressing a preset's button. A preset sets only its own
- * knobs, so leaving one that set more (R1-Zero (Countdown): task, corpus,
- * sampling) for one that sets fewer (R1-Zero: GRPO only) first puts the
- * knobs only the old one set back to their defaults: otherwise pressing
- * R1-Zero on a countdown draft would change nothing, and the button pressed
- * would not be the preset shown. A hand-made draft (no preset matches) keeps
- * every knob the chosen preset does not set.
+ * The draft after pressing a preset's button: the preset's own knobs, and
+ * the draft's for every other. The objective presets (R1-Zero, Dr. GRPO,
+ * DAPO) set only GRPO knobs, so they apply to the task at hand: DAPO on an
+ * arithmetic draft is arithmetic DAPO. The task presets (R1-Zero (Countdown),
+ * R1-Zero (Arithmetic)) set task, sampling and corpus as well. Every button
+ * whose knobs the draft has is shown pressed (core/config.ts matchingPresets),
+ * so the one just pressed always is.
  */
 export function choosePreset(name: PresetName, draft: RunConfig): RunConfig {
-  const current = matchingPreset(draft);
-  const base = cloneConfig(draft);
-  if (current !== null && current !== name) {
-    const keep = new Set(presetPaths(name));
-    for (const p of presetPaths(current)) if (!keep.has(p)) setPath(base, p, getPath(DEFAULT_CONFIG, p));
-  }
-  return preset(name, base);
+  return preset(name, draft);
 }
