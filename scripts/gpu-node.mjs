@@ -1,0 +1,39 @@
+// The WebGPU engine in Node (issue 15 item 3): bundles scripts/gpu-node-bench.ts
+// with esbuild (the WGSL `?raw` imports become strings, as Vite makes them)
+// into dist-node/gpu-node-bench.mjs and runs it on Dawn's Node binding (the
+// `webgpu` package). Without a GPU, Chromium's SwiftShader Vulkan driver
+// serves: its ICD and libvulkan are used when present and not overridden.
+//
+//   node scripts/gpu-node.mjs [--quick] [--steps N]     (npm run bench:node)
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'dist-node', 'gpu-node-bench.mjs');
+
+const raw = {
+  name: 'raw',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (a) => ({ path: resolve(a.resolveDir, a.path.slice(0, -4)), namespace: 'raw' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => ({ contents: `export default ${JSON.stringify(readFileSync(a.path, 'utf8'))};`, loader: 'js' }));
+  },
+};
+
+await build({
+  entryPoints: [join(ROOT, 'scripts/gpu-node-bench.ts')],
+  bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: OUT,
+  external: ['webgpu'], plugins: [raw], logLevel: 'warning',
+  define: { 'import.meta.env.BASE_URL': '"/"' },
+});
+
+const env = { ...process.env };
+const CHROMIUM = '/usr/lib/chromium';
+if (!env.VK_ICD_FILENAMES && existsSync(join(CHROMIUM, 'vk_swiftshader_icd.json'))) env.VK_ICD_FILENAMES = join(CHROMIUM, 'vk_swiftshader_icd.json');
+if (existsSync(join(CHROMIUM, 'libvulkan.so.1'))) env.LD_LIBRARY_PATH = [env.LD_LIBRARY_PATH, CHROMIUM].filter(Boolean).join(':');
+env.XDG_RUNTIME_DIR ??= '/tmp';
+const r = spawnSync(process.execPath, [OUT, ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
+process.exit(r.status ?? 1);
