@@ -20,8 +20,8 @@ declare -A EXTRA=(
   [countdown-d-drgrpo-long]='--base base-countdown-long.safetensors --set grpo.lossType=dr_grpo'
 )
 ARMS=("$@")
-# default: the arms README tables (arm c-wrong-long needs public/base-countdown-wrong-long.safetensors first)
-[ ${#ARMS[@]} -eq 0 ] && ARMS=(countdown-a-long countdown-b-guess-long countdown-d-drgrpo-long)
+# default: the arms README tables
+[ ${#ARMS[@]} -eq 0 ] && ARMS=(countdown-a-long countdown-b-guess-long countdown-c-wrong-long countdown-d-drgrpo-long)
 SEEDS=${SEEDS:-"1 2 3"}
 STEPS=${STEPS:-150}
 for seed in $SEEDS; do
