@@ -16,7 +16,7 @@ describe('experiment cards', () => {
       if (c.status === 'measured') expect(c.source, c.id).toMatch(/^README/);
       else expect(c.measured, c.id).toMatch(/not measured|being measured|was not|Not measured/i);
     }
-    expect(cardById('search-wrong')!.status).toBe('being measured');
+    expect(cardById('search-wrong')!.status).toBe('measured'); // README's arm (c)
   });
 
   it('measured cards quote the numbers measured.ts holds (which measured.test.ts reads back from README)', () => {
@@ -24,6 +24,7 @@ describe('experiment cards', () => {
     expect(cardById('r1-countdown')!.measured).toContain(`greedy accuracy ${a.from.greedy}% → ${a.to.greedy}%`);
     expect(cardById('r1-countdown')!.measured).toContain('3 seeds (1, 2, 3) × 150 steps');
     expect(cardById('ablation-guess')!.measured).toContain(`greedy ${b.from.greedy}% → ${b.to.greedy}%`);
+    expect(cardById('search-wrong')!.measured).toContain(`greedy ${COUNTDOWN_ARMS.c.from.greedy}% → ${COUNTDOWN_ARMS.c.to.greedy}%`);
     expect(cardById('dr-grpo')!.measured).toContain(`wrong answers ${a.to.lengthWrong} (1/|o|) against ${d.to.lengthWrong} tokens`);
     expect(cardById('temperature')!.measured).toMatch(/^Not measured on countdown/);
     expect(cardById('temperature')!.measured).toContain('31.3% → 46.9%');
@@ -55,6 +56,7 @@ describe('experiment cards', () => {
     expect(searching!.config.corpus).toEqual(preset('R1-Zero (Countdown)').corpus);
     expect(basesToTry(searching!.config)[0]).toBe(COUNTDOWN_ARMS.a.base);
     expect(basesToTry(guess!.config)[0]).toBe(COUNTDOWN_ARMS.b.base);
+    expect(basesToTry(planRuns(cardById('search-wrong')!, 'full')[0]!.config)[0]).toBe(COUNTDOWN_ARMS.c.base);
     // the quick variant changes no knob a base depends on
     expect(basesToTry(planRuns(cardById('ablation-guess')!, 'quick')[1]!.config)[0]).toBe(COUNTDOWN_ARMS.b.base);
   });

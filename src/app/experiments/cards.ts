@@ -33,7 +33,7 @@ export interface ExperimentCard {
   question: string;
   /** Which chart and series answer it. */
   watch: string;
-  /** 'measured': README has it (text quotes measured.ts); otherwise the text says what is and is not measured. */
+  /** 'measured': README has it (text quotes measured.ts); otherwise the text says what is and is not measured ('being measured': a run in progress). */
   status: 'measured' | 'not measured' | 'being measured';
   measured: string;
   /** README's section the numbers come from. */
@@ -62,7 +62,7 @@ const cd = (steps: number): VariantSpec => ({ base: COUNTDOWN, steps, speed: 'co
 const cdQuick: VariantSpec = { base: countdownQuick, steps: QUICK_STEPS, speed: 'countdown' };
 const arQuick: VariantSpec = { base: arithQuick, steps: QUICK_ARITH_STEPS, speed: 'quick' };
 
-const { a, b, d } = COUNTDOWN_ARMS;
+const { a, b, c, d } = COUNTDOWN_ARMS;
 const seeds = (s: readonly number[]) => `${s.length} seeds (${s.join(', ')})`;
 const ar = ARITHMETIC_ROWS;
 const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -103,9 +103,11 @@ export const CARDS: readonly ExperimentCard[] = [
     title: 'A base whose search ends wrong',
     question: 'Does a base that searches but commits to a wrong candidate still learn to reflect (Gandhi et al.\'s "incorrect but structured" control)?',
     watch: 'Aha moments and Held-out accuracy against the R1-Zero (Countdown) card.',
-    status: 'being measured',
-    measured: 'Arm (c) is being measured: README has no result yet. Until its 1200-step base (base-countdown-wrong-long) ships with the app, Run pretrains one in this browser first (long).',
-    source: null,
+    status: 'measured',
+    measured: `Arm (c), ${seeds(c.seeds)} × ${c.steps} steps: greedy ${c.from.greedy}% → ${c.to.greedy}% (mean; the seeds disagree, see README), `
+      + `length ${c.from.length} → ${c.to.length} tokens, attempts ${c.from.attempts} → ${c.to.attempts}, reflection ${c.from.reflection}% → ${c.to.reflection}%, `
+      + `aha ${c.from.aha}% → ${c.to.aha}%: between the searching base (a: reflection ${a.to.reflection}%) and the guess-only one (b: ${b.to.reflection}%).`,
+    source: README_COUNTDOWN,
     arms: [{ label: 'search-wrong base', overrides: { corpus: { search: 0, searchWrong: 0.15 } } }],
     full: cd(a.steps),
     quick: cdQuick,

@@ -31,7 +31,7 @@ export interface MeasuredArm {
 
 const A0: ArmRow = { greedy: 30.1, sampled: 28.1, length: 19.6, lengthRight: 19.9, lengthWrong: 19.5, reflection: 11.7, aha: 4.3, attempts: 1.23, kl: 0 };
 
-/** README "Countdown: the R1-Zero curves, measured": arms (a), (b), (d), 3 seeds × 150 steps each. */
+/** README "Countdown: the R1-Zero curves, measured": arms (a) to (d), 3 seeds × 150 steps each. */
 export const COUNTDOWN_ARMS = {
   a: {
     heading: '#### (a) R1-Zero (Countdown) from its base', seeds: [1, 2, 3], steps: 150, heldOut: 256, base: 'base-countdown-long.safetensors',
@@ -42,6 +42,11 @@ export const COUNTDOWN_ARMS = {
     heading: '#### (b) the guess-only base (ablation)', seeds: [1, 2, 3], steps: 150, heldOut: 256, base: 'base-countdown-guess-long.safetensors',
     from: { greedy: 27.0, sampled: 26.0, length: 17.6, lengthRight: 17.6, lengthWrong: 17.6, reflection: 0, aha: 0, attempts: 1.0, kl: 0 },
     to: { greedy: 24.9, sampled: 27.2, length: 17.5, lengthRight: 17.5, lengthWrong: 17.5, reflection: 0, aha: 0, attempts: 1.0, kl: 0.0940 },
+  },
+  c: {
+    heading: '#### (c) search traces that end wrong instead of right', seeds: [1, 2, 3], steps: 150, heldOut: 256, base: 'base-countdown-wrong-long.safetensors',
+    from: { greedy: 25.0, sampled: 23.0, length: 20.2, lengthRight: 18.7, lengthWrong: 20.7, reflection: 15.4, aha: 1.4, attempts: 1.30, kl: 0 },
+    to: { greedy: 36.8, sampled: 29.9, length: 20.5, lengthRight: 20.7, lengthWrong: 20.5, reflection: 18.2, aha: 5.9, attempts: 1.35, kl: 0.1945 },
   },
   d: {
     heading: '#### (d) the preset with `dr_grpo` instead of 1/|o|', seeds: [1, 2, 3], steps: 150, heldOut: 256, base: 'base-countdown-long.safetensors',
