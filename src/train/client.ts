@@ -3,7 +3,8 @@
 // listeners. Events that fail parseEvent go to the 'error' listeners as a
 // non-recoverable protocol error (a worker from another build, say).
 
-import { PROTOCOL_VERSION, parseEvent, type Command, type EventOf, type EventType, type TrainerEvent } from './protocol';
+import { parseEvent } from './parse';
+import { PROTOCOL_VERSION, type Command, type EventOf, type EventType, type TrainerEvent } from './protocol';
 
 /** A Command without its version field: the client stamps PROTOCOL_VERSION. */
 export type CommandInput = Command extends infer C ? (C extends Command ? Omit<C, 'v'> : never) : never;

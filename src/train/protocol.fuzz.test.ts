@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KNOBS } from '../core/config';
-import { COMMAND_TYPES, MAX_STEPS_PER_COMMAND, PROTOCOL_VERSION as v, parseCommand, ProtocolError, type Command } from './protocol';
+import { MAX_STEPS_PER_COMMAND, parseCommand, ProtocolError } from './parse';
+import { COMMAND_TYPES, PROTOCOL_VERSION as v, type Command } from './protocol';
 import { QUICK_CONFIG } from './quick';
 
 const VALID: Command[] = [

@@ -3,7 +3,8 @@ import { DEFAULT_CONFIG, KNOBS, mergeConfig } from '../core/config';
 import { classifyAha, ahaRates } from '../rl/aha';
 import type { EvalResult } from './evaluate';
 import type { GrpoMetrics, GrpoSample } from './grpo';
-import { COMMAND_TYPES, EVENT_TYPES, MAX_STEPS_PER_COMMAND, PROTOCOL_VERSION as v, parseCommand, parseEvent, ProtocolError, type Command, type TrainerEvent } from './protocol';
+import { MAX_STEPS_PER_COMMAND, parseCommand, parseEvent, ProtocolError } from './parse';
+import { COMMAND_TYPES, EVENT_TYPES, PROTOCOL_VERSION as v, type Command, type TrainerEvent } from './protocol';
 import { QUICK_CONFIG } from './quick';
 
 const commands: Command[] = [

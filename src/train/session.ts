@@ -18,7 +18,8 @@
 
 import { createBackend } from '../model/backend';
 import { evaluate } from './evaluate';
-import { parseCommand, PROTOCOL_VERSION as v, type Command, type SessionState } from './protocol';
+import { parseCommand } from './parse';
+import { PROTOCOL_VERSION as v, type Command, type SessionState } from './protocol';
 import { exportCheckpoint } from './session/checkpoint';
 import { Cancelled, createCore, error, exclusive, message, status, withRun, type Core, type Post, type SessionOptions } from './session/core';
 import { setEngine } from './session/engine';
