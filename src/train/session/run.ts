@@ -49,7 +49,7 @@ export async function init(c: Core, cmd: InitCommand, gen: number, onGpuError: G
   c.armed.clear();
   if (cmd.resume) {
     // the saved run already has its step-0 evaluation; a second would only repeat it
-    status(c, 'paused', `resumed at step ${cmd.resume.step}`);
+    status(c, 'paused', `resumed after ${cmd.resume.step} step${cmd.resume.step === 1 ? '' : 's'}`);
     return;
   }
   status(c, 'ready', cmd.weights ? 'ready: GRPO from the given weights' : 'ready: base model pretrained');

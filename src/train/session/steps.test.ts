@@ -12,6 +12,7 @@ import { createEvaluator, evaluate } from '../evaluate';
 import { createGrpoTrainer, grpoStep } from '../grpo';
 import { PROTOCOL_VERSION as v } from '../protocol';
 import { base, CFG, directSteps, harness, strip, useBase } from './testing';
+import { stoppedAfter } from './steps';
 
 useBase();
 
@@ -54,7 +55,7 @@ describe('trainer session on the CPU backend: the step loop', () => {
     expect(h.session.state).toBe('paused');
     // the pause was acknowledged when it arrived, before the stop
     const st = h.of('status').map((e) => e.message);
-    expect(st.slice(-2)).toEqual(['pausing after the step in flight', `stopped at step ${ms.length}`]);
+    expect(st.slice(-2)).toEqual(['pausing after the step in flight', stoppedAfter(ms.length)]);
     const n0 = ms.length;
     await new Promise((r) => setTimeout(r, 50));
     expect(h.of('metrics').length).toBe(n0); // really stopped

@@ -14,6 +14,12 @@ import { PROTOCOL_VERSION as v } from '../protocol';
 import { keepSnapshot } from './checkpoint';
 import { currentStep, error, exclusive, lostMeanwhile, message, status, type Core } from './core';
 
+/**
+ * A count, not a step index: the charts' last point after n steps is step
+ * n - 1, so "stopped at step n" named a step no chart shows (issue 18).
+ */
+export const stoppedAfter = (n: number) => `stopped after ${n} step${n === 1 ? '' : 's'}`;
+
 /** One GRPO step, the held-out evaluation when due, and their events. */
 async function oneStep(c: Core): Promise<void> {
   const r = c.run;
@@ -53,7 +59,7 @@ async function stepLoop(c: Core): Promise<void> {
   }
   c.loop = null;
   // reset / init / an error may have set the state meanwhile: only a loop that is still 'running' reports its stop
-  if (c.state === 'running') status(c, currentStep(c) === 0 ? 'ready' : 'paused', `stopped at step ${currentStep(c)}`);
+  if (c.state === 'running') status(c, currentStep(c) === 0 ? 'ready' : 'paused', stoppedAfter(currentStep(c)));
 }
 
 /** Starts the loop unless it runs already (it reads pending before each step). */
