@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { DEFAULT_CONFIG, getPath, KNOBS, validateConfig, type RunConfig } from '../src/core/config';
+import { DEFAULT_CONFIG, getPath, KNOBS, type RunConfig } from '../src/core/config';
+import { validateConfig } from '../src/core/validate';
 import { decodeCheckpoint } from '../src/share/checkpoint';
 
 // The default stays right (issue 9): the app opened with no hash and no

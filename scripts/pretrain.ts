@@ -28,7 +28,8 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { DEFAULT_CONFIG, mergeConfig, parseConfig, preset, PRESET_NAMES, setPath, KNOB_BY_PATH, type PresetName, type RunConfig } from '../src/core/config';
+import { DEFAULT_CONFIG, mergeConfig, preset, PRESET_NAMES, setPath, KNOB_BY_PATH, type PresetName, type RunConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/validate';
 import { createCpuOps } from '../src/cpu/backend';
 import { createCpuDecodeOps } from '../src/cpu/decode';
 import { createModel } from '../src/model/model';

@@ -5,7 +5,8 @@
 // the store keeps what the worker reported.
 
 import { create } from 'zustand';
-import { DEFAULT_CONFIG, type ConfigError, type RunConfig } from '../core/config';
+import { DEFAULT_CONFIG, type RunConfig } from '../core/config';
+import { type ConfigError } from '../core/validate';
 import type { AhaRates, AhaSpan } from '../rl/aha';
 import type { Expected as JudgeExpected } from '../tasks/judge';
 

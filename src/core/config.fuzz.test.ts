@@ -5,7 +5,8 @@
 // below) rather than trusted.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkKnob, DEFAULT_CONFIG, estimateParamCount, getPath, KNOB_BY_PATH, KNOBS, MAX_PARAMS, MAX_PROMPT_TOKENS, setPath, validateConfig, cloneConfig, type Knob, type RunConfig } from './config';
+import { DEFAULT_CONFIG, getPath, KNOB_BY_PATH, KNOBS, setPath, cloneConfig, type Knob, type RunConfig } from './config';
+import { checkKnob, estimateParamCount, MAX_PARAMS, MAX_PROMPT_TOKENS, validateConfig } from './validate';
 
 /** The cross-field rules, written out from DESIGN and the knob help texts. */
 function crossFieldOk(c: RunConfig): boolean {

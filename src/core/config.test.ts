@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  ConfigValidationError,
-  DEFAULT_CONFIG,
-  KNOBS,
-  KNOB_BY_PATH,
-  MAX_PARAMS,
-  PRESET_NAMES,
-  cloneConfig,
-  estimateParamCount,
-  getPath,
-  matchingPreset,
-  matchingPresets,
-  parseConfig,
-  preset,
-  validateConfig,
-  type NumberKnob,
-  type RunConfig,
-} from './config';
+import { DEFAULT_CONFIG, KNOBS, KNOB_BY_PATH, PRESET_NAMES, cloneConfig, getPath, matchingPreset, matchingPresets, preset, type NumberKnob, type RunConfig } from './config';
+import { ConfigValidationError, MAX_PARAMS, estimateParamCount, parseConfig, validateConfig } from './validate';
 
 function leafPaths(obj: object, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) =>

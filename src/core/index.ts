@@ -3,4 +3,5 @@
 export * from './rng';
 export * from './tokenizer';
 export * from './config';
+export * from './validate';
 export * from './configDiff';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, estimateParamCount, mergeConfig, type DeepPartial, type RunConfig } from '../core/config';
+import { DEFAULT_CONFIG, mergeConfig, type DeepPartial, type RunConfig } from '../core/config';
+import { estimateParamCount } from '../core/validate';
 import { VOCAB_SIZE } from '../core/tokenizer';
 import { buildParamTable, findTensor, initParams, PARAM_ALIGN } from './params';
 

@@ -6,7 +6,8 @@
 // in-memory layout are not stored, and decoding rebuilds them (zero) from the
 // table of the decoded config, so the file does not depend on PARAM_ALIGN.
 
-import { validateConfig, type RunConfig } from '../core/config';
+import { type RunConfig } from '../core/config';
+import { validateConfig } from '../core/validate';
 import { buildParamTable, type ParamTable } from '../model/params';
 import { readSafetensors, writeSafetensors, type Tensor } from './safetensors';
 

@@ -4,7 +4,8 @@
 // added, an r3) against links made today, and pin the r1 and r2 tables to
 // literal values so that nobody edits them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkKnob, cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, mergeConfig, preset, setPath, validateConfig, type RunConfig } from '../core/config';
+import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, mergeConfig, preset, setPath, type RunConfig } from '../core/config';
+import { checkKnob, validateConfig } from '../core/validate';
 import { LINK_VERSIONS, R1_DEFAULTS, R2_DEFAULTS, type DefaultsTable, type LinkVersion } from './linkDefaults';
 import { decodeRunLink, encodeRunLink, LINK_VERSION, toBase64Url, type LinkContext } from './url';
 

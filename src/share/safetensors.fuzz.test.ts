@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../core/config';
+import { validateConfig } from '../core/validate';
 import { CheckpointError, decodeCheckpoint } from './checkpoint';
 import { MAX_HEADER_BYTES, readSafetensors, SafetensorsError } from './safetensors';
 

@@ -5,7 +5,8 @@
 // reaches configFromDiff and unpackSnapshot, the parts with most logic).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, validateConfig } from '../core/config';
+import { DEFAULT_CONFIG } from '../core/config';
+import { validateConfig } from '../core/validate';
 import { QUICK_CONFIG } from '../train/quick';
 import { decodeRunLink, encodeRunLink, LINK_VERSION, MAX_HASH_CHARS, MAX_JSON_BYTES, toBase64Url, type DecodedLink } from './url';
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, preset, setPath, validateConfig, type RunConfig } from '../core/config';
+import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, preset, setPath, type RunConfig } from '../core/config';
+import { validateConfig } from '../core/validate';
 import { Rng } from '../core/rng';
 import { R1_DEFAULTS } from './linkDefaults';
 import {

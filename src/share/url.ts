@@ -20,7 +20,8 @@
 // config. Pure: no DOM beyond the standard CompressionStream/atob/btoa, which
 // Node 20 has too.
 
-import { checkKnob, cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, setPath, validateConfig, type RunConfig } from '../core/config';
+import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, setPath, type RunConfig } from '../core/config';
+import { checkKnob, validateConfig } from '../core/validate';
 import { diffFrom } from '../core/configDiff';
 import { LINK_VERSIONS, type LinkVersion } from './linkDefaults';
 

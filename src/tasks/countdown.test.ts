@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PROMPT_TOKENS, preset } from '../core/config';
+import { preset } from '../core/config';
+import { MAX_PROMPT_TOKENS } from '../core/validate';
 import { Rng } from '../core/rng';
 import { encode } from '../core/tokenizer';
 import { classifyAha } from '../rl/aha';

@@ -9,7 +9,8 @@
 // operator and parenthesis pattern) and 100k seeded random problems, every
 // slip of each. makePretrainBatch still throws on anything longer than its T.
 
-import type { ConfigError, RunConfig, TaskFamily } from '../core/config';
+import type { RunConfig, TaskFamily } from '../core/config';
+import type { ConfigError } from '../core/validate';
 import { encode } from '../core/tokenizer';
 import { checkFamilyDifficulty, drawProblem, problemAt, problemFromComponents, problemRadices, spaceSize, type Problem } from './problems';
 import { Rng } from '../core/rng';

@@ -18,7 +18,8 @@
 // is part of the skill; the stepwise trace subtracts the smaller from the
 // larger and then states the sign.
 
-import { checkKnob, KNOB_BY_PATH, type RunConfig, type TaskFamily } from '../core/config';
+import { KNOB_BY_PATH, type RunConfig, type TaskFamily } from '../core/config';
+import { checkKnob } from '../core/validate';
 import type { Rng } from '../core/rng';
 import { countdownKey, countdownRadices, countdownShape, patternExpr } from './countdown';
 import { evaluateExpression } from './expr';

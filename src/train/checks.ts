@@ -3,7 +3,8 @@
 // see; tasks/ adds the corpus length rule; the rest here is what only the
 // trainer knows (what can earn a reward).
 
-import { validateConfig, type ConfigError, type RunConfig, ConfigValidationError } from '../core/config';
+import { type RunConfig } from '../core/config';
+import { validateConfig, type ConfigError, ConfigValidationError } from '../core/validate';
 import { longestCompletionTokens, taskLengthErrors } from '../tasks/lengths';
 
 /** Every reason this config cannot run the pretrain -> GRPO pipeline; empty when it can. */

@@ -21,7 +21,8 @@
 // checkpoint is one fixed model, and the in-process pretraining fallback
 // uses the base config's seed for the same reason.
 
-import { KNOBS, matchingPreset, parseConfig, preset as applyPreset, setPath, DEFAULT_CONFIG, PRESET_NAMES, type PresetName, type RunConfig } from '../core/config';
+import { KNOBS, matchingPreset, preset as applyPreset, setPath, DEFAULT_CONFIG, PRESET_NAMES, type PresetName, type RunConfig } from '../core/config';
+import { parseConfig } from '../core/validate';
 import type { Backend } from '../model/backend';
 import type { DecodeOps } from '../ops/decode';
 import type { Ops } from '../ops/ops';

@@ -3,7 +3,8 @@
 // types, naming the first bad field (ProtocolError), so a malformed message
 // becomes an error event and never a half-applied command.
 
-import { checkKnob, KNOB_BY_PATH, validateConfig } from '../core/config';
+import { KNOB_BY_PATH } from '../core/config';
+import { checkKnob, validateConfig } from '../core/validate';
 import { trainConfigErrors } from './checks';
 import { COMMAND_TYPES, ENGINE_PREFERENCES, EVENT_TYPES, FAULT_KINDS, PROTOCOL_VERSION, SESSION_STATES, STEP_PHASES, type Command, type EnginePreference, type EventType, type FaultKind, type InitCommand, type SampleCommand, type SessionState, type SetLiveCommand, type StepPhase, type TrainerEvent } from './protocol';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigValidationError, mergeConfig, preset } from '../core/config';
+import { mergeConfig, preset } from '../core/config';
+import { ConfigValidationError } from '../core/validate';
 import { decode, TOK } from '../core/tokenizer';
 import { createCpuOps } from '../cpu/backend';
 import { createModel } from '../model/model';

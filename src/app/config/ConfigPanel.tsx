@@ -3,7 +3,8 @@
 // in the store; Apply sends live knobs with setLive (next step) or, when a
 // knob that shapes the run changed, starts a new run ("Apply and reset").
 import { useId, useState } from 'react';
-import { estimateParamCount, getPath, matchingPresets, PRESET_NAMES, setPath, cloneConfig, type Knob, type RunConfig } from '../../core/config';
+import { getPath, matchingPresets, PRESET_NAMES, setPath, cloneConfig, type Knob, type RunConfig } from '../../core/config';
+import { estimateParamCount } from '../../core/validate';
 import { trainConfigErrors } from '../../train/checks';
 import { useStore } from '../store';
 import { send, startRun } from '../trainer';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, KNOB_BY_PATH, KNOBS, matchingPreset, matchingPresets, mergeConfig, PRESET_NAMES, preset, validateConfig } from '../../core/config';
+import { DEFAULT_CONFIG, KNOB_BY_PATH, KNOBS, matchingPreset, matchingPresets, mergeConfig, PRESET_NAMES, preset } from '../../core/config';
+import { validateConfig } from '../../core/validate';
 import { trainConfigErrors } from '../../train/checks';
 import { QUICK_CONFIG } from '../../train/quick';
 import {

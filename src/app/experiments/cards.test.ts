@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { preset, validateConfig } from '../../core/config';
+import { preset } from '../../core/config';
+import { validateConfig } from '../../core/validate';
 import { QUICK_CONFIG } from '../../train/quick';
 import { basesToTry } from '../trainer';
 import { CARDS, cardById, durationWords, estimateSeconds, planRuns } from './cards';

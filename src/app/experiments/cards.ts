@@ -6,7 +6,8 @@
 // has its full variant (README's scale) and a quick one (a few steps, a small
 // held-out set) for tests and impatient visitors. Pure data from the configs.
 
-import { mergeConfig, preset, validateConfig, type DeepPartial, type RunConfig } from '../../core/config';
+import { mergeConfig, preset, type DeepPartial, type RunConfig } from '../../core/config';
+import { validateConfig } from '../../core/validate';
 import { QUICK_CONFIG } from '../../train/quick';
 import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, SECONDS_PER_STEP } from './measured';
 

@@ -4,7 +4,8 @@
 // hand them to the browser as downloads; and import a checkpoint file into a
 // new run. Nothing here computes model math.
 
-import { validateConfig, type RunConfig } from '../../core/config';
+import { type RunConfig } from '../../core/config';
+import { validateConfig } from '../../core/validate';
 import { decodeCheckpoint, encodeCheckpoint } from '../../share/checkpoint';
 import { metricsCsv, metricsJson, trlScript } from '../../share/export';
 import { onnxFromCheckpoint } from '../../share/onnx';

@@ -3,7 +3,8 @@
 // written one or one edited by hand is skipped with a message naming the
 // problem, and never stops the page from starting.
 
-import { validateConfig, type RunConfig } from '../../core/config';
+import { type RunConfig } from '../../core/config';
+import { validateConfig } from '../../core/validate';
 import type { EvalResult } from '../../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../../train/grpo';
 

@@ -2,7 +2,7 @@
 // and commands interleave with its tokens; the final event carries the
 // experts each completion token was routed to.
 
-import { MAX_PROMPT_TOKENS } from '../../core/config';
+import { MAX_PROMPT_TOKENS } from '../../core/validate';
 import { decode, encode, TOK } from '../../core/tokenizer';
 import { createDecodeState } from '../../model/decode';
 import { createActivations, forward } from '../../model/model';
