@@ -1,4 +1,4 @@
-// `npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|cpu-ref|webgpu]`
+// `npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|cpu-ref|webgpu|webgpu-node]`
 //
 // GRPO headless from the base checkpoint (public/base.safetensors, or
 // public/base-quick.safetensors with --quick; pretrained in-process when the
@@ -7,7 +7,9 @@
 // (src/train/experiment.ts defines each number).
 //
 // --backend cpu (default) runs in this Node process on the fast CPU engine
-// (WebAssembly SIMD, src/wasm/); --backend cpu-ref on the JavaScript reference.
+// (WebAssembly SIMD, src/wasm/); --backend cpu-ref on the JavaScript reference;
+// --backend webgpu-node on the WebGPU engine in Node (Dawn's binding: this file is
+// bundled and rerun by scripts/gpu-node.mjs, since tsx cannot load the WGSL ?raw imports).
 // --backend webgpu starts a Vite dev server on a free port, opens
 // bench/experiment.html in the system Chromium (headless, WebGPU flags of
 // scripts/chromium.ts), relays the page's progress lines and prints its result.
@@ -19,19 +21,20 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, PRESET_NAMES, type PresetName } from '../src/core/config';
 import { decodeCheckpoint } from '../src/share/checkpoint';
-import { baseCheckpointName, isPresetName, runExperiment, type BaseWeights, type ExperimentResult } from '../src/train/experiment';
+import { baseCheckpointName, experimentConfig, isPresetName, runExperiment, type BaseWeights, type ExperimentResult } from '../src/train/experiment';
 import { QUICK_CONFIG } from '../src/train/quick';
 import { nodeCpuBackend } from './cpu-engine';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|cpu-ref|webgpu] [--base FILE] [--set KNOB=VALUE ...]
+const USAGE = `usage: npm run experiment -- --steps N [--seed S] [--preset NAME] [--quick] [--backend cpu|cpu-ref|webgpu|webgpu-node] [--base FILE] [--set KNOB=VALUE ...]
   --steps N        GRPO steps, an integer >= 1 (required)
   --seed S         run seed, an integer >= 0 (default: the config's seed)
   --preset NAME    one of ${PRESET_NAMES.map((p) => JSON.stringify(p)).join(', ')} (default: the config as it is)
   --quick          the tiny configuration of the tests (QUICK_CONFIG) and its base model
   --backend B      cpu (default: this Node process, WebAssembly SIMD engine), cpu-ref (this Node
-                   process, the JavaScript reference engine) or webgpu (headless Chromium)
+                   process, the JavaScript reference engine), webgpu (headless Chromium) or
+                   webgpu-node (Node on Dawn; a Vulkan driver, SwiftShader's where there is no GPU)
   --base FILE      the base checkpoint, a file name under public/ (default: ${baseCheckpointName(false)},
                    or ${baseCheckpointName(true)} with --quick)
   --set K=V        a knob of the RunConfig table (e.g. grpo.lr=5e-4), after the preset; repeatable
@@ -42,7 +45,7 @@ interface CliOptions {
   seed: number;
   preset?: PresetName;
   quick: boolean;
-  backend: 'cpu' | 'cpu-ref' | 'webgpu';
+  backend: 'cpu' | 'cpu-ref' | 'webgpu' | 'webgpu-node';
   base?: string;
   out?: string;
   overrides: Record<string, number | string | boolean>;
@@ -76,7 +79,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
       }
       case '--backend': {
         const v = value();
-        if (v !== 'cpu' && v !== 'cpu-ref' && v !== 'webgpu') throw new UsageError(`--backend must be cpu, cpu-ref or webgpu, got ${JSON.stringify(v ?? '')}`);
+        if (v !== 'cpu' && v !== 'cpu-ref' && v !== 'webgpu' && v !== 'webgpu-node') throw new UsageError(`--backend must be cpu, cpu-ref, webgpu or webgpu-node, got ${JSON.stringify(v ?? '')}`);
         out.backend = v;
         break;
       }
@@ -142,6 +145,18 @@ async function runWebgpu(o: CliOptions): Promise<ExperimentResult> {
   });
 }
 
+async function runWebgpuNode(o: CliOptions): Promise<ExperimentResult> {
+  // bundled by scripts/gpu-node.mjs: here the ?raw imports are strings and navigator.gpu is Dawn's
+  const { createBackend } = await import('../src/model/backend');
+  const backend = await createBackend(experimentConfig(o.quick, o.seed, o.preset, o.overrides), { prefer: 'webgpu', fallbackOnLimits: false });
+  if (backend.kind !== 'webgpu') throw new Error(`--backend webgpu-node: no WebGPU adapter in Node (${backend.reason})`);
+  try {
+    return await runExperiment({ ...o, backend, base: readBase(o), onLine: (s) => console.log(s) });
+  } finally {
+    backend.gpu.device.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   let o: CliOptions;
   try {
@@ -151,7 +166,13 @@ async function main(): Promise<void> {
     console.error(`experiment: ${e.message}\n${USAGE}`);
     process.exit(2);
   }
-  const result = o.backend === 'webgpu' ? await runWebgpu(o) : await runCpu(o);
+  if (o.backend === 'webgpu-node' && !(globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) {
+    // under tsx: rerun this file bundled, on Dawn (scripts/gpu-node.mjs sets navigator.gpu up)
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts/gpu-node.mjs'), 'experiment', ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
+  const result = o.backend === 'webgpu' ? await runWebgpu(o) : o.backend === 'webgpu-node' ? await runWebgpuNode(o) : await runCpu(o);
   const line = JSON.stringify(result);
   if (o.out) writeFileSync(o.out, JSON.stringify({ command: `npm run experiment -- ${process.argv.slice(2).map((a) => (/[\s()]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`, base: baseName(o), ...result }, null, 1) + '\n');
   console.log(line);
