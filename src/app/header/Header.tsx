@@ -77,6 +77,7 @@ function StatusLine() {
 function StepProgress() {
   const progress = useStore((s) => s.progress);
   const lastMs = useStore((s) => s.metrics[s.metrics.length - 1]?.stepTime ?? null);
+  const gpu = useStore((s) => s.backend === 'webgpu');
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!progress) return;
@@ -84,7 +85,7 @@ function StepProgress() {
     return () => clearInterval(id);
   }, [progress]);
   if (!progress) return null;
-  return <span className="step-progress" data-testid="step-progress" data-phase={progress.phase}>{progressText(progress, Math.max(0, now - progress.since), lastMs)}</span>;
+  return <span className="step-progress" data-testid="step-progress" data-phase={progress.phase}>{progressText(progress, Math.max(0, now - progress.since), lastMs, gpu)}</span>;
 }
 
 function ErrorBanner() {

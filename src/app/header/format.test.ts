@@ -42,7 +42,8 @@ describe('header formatting', () => {
   });
 
   it('a slow step says its phase, its seconds so far and, once known, a step\'s time', () => {
-    expect(progressText({ step: 0, phase: 'grpo' }, 12_400, null)).toBe('step 0: sampling the group, scoring, updating… 12 s (the first step also compiles the GPU kernels)');
+    expect(progressText({ step: 0, phase: 'grpo' }, 12_400, null, true)).toBe('step 0: sampling the group, scoring, updating… 12 s (the first step also compiles the GPU kernels)');
+    expect(progressText({ step: 0, phase: 'grpo' }, 12_400, null)).toBe('step 0: sampling the group, scoring, updating… 12 s'); // the CPU engines compile nothing
     expect(progressText({ step: 7, phase: 'grpo' }, 900, 2345)).toBe('step 7: sampling the group, scoring, updating… 0 s (a step takes about 2.3 s)');
     expect(progressText({ step: 9, phase: 'evaluation' }, 31_000, 2345)).toBe('step 9: held-out evaluation… 31 s');
   });

@@ -49,11 +49,11 @@ export function shownStep(s: Pick<AppState, 'metrics' | 'shared'>): number | nul
  * into a slow step nothing said anything): its phase, the seconds so far, and
  * what the last step took once one has.
  */
-export function progressText(p: { step: number; phase: 'grpo' | 'evaluation' }, elapsedMs: number, lastStepMs: number | null): string {
+export function progressText(p: { step: number; phase: 'grpo' | 'evaluation' }, elapsedMs: number, lastStepMs: number | null, gpu = false): string {
   const secs = `${Math.floor(elapsedMs / 1000)} s`;
   if (p.phase === 'evaluation') return `step ${p.step}: held-out evaluation… ${secs}`;
   const last = lastStepMs !== null && Number.isFinite(lastStepMs) && lastStepMs > 0
     ? ` (a step takes about ${(lastStepMs / 1000).toPrecision(2)} s)`
-    : ' (the first step also compiles the GPU kernels)';
+    : gpu ? ' (the first step also compiles the GPU kernels)' : '';
   return `step ${p.step}: sampling the group, scoring, updating… ${secs}${last}`;
 }
