@@ -70,7 +70,7 @@ test('share: a results link opens as a shared run, and Re-run reproduces its fir
   await btn(shared, 'Re-run').click();
   await expect.poll(() => stepNow(shared), { timeout: 40_000 }).toBe(2);
   await ready(shared);
-  await expect(banner).toContainText('now show your re-run (step 2 of 2)');
+  await expect(banner).toContainText('now show your re-run (2 of its 2 steps)');
   await expect(shared.getByTestId('readout-reward')).toHaveText(reward);
   // the shared curves stay beside the re-run, dashed, until the banner is closed
   const reference = shared.locator('[data-chart="reward"] path.recharts-line-curve[data-run="run:shared-link"]');

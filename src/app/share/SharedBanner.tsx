@@ -31,7 +31,7 @@ export function SharedBanner() {
           ? snapshot.steps > snapshot.step.length
             ? `The charts show its results, ${snapshot.step.length} of its ${snapshot.steps} steps.`
             : 'The charts show its results.'
-          : `The charts now show your re-run (step ${step} of ${snapshot.steps}), the shared run dashed beside it until you close this.`}
+          : `The charts now show your re-run (${step} of its ${snapshot.steps} steps), the shared run dashed beside it until you close this.`}
         {snapshot.firstAha && (
           <span className="shared-aha">
             {' '}First aha at step {snapshot.firstAha.step}: <code>{snapshot.firstAha.prompt}</code> → <code>{snapshot.firstAha.completion}</code>
