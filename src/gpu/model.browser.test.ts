@@ -33,7 +33,7 @@ import { assertClose } from './testing';
 
 const TINY: DeepPartial<RunConfig> = {
   seed: 11,
-  task: { difficulty: 1 }, // corpus examples fit T = 32
+  task: { family: 'add', difficulty: 1 }, // 1-digit addition: corpus examples fit T = 32
   model: { dModel: 16, nLayers: 2, nHeads: 2, nRouted: 4, nShared: 1, topK: 2, dExpert: 16, maxSeqLen: 32, initStd: 0.3, auxAlpha: 0.1 },
 };
 const B = 2;
