@@ -76,6 +76,8 @@ export const STREAM = {
   heldOut: 4,
   evalSample: 5,
   dropout: 6,
+  /** SFT's order over its examples: one shuffle per epoch (train/sft.ts). */
+  sft: 7,
   /** Base of the per-step sampling streams: stream = sample + step. */
   sample: 0x10000,
 } as const;

@@ -72,27 +72,30 @@ export interface PretrainBatch {
   mask: Float32Array; // (B,T) 1 where the target is a completion token, else 0
 }
 
+/** A prompt and the completion that follows it: a corpus example, or an SFT trace. */
+export interface PromptCompletion {
+  prompt: string;
+  completion: string;
+}
+
 /**
- * Rows are corpus examples step*batch .. step*batch+batch-1, one per row.
- * The loss counts only completion tokens: the prompt is given at GRPO time,
- * so its targets (and the padding's) get mask 0. An example longer than T+1
- * tokens throws: it would be silently cut otherwise.
+ * Packs examples into next-token rows, one per row: inputs are prompt +
+ * completion minus the last token, targets the same shifted left by one. The
+ * loss counts only completion tokens: the prompt is given at GRPO time, so
+ * its targets (and the padding's) get mask 0. An example longer than T+1
+ * tokens throws (naming it by `label`): it would be silently cut otherwise.
  */
-export function makePretrainBatch(cfg: RunConfig, step: number, batch: number, T: number): PretrainBatch {
-  if (!Number.isInteger(batch) || batch < 1) throw new Error(`makePretrainBatch: batch = ${batch}: must be an integer >= 1`);
-  if (!Number.isInteger(T) || T < 1) throw new Error(`makePretrainBatch: T = ${T}: must be an integer >= 1`);
-  const inputs = new Int32Array(batch * T).fill(TOK.pad);
-  const targets = new Int32Array(batch * T).fill(TOK.pad);
-  const mask = new Float32Array(batch * T);
-  for (let b = 0; b < batch; b++) {
-    const ex = corpusExample(cfg, step * batch + b);
-    const tokens = encode(ex.text); // (n,)
+export function packExamples(examples: readonly PromptCompletion[], T: number, label: (i: number) => string = (i) => `example ${i}`): PretrainBatch {
+  if (!Number.isInteger(T) || T < 1) throw new Error(`packExamples: T = ${T}: must be an integer >= 1`);
+  const B = examples.length;
+  const inputs = new Int32Array(B * T).fill(TOK.pad);
+  const targets = new Int32Array(B * T).fill(TOK.pad);
+  const mask = new Float32Array(B * T);
+  examples.forEach((ex, b) => {
+    const tokens = encode(ex.prompt + ex.completion); // (n,)
     const promptLen = encode(ex.prompt).length;
     if (tokens.length > T + 1) {
-      throw new Error(
-        `makePretrainBatch: example ${step * batch + b} (${ex.style}, ${ex.problem.expr}) has ${tokens.length} tokens, ` +
-          `more than T+1 = ${T + 1}; raise model.maxSeqLen or lower task.difficulty`,
-      );
+      throw new Error(`${label(b)} has ${tokens.length} tokens, more than T+1 = ${T + 1}; raise model.maxSeqLen or lower task.difficulty`);
     }
     for (let t = 0; t < T; t++) {
       if (t < tokens.length) inputs[b * T + t] = tokens[t]!;
@@ -101,6 +104,14 @@ export function makePretrainBatch(cfg: RunConfig, step: number, batch: number, T
         mask[b * T + t] = t + 1 >= promptLen ? 1 : 0;
       }
     }
-  }
+  });
   return { inputs, targets, mask };
+}
+
+/** Rows are corpus examples step*batch .. step*batch+batch-1, one per row, packed by packExamples. */
+export function makePretrainBatch(cfg: RunConfig, step: number, batch: number, T: number): PretrainBatch {
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`makePretrainBatch: batch = ${batch}: must be an integer >= 1`);
+  if (!Number.isInteger(T) || T < 1) throw new Error(`makePretrainBatch: T = ${T}: must be an integer >= 1`);
+  const examples = Array.from({ length: batch }, (_, b) => corpusExample(cfg, step * batch + b));
+  return packExamples(examples, T, (b) => `makePretrainBatch: example ${step * batch + b} (${examples[b]!.style}, ${examples[b]!.problem.expr})`);
 }

@@ -40,6 +40,18 @@ export interface PretrainOptions {
   heldOutEvery?: number;
   /** Rows of the held-out batch (held-out problems available permitting); default 64. */
   heldOutRows?: number;
+  /**
+   * Where step s's batch comes from; default the corpus (makePretrainBatch). SFT (sft.ts) passes
+   * its own (prompt, completion) pairs here: the batch's mask says which targets train (a prompt's
+   * are 0), so the step, its loss and its gradient are the pretraining ones, not a copy.
+   */
+  batchOf?: (step: number, rows: number, T: number) => PretrainBatch;
+  /** Rows per step; default cfg.corpus.pretrainBatch. */
+  rows?: number;
+  /** Positions per row; default pretrainSeqLen(cfg) (at least that: the held-out batch needs it). */
+  T?: number;
+  /** Learning rate and step count; default pretrainSchedule(cfg). Its totalSteps ends pretrain(). */
+  schedule?: ScheduleSpec;
 }
 
 export interface Pretrainer<F, I> {
@@ -55,6 +67,9 @@ export interface Pretrainer<F, I> {
   packed: F; // (N + 1): logp then the grad norm, read back in one go
   heldOut: { batch: PretrainBatch; acts: Activations<F, I> };
   heldOutEvery: number;
+  /** Rows per step. */
+  rows: number;
+  batchOf: (step: number, rows: number, T: number) => PretrainBatch;
 }
 
 /** Positions a pretraining row needs: the longest prompt + completion of any style in the mix, minus one. */
@@ -107,17 +122,20 @@ export function pretrainSchedule(cfg: RunConfig): ScheduleSpec {
 export function createPretrainer<F, I>(ops: Ops<F, I>, model: Model<F>, opts: PretrainOptions = {}): Pretrainer<F, I> {
   const cfg = model.cfg;
   checkTrainConfig(cfg);
-  const T = pretrainSeqLen(cfg);
-  const B = cfg.corpus.pretrainBatch;
+  const T = Math.max(pretrainSeqLen(cfg), opts.T ?? 0);
+  if (T > cfg.model.maxSeqLen) throw new Error(`createPretrainer: T = ${T} positions, more than model.maxSeqLen = ${cfg.model.maxSeqLen}`);
+  const B = opts.rows ?? cfg.corpus.pretrainBatch;
+  if (!Number.isInteger(B) || B < 1) throw new Error(`createPretrainer: rows = ${B}: must be an integer >= 1`);
   const acts = createActivations(ops, model, B, T);
   const hb = heldOutPretrainBatch(cfg, opts.heldOutRows ?? 64, T);
   const hActs = createActivations(ops, model, hb.inputs.length / T, T);
   ops.writeInt(hActs.tokens, hb.inputs);
   ops.writeInt(hActs.targets, hb.targets);
   return {
-    ops, model, cfg, T, schedule: pretrainSchedule(cfg), step: 0,
+    ops, model, cfg, T, schedule: opts.schedule ?? pretrainSchedule(cfg), step: 0,
     acts, dLogp: ops.alloc(B * T), packed: ops.alloc(B * T + 1),
     heldOut: { batch: hb, acts: hActs }, heldOutEvery: opts.heldOutEvery ?? 50,
+    rows: B, batchOf: opts.batchOf ?? ((s, rows, T) => makePretrainBatch(cfg, s, rows, T)),
   };
 }
 
@@ -129,15 +147,18 @@ export async function heldOutLoss<F, I>(pt: Pretrainer<F, I>): Promise<number> {
   return pretrainLoss(await ops.read(acts.a.logp), batch.mask);
 }
 
-/** One next-token AdamW step on corpus batch pt.step. */
+/** One next-token AdamW step on batch pt.step (the corpus's, or pt.batchOf's). */
 export async function pretrainStep<F, I>(pt: Pretrainer<F, I>): Promise<PretrainMetrics> {
   const { ops, model, cfg, acts, T } = pt;
   const step = pt.step;
-  const B = cfg.corpus.pretrainBatch;
+  const B = pt.rows;
   const N = B * T;
   const g = cfg.grpo;
   const lr = learningRate(pt.schedule, step);
-  const b = makePretrainBatch(cfg, step, B, T);
+  const b = pt.batchOf(step, B, T);
+  if (b.inputs.length !== N || b.targets.length !== N || b.mask.length !== N) {
+    throw new Error(`pretrain step ${step}: the batch holds ${b.inputs.length} inputs, ${b.targets.length} targets and ${b.mask.length} mask values; ${B} rows x ${T} positions need ${N} each`);
+  }
   ops.writeInt(acts.tokens, b.inputs);
   ops.writeInt(acts.targets, b.targets);
   ops.write(pt.dLogp, pretrainDLogp(b.mask));
@@ -156,15 +177,15 @@ export async function pretrainStep<F, I>(pt: Pretrainer<F, I>): Promise<Pretrain
   }
   pt.step++;
   const out: PretrainMetrics = { step, loss, gradNorm, lr };
-  const last = pt.step === cfg.corpus.pretrainSteps;
+  const last = pt.step === pt.schedule.totalSteps;
   if (pt.step % pt.heldOutEvery === 0 || last) out.heldOutLoss = await heldOutLoss(pt);
   return out;
 }
 
-/** Runs the remaining steps up to cfg.corpus.pretrainSteps; onStep sees each step's metrics. */
+/** Runs the remaining steps up to the schedule's totalSteps (cfg.corpus.pretrainSteps by default); onStep sees each step's metrics. */
 export async function pretrain<F, I>(pt: Pretrainer<F, I>, onStep?: (m: PretrainMetrics) => void): Promise<PretrainMetrics[]> {
   const out: PretrainMetrics[] = [];
-  while (pt.step < pt.cfg.corpus.pretrainSteps) {
+  while (pt.step < pt.schedule.totalSteps) {
     const m = await pretrainStep(pt);
     out.push(m);
     onStep?.(m);
