@@ -2,6 +2,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { mergeConfig } from '../src/core/config';
 import { decodeRunLink, encodeRunLink } from '../src/share/url';
 import { QUICK_CONFIG } from '../src/train/quick';
+import { LINK_VERSIONS } from '../src/share/linkDefaults';
+
+const NEWEST = LINK_VERSIONS[LINK_VERSIONS.length - 1]!.id;
 
 // Run links (share/url.ts) in the built app: Share copies a link with the
 // results, the link opens as a "shared run" whose Re-run reproduces the
@@ -26,7 +29,7 @@ async function share(page: Page): Promise<string> {
   await btn(page, 'Share').click();
   await expect(page.getByText('Link copied')).toBeVisible({ timeout: 5_000 });
   const link = await page.evaluate(() => navigator.clipboard.readText());
-  expect(link).toMatch(/#r1\.[A-Za-z0-9_-]+$/);
+  expect(link).toMatch(new RegExp(`#${NEWEST}\\.[A-Za-z0-9_-]+$`)); // links are written in the newest version
   expect(page.url()).toBe(link); // the address bar holds it too
   return link;
 }
@@ -113,7 +116,7 @@ test('share: a garbage link is named in an alert, and the app starts anyway', as
   test.setTimeout(90_000);
   const errors: string[] = [];
   watchErrors(page, errors);
-  await page.goto('/?config=quick#r1.not*base64');
+  await page.goto(`/?config=quick#${NEWEST}.not*base64`);
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('base64url');
   await ready(page);
