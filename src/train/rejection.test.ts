@@ -49,6 +49,10 @@ describe('rejectionReason: the rewards\' judges, then readability', () => {
     const disagrees = `<think>${miss.expr}=${miss.value}</think><answer>${hit.expr}</answer><eos>`;
     expect(rejectionReason(disagrees, problem)).toBeNull();
     expect(rejectionReason(disagrees, problem, { readable: true })).toBe('unreadable');
+    // a right answer whose thought claims a wrong value for it (the dense student's teacher writes these)
+    const misclaimed = `<think>${hit.expr}=${hit.value + 1}</think><answer>${hit.expr}</answer><eos>`;
+    expect(rejectionReason(misclaimed, problem)).toBeNull();
+    expect(rejectionReason(misclaimed, problem, { readable: true })).toBe('unreadable');
   });
 });
 

@@ -8,9 +8,10 @@
 //   waits       more than maxWaits <wait>s: a loop, not a search
 //               (the toy counterpart of R1's readability filter)
 //   unreadable  with `readable`: a think segment that states no candidate
-//               ("expr=value"), or an answer other than the last segment's
-//               candidate: the thought and the answer disagree, the toy
-//               counterpart of R1's mixed-language chains
+//               ("expr=value"), a countdown candidate whose claimed value is
+//               not its value ("7-1-1=7"), or an answer other than the last
+//               segment's candidate: the thought and the answer disagree, the
+//               toy counterpart of R1's mixed-language chains
 //
 // The first failing check names the reason, in that order. Sampling is the
 // GRPO rollout's (rl/rollout.ts): prompts in chunks of `chunk`, each chunk one
@@ -23,6 +24,7 @@ import type { DecodeOps } from '../ops/decode';
 import type { Ops } from '../ops/ops';
 import { accuracyReward, formatReward } from '../rl/rewards';
 import { rollout } from '../rl/rollout';
+import { checkCountdown, claimedValue, countdownShape } from '../tasks/countdown';
 import { parseCompletion } from '../tasks/format';
 import { segmentAnswer } from '../tasks/judge';
 import type { Problem } from '../tasks/problems';
@@ -84,6 +86,15 @@ export function rejectionReason(completion: string, problem: Problem, opts: Pick
   if (opts.readable) {
     const stated = p.segments.map((s) => segmentAnswer(problem, s.text));
     if (stated.some((a) => a === null) || stated[stated.length - 1] !== p.answerText) return 'unreadable';
+    if (problem.family === 'countdown') {
+      const allowed = countdownShape(problem.difficulty).ops;
+      // the claimed value must be the candidate's own: checkCountdown against it as the target
+      const lies = p.segments.some((s, i) => {
+        const v = claimedValue(s.text);
+        return v === null || checkCountdown(stated[i]!, problem.operands, v, allowed) !== null;
+      });
+      if (lies) return 'unreadable';
+    }
   }
   return null;
 }
