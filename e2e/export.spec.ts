@@ -88,11 +88,24 @@ test('export weights, ONNX, metrics and the TRL script; import a bad and a good 
 
   await pg.getByRole('radio', { name: 'onnxruntime-web' }).check();
   await pg.getByRole('button', { name: 'Ask' }).click();
+  // the first question starts onnxruntime-web (tens of seconds here): the page says so meanwhile (issue 18)
+  await expect(pg.getByTestId('ort-progress')).toContainText(/starting onnxruntime-web and compiling its shaders|decoding: token/);
   const theirs = pg.getByTestId('ort-answer');
   await expect(theirs).toBeVisible({ timeout: 90_000 });
   await expect(pg.getByTestId('engine-running')).toContainText(/onnxruntime-web on the (WebGPU|wasm) EP/);
   expect(await theirs.getAttribute('data-completion')).toBe(oursText);
   await page.screenshot({ path: '/tmp/export-ort.png', fullPage: false });
+
+  // both engines side by side (onnxruntime-web is warm now): the same greedy answer, marked as agreeing, judged the same
+  await pg.getByRole('radio', { name: 'both, side by side' }).check();
+  await pg.getByRole('button', { name: 'Ask' }).click();
+  const agree = pg.getByTestId('engines-agree');
+  await expect(agree).toHaveAttribute('data-agree', 'true', { timeout: 60_000 });
+  await expect(agree).toContainText('The engines agree');
+  expect(await pg.getByTestId('playground-answer').getAttribute('data-completion')).toBe(oursText);
+  await expect(pg.getByTestId('playground-verdict')).toHaveCount(2);
+  const [v1, v2] = await pg.getByTestId('playground-verdict').all();
+  expect(await v1!.getAttribute('data-right')).toBe(await v2!.getAttribute('data-right'));
 
   expect(errors).toEqual([]);
 });
