@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Issue 17 item 3, the equal-wall-time arm: GRPO on the dense student for as many steps as fit in the
-# wall time distillation spent sampling and fine-tuning (distill-s1.json: sampling 70 s + SFT 156 s = 226 s,
-# the teacher's own GRPO and the evaluations not counted; GRPO on the student takes about 0.5 s a step): 450 steps.
+# Issue 17 item 3, the long GRPO arm: 450 steps on the dense student, evaluated every 50. 450 was sized
+# from distill-s1.json's sampling + SFT wall time (226 s) at 0.5 s a GRPO step, but s1 ran on a loaded
+# machine: by the seeds run at similar load (s2, s3: 36 and 63 s against GRPO's 43 and 33 s to step 150),
+# distillation's wall time is about GRPO's to step 100-150, and 450 steps is 2-4x it. distill:table reads
+# this arm at step 150 (about equal wall time) and at 450.
 # A result file already there is skipped.
 set -u
 cd "$(dirname "$0")/.."
