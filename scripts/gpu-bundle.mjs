@@ -12,10 +12,11 @@
 // Here, with no GPU: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json ./dist-gpu-bundle/run-bench --quick
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { nodeBundle } from './esbuild-node.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist-gpu-bundle');
@@ -27,19 +28,8 @@ mkdirSync(join(OUT, 'dist', 'linux-x64'), { recursive: true });
 mkdirSync(join(OUT, 'public'));
 mkdirSync(join(OUT, 'lib'));
 
-const raw = {
-  name: 'raw',
-  setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (a) => ({ path: resolve(a.resolveDir, a.path.slice(0, -4)), namespace: 'raw' }));
-    b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => ({ contents: `export default ${JSON.stringify(readFileSync(a.path, 'utf8'))};`, loader: 'js' }));
-  },
-};
 // the webgpu package is bundled too: its loader requires dist/<platform>-<arch>/dawn.node beside the bundle
-await build({
-  entryPoints: [join(ROOT, 'scripts/gpu-node-bench.ts')],
-  bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: join(OUT, 'bench.mjs'),
-  plugins: [raw], logLevel: 'warning', define: { 'import.meta.env.BASE_URL': '"/"' },
-});
+await build(nodeBundle(join(OUT, 'bench.mjs'), { entryPoints: [join(ROOT, 'scripts/gpu-node-bench.ts')] }));
 copyFileSync(join(ROOT, 'node_modules/webgpu/dist/linux-x64/dawn.node'), join(OUT, 'dist/linux-x64/dawn.node'));
 for (const f of readdirSync(join(ROOT, 'public'))) if (f.endsWith('.safetensors')) copyFileSync(join(ROOT, 'public', f), join(OUT, 'public', f));
 const vk = '/usr/lib/chromium/libvulkan.so.1';

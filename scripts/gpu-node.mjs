@@ -9,10 +9,11 @@
 //   node scripts/gpu-node.mjs experiment ARGS...        (npm run experiment -- --backend webgpu-node ARGS...)
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { nodeBundle } from './esbuild-node.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const experiment = process.argv[2] === 'experiment';
@@ -25,21 +26,11 @@ Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, con
 await import('./scripts/experiment.ts');
 `;
 
-const raw = {
-  name: 'raw',
-  setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (a) => ({ path: resolve(a.resolveDir, a.path.slice(0, -4)), namespace: 'raw' }));
-    b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => ({ contents: `export default ${JSON.stringify(readFileSync(a.path, 'utf8'))};`, loader: 'js' }));
-  },
-};
-
-await build({
+await build(nodeBundle(OUT, {
   ...(experiment ? { stdin: { contents: EXPERIMENT_ENTRY, resolveDir: ROOT, loader: 'ts', sourcefile: 'experiment-entry.ts' } } : { entryPoints: [join(ROOT, 'scripts/gpu-node-bench.ts')] }),
-  bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: OUT,
   // node_modules stay outside (resolved from the repository at run time): the experiment CLI's browser path pulls in Vite
-  ...(experiment ? { packages: 'external' } : { external: ['webgpu'] }), plugins: [raw], logLevel: 'warning',
-  define: { 'import.meta.env.BASE_URL': '"/"' },
-});
+  ...(experiment ? { packages: 'external' } : { external: ['webgpu'] }),
+}));
 
 const env = { ...process.env };
 const CHROMIUM = '/usr/lib/chromium';
