@@ -1,14 +1,20 @@
 // npm run distill:table -- [DIR]   (default experiments/results)
 //
-// The "Distillation, measured" table: the dense student's held-out numbers at its
-// base, after SFT on the teacher's traces (distill-sS.json, npm run distill), and
-// after GRPO from its base at equal samples (distill-grpo-sS.json) and at equal
-// wall time (distill-grpo450-sS.json, npm run experiment). Each cell is the mean
-// over seeds [95% t interval over seeds]; per-seed lines carry Wilson intervals.
+// The "Distillation, measured" table, as README prints it: the dense student's
+// held-out numbers at its base, after SFT on the teacher's traces
+// (distill-sS.json, npm run distill), and after GRPO from its base at equal
+// samples (distill-grpo-sS.json) and longer (distill-grpo450-sS.json, read at
+// step 150 and 450; npm run experiment). Each cell is the mean over seeds
+// [95% t interval over seeds]. Where the seeds cannot vary (every seed
+// evaluates the same base greedily on the same problems) the t interval is
+// [x, x], which says nothing about the 256 problems: such a rate cell, or one
+// with a single seed, gives that evaluation's Wilson 95% instead, marked †.
+// The wall times and per-seed lines (Wilson intervals) follow the table.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { meanInterval } from '../src/core/stats';
+import { preset } from '../src/core/config';
+import { meanInterval, type Rate } from '../src/core/stats';
 import type { DistillResult, EvalSummary } from '../src/train/distill';
 import type { ExperimentResult } from '../src/train/experiment';
 
@@ -27,28 +33,41 @@ const arms = [
 ] as const;
 if (distill.length === 0 || !existsSync(dir)) throw new Error(`distill:table: no distill-s*.json in ${dir}`);
 
+// the GRPO arm ran the countdown preset (README); its results hold no config, so the samples per step come from the preset
+const grpo = preset('R1-Zero (Countdown)').grpo;
+const SAMPLES_PER_STEP = grpo.batchPrompts * grpo.groupSize;
 const pc = (x: number) => (100 * x).toFixed(1);
-function cell(xs: number[], scale = 100, d = 1): string {
-  const m = meanInterval(xs.map((x) => x * scale));
-  return xs.length > 1 ? `${m.mean.toFixed(d)} [${m.lo.toFixed(d)}, ${m.hi.toFixed(d)}]` : m.mean.toFixed(d);
+let wilsonCells = 0;
+/** A rate over seeds: mean [95% t over seeds]; † the single evaluation's Wilson 95% where the seeds cannot tell (see the header). */
+function rateCell(rs: Rate[]): string {
+  const m = meanInterval(rs.map((r) => 100 * r.rate));
+  if (rs.length > 1 && m.hi > m.lo) return `${m.mean.toFixed(1)} [${m.lo.toFixed(1)}, ${m.hi.toFixed(1)}]`;
+  if (rs.some((r) => r.k !== rs[0]!.k || r.n !== rs[0]!.n)) throw new Error('distill:table: a zero-width interval over seeds that disagree');
+  wilsonCells++;
+  return `${pc(rs[0]!.rate)} [${pc(rs[0]!.lo)}, ${pc(rs[0]!.hi)}]†`;
 }
-function row(name: string, seeds: number[], evs: EvalSummary[], extra: string): string {
-  return `| ${name} | ${seeds.join(', ')} | ${cell(evs.map((e) => e.greedy.accuracy.rate))} | ${cell(evs.map((e) => e.sampled.accuracy.rate))} | ` +
-    `${cell(evs.map((e) => e.sampled.meanLength), 1)} | ${cell(evs.map((e) => e.sampled.reflection.rate))} | ${cell(evs.map((e) => e.sampled.aha.rate))} | ${extra} |`;
+/** A mean over seeds (tokens): mean [95% t over seeds], the mean alone for one seed. */
+function meanCell(xs: number[]): string {
+  const m = meanInterval(xs);
+  return xs.length > 1 ? `${m.mean.toFixed(1)} [${m.lo.toFixed(1)}, ${m.hi.toFixed(1)}]` : m.mean.toFixed(1);
+}
+function row(name: string, evs: EvalSummary[], budget: string): string {
+  return `| ${name} | ${rateCell(evs.map((e) => e.greedy.accuracy))} | ${rateCell(evs.map((e) => e.sampled.accuracy))} | ` +
+    `${meanCell(evs.map((e) => e.sampled.meanLength))} | ${rateCell(evs.map((e) => e.sampled.reflection))} | ${rateCell(evs.map((e) => e.sampled.aha))} | ${budget} |`;
 }
 const lastPoint = (r: ExperimentResult): EvalSummary => r.curve[r.curve.length - 1]!;
 const firstPoint = (r: ExperimentResult): EvalSummary => r.curve[0]!;
 
 const d0 = distill[0]!.r;
+const seedsOf = (xs: { seed: number }[]) => xs.map((x) => x.seed).join(', ');
 console.log(`teacher ${d0.teacher.source} (${d0.teacher.parameters} parameters) after ${d0.teacher.grpoSteps} GRPO steps; student ${d0.student.source} (${d0.student.parameters} parameters); ${d0.evalProblems} held-out problems`);
+console.log(`seeds: distilled ${seedsOf(distill)}; ${arms.map(([name, runs]) => `${name} ${seedsOf(runs)}`).join('; ')}`);
 console.log('');
-console.log('| student | seeds | greedy acc % | sampled acc % | length | reflection % | aha % | budget |');
-console.log('|---|---|---|---|---|---|---|---|');
-console.log(row('base (step 0)', distill.map((x) => x.seed), distill.map((x) => x.r.before), 'none'));
+console.log('| student | greedy acc % | sampled acc % | length | reflection % | aha % | budget |');
+console.log('|---|---|---|---|---|---|---|');
+console.log(row('base (step 0)', distill.map((x) => x.r.before), '–'));
 const kept = distill.map((x) => x.r.rejection.kept);
-const wallD = distill.map((x) => x.r.wallSeconds.sampling + x.r.wallSeconds.sft);
-console.log(row('distilled (SFT on the teacher\'s kept traces)', distill.map((x) => x.seed), distill.map((x) => x.r.after),
-  `${d0.rejection.sampled} teacher samples (${d0.rejection.prompts} prompts x ${d0.rejection.k}), kept ${kept.join('/')}; ${d0.sft.steps} SFT steps; sampling + SFT ${wallD.map((s) => s.toFixed(0)).join('/')} s`));
+console.log(row('distilled', distill.map((x) => x.r.after), `${d0.rejection.sampled} teacher samples, ${Math.min(...kept)}–${Math.max(...kept)} kept`));
 /** The curve point at `step` (null: the last), and the GRPO wall seconds up to it (evaluations not counted). */
 function at(r: ExperimentResult, step: number | null): { p: EvalSummary; step: number; wall: number } {
   const k = step === null ? r.curve.length - 1 : r.curve.findIndex((c) => c.step === step);
@@ -57,15 +76,21 @@ function at(r: ExperimentResult, step: number | null): { p: EvalSummary; step: n
   for (let i = 1; i <= k; i++) wall += (r.curve[i]!.secondsPerStep ?? 0) * (r.curve[i]!.step - r.curve[i - 1]!.step);
   return { p: r.curve[k]!, step: r.curve[k]!.step, wall };
 }
+const walls: string[] = [`distilled (sampling + SFT) ${distill.map((x) => (x.r.wallSeconds.sampling + x.r.wallSeconds.sft).toFixed(0)).join('/')}`];
 for (const [name, runs, steps] of arms) {
   if (runs.length === 0) continue;
   for (const step of steps) {
     const pts = runs.map((x) => at(x.r, step));
     const n = pts[0]!.step;
-    console.log(row(`${name}, step ${n}`, runs.map((x) => x.seed), pts.map((q) => q.p),
-      `${n} steps x 64 = ${n * 64} student samples; GRPO ${pts.map((q) => q.wall.toFixed(0)).join('/')} s`));
+    if (pts.some((q) => q.step !== n)) throw new Error(`distill:table: ${name}: the seeds end at different steps (${pts.map((q) => q.step).join(', ')})`);
+    const label = name === 'GRPO, equal samples' ? `GRPO, step ${n} (equal samples)` : `GRPO, step ${n}`;
+    console.log(row(label, pts.map((q) => q.p), `${n * SAMPLES_PER_STEP} student samples`));
+    walls.push(`GRPO to step ${n} ${pts.map((q) => q.wall.toFixed(0)).join('/')}`);
   }
 }
+console.log('');
+if (wilsonCells > 0) console.log('† every seed gave the same evaluation (the same base, greedy, on the same problems): its Wilson 95% over the problems.');
+console.log(`Wall seconds per seed (evaluations not counted): ${walls.join('; ')}.`);
 console.log('');
 for (const x of distill) {
   const r = x.r, rj = r.rejection;
