@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig, preset, type RunConfig } from '../core/config';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { QUICK_CONFIG } from '../train/quick';
-import { baseKnobPaths, baseMatches, basesToTry, SHIPPED_BASES } from './trainer';
+import { baseKnobPaths, baseMatches, basesToTry, SHIPPED_BASES, STUDENT_MODEL } from './trainer';
 
 const COUNTDOWN = preset('R1-Zero (Countdown)'); // DEFAULT_CONFIG since issue 13
 const ARITH = preset('R1-Zero (Arithmetic)');
@@ -51,6 +51,15 @@ describe('basesToTry', () => {
     expect(basesToTry(mergeConfig(COUNTDOWN, { corpus: { corrected: 0 } }))).toEqual(COUNTDOWN_FILES);
   });
 
+  it('gives the dense student\'s config its file first, and no other architecture that file', () => {
+    const student = mergeConfig(COUNTDOWN, { model: STUDENT_MODEL });
+    expect(basesToTry(student)[0]).toBe('student-countdown-dense.safetensors');
+    expect(basesToTry(mergeConfig(student, { seed: 4, grpo: { batchPrompts: 2 } }))[0]).toBe('student-countdown-dense.safetensors');
+    // one knob of the student's architecture off: never the student's file
+    expect(basesToTry(mergeConfig(student, { model: { topK: 2, nRouted: 2 } }))).not.toContain('student-countdown-dense.safetensors');
+    expect(basesToTry(mergeConfig(COUNTDOWN, { model: { dModel: 32 } }))).not.toContain('student-countdown-dense.safetensors');
+  });
+
   it('gives a family without shipped bases nothing to fetch', () => {
     expect(basesToTry(mergeConfig(ARITH, { task: { family: 'mul' } }))).toEqual([]);
   });
@@ -91,6 +100,7 @@ describe.each(SHIPPED_BASES)('the table entry of public/$file', (entry) => {
     const ck = decodeCheckpoint(new Uint8Array(readFileSync(url)));
     expect(ck.config.task.family).toBe(entry.family);
     for (const [k, v] of Object.entries(entry.hint ?? {})) expect(ck.config.corpus[k as keyof RunConfig['corpus']], `corpus.${k}`).toBe(v);
+    for (const [k, v] of Object.entries(entry.model ?? {})) expect(ck.config.model[k as keyof RunConfig['model']], `model.${k}`).toBe(v);
     expect(basesToTry(ck.config)[0]).toBe(entry.file);
     expect(baseMatches(ck.config, ck.config)).toBe(true);
   });
@@ -108,6 +118,7 @@ describe('the configs the shipped bases are for load them', () => {
     ['the 450-step guess-only ablation', 'base-countdown-guess.safetensors', GUESS_SHORT],
     ['the search-that-ends-wrong ablation (450 steps)', 'base-countdown-wrong.safetensors', WRONG],
     ['the search-that-ends-wrong ablation', 'base-countdown-wrong-long.safetensors', WRONG_LONG],
+    ['the dense student (README "Distillation, measured")', 'student-countdown-dense.safetensors', mergeConfig(COUNTDOWN, { model: STUDENT_MODEL })],
   ] as const)('%s: %s', (_, file, cfg) => {
     expect(existsSync(new URL(`../../public/${file}`, import.meta.url)), `public/${file} is missing`).toBe(true);
     expect(baseMatches(load(file), cfg)).toBe(true);

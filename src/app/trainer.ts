@@ -24,13 +24,23 @@ import { useStore } from './store';
  * `hint` is part of its corpus: a config that has those values tries it first
  * (the guess-only ablation before the preset's base), one that has not tries
  * it last. The file's own config decides (baseMatches); the hints only order
- * the fetches, and trainer.test.ts checks them against the files.
+ * the fetches, and trainer.test.ts checks them against the files. `model` is
+ * the architecture of a base that is not the preset's (the dense student): model
+ * knobs are base knobs, so a config of another architecture never fetches it.
  */
 export interface ShippedBase {
   file: string;
   family: TaskFamily;
   hint?: Partial<RunConfig['corpus']>;
+  model?: Partial<RunConfig['model']>;
 }
+
+/**
+ * The dense distillation student (README "Distillation, measured"): the
+ * countdown preset's model with dModel 32 and one routed expert taken by every
+ * token (nRouted must be at least 1, so "dense" is nShared 0, nRouted 1, topK 1).
+ */
+export const STUDENT_MODEL = { dModel: 32, nShared: 0, nRouted: 1, topK: 1 } as const satisfies Partial<RunConfig['model']>;
 
 export const SHIPPED_BASES: readonly ShippedBase[] = [
   { file: 'base.safetensors', family: 'add' }, // R1-Zero (Arithmetic), DEFAULT_CONFIG before issue 13
@@ -48,21 +58,25 @@ export const SHIPPED_BASES: readonly ShippedBase[] = [
   { file: 'base-countdown-guess.safetensors', family: 'countdown', hint: { guess: 1, search: 0, searchWrong: 0, pretrainSteps: 450 } },
   // search that ends wrong instead of search that finds the target
   { file: 'base-countdown-wrong.safetensors', family: 'countdown', hint: { search: 0, searchWrong: 0.15, pretrainSteps: 450 } },
+  // the dense student, pretrained 1200 steps on the preset's corpus (experiments/run-distill.sh): GRPO on the student runs from it
+  { file: 'student-countdown-dense.safetensors', family: 'countdown', model: STUDENT_MODEL },
 ];
 
 /**
  * The shipped bases worth fetching for cfg, in the order to try: its family
- * only; hinted matches first (the more specific hint first: a guess-only
+ * only, and of its architecture where a base names one; hinted matches first (the more specific hint first: a guess-only
  * 450-step config matches both "450 steps" and "guess-only, 450 steps"),
  * then unhinted bases, hinted misses last.
  */
 export function basesToTry(cfg: RunConfig): string[] {
-  const mine = SHIPPED_BASES.filter((b) => b.family === cfg.task.family);
+  const mine = SHIPPED_BASES.filter((b) => b.family === cfg.task.family
+    && Object.entries(b.model ?? {}).every(([k, v]) => cfg.model[k as keyof RunConfig['model']] === v));
   const rank = (b: ShippedBase) => {
-    if (!b.hint) return 0;
-    const entries = Object.entries(b.hint);
-    const hits = entries.every(([k, v]) => cfg.corpus[k as keyof RunConfig['corpus']] === v);
-    return hits ? -entries.length : 1;
+    // a kept base's model knobs all hit: they count as hints, so the student's file comes before the unhinted ones
+    const hits = [...Object.entries(b.hint ?? {}).map(([k, v]) => cfg.corpus[k as keyof RunConfig['corpus']] === v),
+      ...Object.keys(b.model ?? {}).map(() => true)];
+    if (hits.length === 0) return 0;
+    return hits.every(Boolean) ? -hits.length : 1;
   };
   return mine.map((b, i) => ({ b, i, r: rank(b) })).sort((x, y) => x.r - y.r || x.i - y.i).map((x) => x.b.file);
 }

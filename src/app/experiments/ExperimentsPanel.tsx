@@ -47,6 +47,7 @@ function Card({ card, linked, busy }: { card: ExperimentCard; linked: boolean; b
         <strong>Runs.</strong> {paired ? `${card.arms.map((a) => a.label).join(', then ')}, one after the other, drawn over each other.` : `${card.arms[0]!.label}.`}{' '}
         {v.steps} steps per run; {durationWords(estimateSeconds(card, variant))} on the CPU backend here ({durationWords(estimateSeconds(card, variant, SEEDS.length))} for 3 seeds), evaluations not counted.
       </p>
+      {card.notHere && <p className="experiment-not-here" data-testid="experiment-not-here"><strong>Not in the app.</strong> {card.notHere}</p>}
       <div className="experiment-actions">
         <label>
           Variant{' '}

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { preset } from '../../core/config';
 import { validateConfig } from '../../core/validate';
 import { QUICK_CONFIG } from '../../train/quick';
-import { basesToTry } from '../trainer';
+import { basesToTry, STUDENT_MODEL } from '../trainer';
 import { CARDS, cardById, durationWords, estimateSeconds, planRuns } from './cards';
 import { experimentFromSearch, experimentLink } from './link';
-import { COUNTDOWN_ARMS } from './measured';
+import { COUNTDOWN_ARMS, DISTILL } from './measured';
 
 describe('experiment cards', () => {
   it('the issue\'s cards exist, each with a question, what to watch, and a measured line or an honest "not measured"', () => {
-    expect(CARDS.map((c) => c.id)).toEqual(['r1-countdown', 'ablation-guess', 'search-wrong', 'dr-grpo', 'temperature', 'kl-beta', 'format-reward']);
+    expect(CARDS.map((c) => c.id)).toEqual(['r1-countdown', 'ablation-guess', 'search-wrong', 'dr-grpo', 'temperature', 'kl-beta', 'format-reward', 'distill-student']);
     for (const c of CARDS) {
       expect(c.question, c.id).toMatch(/\?$/);
       expect(c.watch.length, c.id).toBeGreaterThan(20);
@@ -60,6 +60,24 @@ describe('experiment cards', () => {
     expect(basesToTry(planRuns(cardById('search-wrong')!, 'full')[0]!.config)[0]).toBe(COUNTDOWN_ARMS.c.base);
     // the quick variant changes no knob a base depends on
     expect(basesToTry(planRuns(cardById('ablation-guess')!, 'quick')[1]!.config)[0]).toBe(COUNTDOWN_ARMS.b.base);
+  });
+
+  it('the distillation card quotes README\'s distilled and GRPO\'d students, says what the app cannot run, and runs GRPO from the student\'s base', () => {
+    const card = cardById('distill-student')!;
+    const { distilled, grpoEqual, grpoLong } = DISTILL.rows;
+    expect(card.measured).toContain(`reaches ${distilled.greedy[0].toFixed(1)}% [${distilled.greedy[1].toFixed(1)}, ${distilled.greedy[2].toFixed(1)}]`);
+    expect(card.measured).toContain(`${grpoEqual.greedy[0].toFixed(1)}% [${grpoEqual.greedy[1].toFixed(1)}, ${grpoEqual.greedy[2].toFixed(1)}] at equal samples (64 steps)`);
+    expect(card.measured).toContain(`${grpoLong.greedy[0].toFixed(1)}% [`);
+    expect(card.notHere).toMatch(/npm run distill/);
+    for (const c of CARDS) if (c.id !== 'distill-student') expect(c.notHere, c.id).toBeNull();
+    for (const v of ['full', 'quick'] as const) {
+      const [p] = planRuns(card, v);
+      expect(p!.config.model).toEqual({ ...preset('R1-Zero (Countdown)').model, ...STUDENT_MODEL });
+      expect(basesToTry(p!.config)[0]).toBe('student-countdown-dense.safetensors');
+    }
+    expect(planRuns(card, 'full')[0]!.steps).toBe(DISTILL.equalSteps);
+    // 64 steps × README's 0.6 s per student step
+    expect(estimateSeconds(card, 'full')).toBeCloseTo(64 * 0.6, 6);
   });
 
   it('estimates run times from README\'s seconds per step', () => {

@@ -9,7 +9,8 @@
 import { mergeConfig, preset, type DeepPartial, type RunConfig } from '../../core/config';
 import { validateConfig } from '../../core/validate';
 import { QUICK_CONFIG } from '../../train/quick';
-import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, SECONDS_PER_STEP } from './measured';
+import { STUDENT_MODEL } from '../trainer';
+import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, SECONDS_PER_STEP, type Cell } from './measured';
 
 export type Variant = 'full' | 'quick';
 
@@ -39,6 +40,8 @@ export interface ExperimentCard {
   measured: string;
   /** README's section the numbers come from. */
   source: string | null;
+  /** What the app cannot run of this comparison, and where it runs instead (null: every arm runs here). */
+  notHere: string | null;
   arms: ArmSpec[];
   full: VariantSpec;
   quick: VariantSpec;
@@ -70,6 +73,11 @@ const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
 const README_COUNTDOWN = 'README, "Countdown: the R1-Zero curves, measured"';
 
 const GUESS_ONLY: DeepPartial<RunConfig> = { corpus: { guess: 1, search: 0, searchWrong: 0 } };
+const STUDENT: DeepPartial<RunConfig> = { model: STUDENT_MODEL };
+const cell = ([m, lo, hi]: Cell) => `${m.toFixed(1)}% [${lo.toFixed(1)}, ${hi.toFixed(1)}]`;
+const dr = DISTILL.rows;
+// GRPO on the dense student: the countdown preset (and its quick scale) with the student's architecture, timed at the student's speed
+const student = (v: VariantSpec): VariantSpec => ({ base: mergeConfig(v.base, STUDENT), steps: v.steps, speed: 'student' });
 
 export const CARDS: readonly ExperimentCard[] = [
   {
@@ -82,6 +90,7 @@ export const CARDS: readonly ExperimentCard[] = [
       + `mean length ${a.from.length} → ${a.to.length} tokens, reflection ${a.from.reflection}% → ${a.to.reflection}%, aha ${a.from.aha}% → ${a.to.aha}%, `
       + `attempts per completion ${a.from.attempts} → ${a.to.attempts} (mean over seeds).`,
     source: README_COUNTDOWN,
+    notHere: null,
     arms: [{ label: 'R1-Zero (Countdown)', overrides: {} }],
     full: cd(a.steps),
     quick: cdQuick,
@@ -95,6 +104,7 @@ export const CARDS: readonly ExperimentCard[] = [
     measured: `Arm (b), the guess-only base, ${seeds(b.seeds)} × ${b.steps} steps: greedy ${b.from.greedy}% → ${b.to.greedy}%, length ${b.from.length} → ${b.to.length} tokens, `
       + `reflection ${b.from.reflection}% at every evaluation: nothing grows. From the searching base (arm a) greedy rose ${a.from.greedy}% → ${a.to.greedy}% and reflection ${a.from.reflection}% → ${a.to.reflection}%.`,
     source: README_COUNTDOWN,
+    notHere: null,
     arms: [{ label: 'searching base', overrides: {} }, { label: 'guess-only base', overrides: GUESS_ONLY }],
     full: cd(b.steps),
     quick: cdQuick,
@@ -109,6 +119,7 @@ export const CARDS: readonly ExperimentCard[] = [
       + `length ${c.from.length} → ${c.to.length} tokens, attempts ${c.from.attempts} → ${c.to.attempts}, reflection ${c.from.reflection}% → ${c.to.reflection}%, `
       + `aha ${c.from.aha}% → ${c.to.aha}%: between the searching base (a: reflection ${a.to.reflection}%) and the guess-only one (b: ${b.to.reflection}%).`,
     source: README_COUNTDOWN,
+    notHere: null,
     arms: [{ label: 'search-wrong base', overrides: { corpus: { search: 0, searchWrong: 0.15 } } }],
     full: cd(a.steps),
     quick: cdQuick,
@@ -122,6 +133,7 @@ export const CARDS: readonly ExperimentCard[] = [
     measured: `Arms (a) and (d), ${seeds(d.seeds)} × ${d.steps} steps: wrong answers ${a.to.lengthWrong} (1/|o|) against ${d.to.lengthWrong} tokens (dr_grpo) at step ${d.steps}, `
       + `right answers ${a.to.lengthRight} against ${d.to.lengthRight}, greedy ${a.to.greedy}% against ${d.to.greedy}%: no length bias at this scale.`,
     source: README_COUNTDOWN,
+    notHere: null,
     arms: [{ label: 'grpo (1/|o|)', overrides: {} }, { label: 'dr_grpo', overrides: { grpo: { lossType: 'dr_grpo' } } }],
     full: cd(d.steps),
     quick: cdQuick,
@@ -136,6 +148,7 @@ export const CARDS: readonly ExperimentCard[] = [
       + `at T = 0.7 greedy ${pc(ar.t07.greedyFrom)} → ${pc(ar.t07.greedyTo)} (seed 1); at T = 1 ${pc(ar.t1.greedyFrom)} → ${pc(ar.t1.greedyTo)} (seed 1) `
       + `and ${pc(ar.t1s2.greedyFrom)} → ${pc(ar.t1s2.greedyTo)} (seed 2), with sampled pass@1 ${pc(ar.t1.sampledFrom)} at step 0 against ${pc(ar.t07.sampledFrom)} at 0.7.`,
     source: 'README, "The R1-Zero result, measured"',
+    notHere: null,
     arms: [{ label: 'T = 1', overrides: { sampling: { temperature: 1 } } }, { label: 'T = 0.7', overrides: { sampling: { temperature: 0.7 } } }],
     full: cd(a.steps),
     quick: arQuick,
@@ -149,6 +162,7 @@ export const CARDS: readonly ExperimentCard[] = [
     measured: `Only β = 0.001 was run: KL ${a.to.kl} at step ${a.steps} on countdown (arm a, mean of ${a.seeds.length} seeds) and ${ar.t07.kl} after ${ARITHMETIC_STEPS} steps on arithmetic. `
       + 'β = 0 was not measured; with β = 0 the reference model is never run, so its KL line stays at 0 and its drift shows only in entropy and accuracy.',
     source: README_COUNTDOWN,
+    notHere: null,
     arms: [{ label: 'β = 0', overrides: { grpo: { beta: 0 } } }, { label: 'β = 0.001', overrides: { grpo: { beta: 0.001 } } }],
     full: cd(a.steps),
     quick: arQuick,
@@ -161,9 +175,28 @@ export const CARDS: readonly ExperimentCard[] = [
     status: 'not measured',
     measured: 'Not measured: every README run kept the format reward (0.1 on countdown, 1 on the quick config).',
     source: null,
+    notHere: null,
     arms: [{ label: 'format reward on', overrides: {} }, { label: 'format reward off', overrides: { grpo: { formatWeight: 0 } } }],
     full: cd(a.steps),
     quick: arQuick,
+  },
+  {
+    id: 'distill-student',
+    title: 'Distil a dense student, or run GRPO on it',
+    question: 'For a small dense model, does fine-tuning on a stronger model\'s right answers beat GRPO on the small model itself, as R1\'s distilled models beat RL on theirs?',
+    watch: `Held-out accuracy (greedy) of GRPO on the student, against the distilled student's ${DISTILL.rows.distilled.greedy[0].toFixed(1)}% (README).`,
+    status: 'measured',
+    measured: `The dense student (${DISTILL.studentParameters} parameters), ${seeds(DISTILL.seeds)}, ${DISTILL.heldOut} held-out problems, greedy accuracy (mean [95% t over seeds]): `
+      + `from its base's ${dr.base.greedy[0].toFixed(1)}%, SFT on the right answers among ${DISTILL.teacherSamples} samples of the MoE teacher (itself ${DISTILL.teacherGreedy[0].toFixed(1)}% after ${DISTILL.teacherSteps} GRPO steps) `
+      + `reaches ${cell(dr.distilled.greedy)}; GRPO on the student reaches ${cell(dr.grpoEqual.greedy)} at equal samples (${DISTILL.equalSteps} steps) `
+      + `and ${cell(dr.grpoLong.greedy)} at ${DISTILL.longSteps} steps (7× the samples), with more reflection (${dr.grpoLong.reflection[0].toFixed(1)}% against ${dr.distilled.reflection[0].toFixed(1)}%). `
+      + 'Equal wall time was not pinned down (see README).',
+    source: 'README, "Distillation, measured"',
+    notHere: 'The distilled arm (the teacher\'s sampling, rejection and SFT into the student) runs in Node only: npm run distill (experiments/run-distill.sh). '
+      + 'Here Run trains the GRPO arm on the student from its shipped base (student-countdown-dense.safetensors), to set against the distilled numbers above.',
+    arms: [{ label: 'GRPO on the dense student', overrides: {} }],
+    full: student(cd(DISTILL.equalSteps)),
+    quick: student(cdQuick),
   },
 ];
 
@@ -185,8 +218,8 @@ export function planRuns(card: ExperimentCard, variant: Variant, seedList: reado
 /** Seconds a plan takes on the CPU backend here, from README's seconds per step (evaluations not counted). */
 export function estimateSeconds(card: ExperimentCard, variant: Variant, nSeeds = 1): number {
   const v = card[variant];
-  // the quick countdown variant samples 4 × 4 answers instead of 8 × 8: about a quarter of the step
-  const scale = v.speed === 'countdown' ? (v.base.grpo.batchPrompts * v.base.grpo.groupSize) / (COUNTDOWN.grpo.batchPrompts * COUNTDOWN.grpo.groupSize) : 1;
+  // the quick countdown variants sample 4 × 4 answers instead of 8 × 8: about a quarter of the step
+  const scale = v.speed === 'quick' ? 1 : (v.base.grpo.batchPrompts * v.base.grpo.groupSize) / (COUNTDOWN.grpo.batchPrompts * COUNTDOWN.grpo.groupSize);
   return card.arms.length * nSeeds * v.steps * SECONDS_PER_STEP[v.speed] * scale;
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, SECONDS_PER_STEP_README, type ArmRow } from './measured';
+import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, SECONDS_PER_STEP_README, type ArmRow, type Cell } from './measured';
 
 // The cards' measured numbers are README's: each is read back from README's
 // tables here, so a rerun that changes README fails this test until the
@@ -50,6 +50,38 @@ describe('the cards quote README', () => {
       expect(nums(cells[1]!), r.row).toEqual([r.sampledFrom, r.sampledTo]);
       expect(Number(cells[5]), r.row).toBe(r.kl);
     }
+  });
+
+  it('the distillation table: the student, teacher and budgets, and each row\'s rates with their intervals', () => {
+    const start = README.indexOf(`\n${DISTILL.heading}\n`);
+    expect(start, `README lost "${DISTILL.heading}"`).toBeGreaterThan(0);
+    const rest = README.slice(start + 1);
+    const section = rest.slice(0, rest.slice(4).search(/\n##+ /) + 4);
+    const prose = section.replace(/\s+/g, ' ');
+    expect(prose).toContain(`dense, ${DISTILL.studentParameters} parameters`);
+    expect(prose).toContain(`after ${DISTILL.teacherSteps} GRPO steps`);
+    const [tm, tlo, thi] = DISTILL.teacherGreedy;
+    expect(prose).toContain(`Held-out greedy ${tm.toFixed(1)}% [${tlo.toFixed(1)}, ${thi.toFixed(1)}]`);
+    expect(prose).toContain(`Held-out: ${DISTILL.heldOut} problems`);
+    expect(prose).toContain(`mean over seeds ${DISTILL.seeds.join(', ')}`);
+    expect(prose).toContain(`${DISTILL.equalSteps} steps × 64 = ${DISTILL.teacherSamples} samples is the equal-samples budget`);
+    const cell = (c: string): Cell => {
+      const m = /^(\d+\.\d) \[(\d+\.\d), (\d+\.\d)\]†?$/.exec(c);
+      expect(m, `"${c}" is not "mean [lo, hi]"`).not.toBeNull();
+      return [Number(m![1]), Number(m![2]), Number(m![3])];
+    };
+    for (const [key, r] of Object.entries(DISTILL.rows)) {
+      const line = section.split('\n').find((l) => l.startsWith(r.row));
+      expect(line, `${key}: no row "${r.row}"`).toBeDefined();
+      const cells = line!.split('|').slice(2, -1).map((c) => c.trim());
+      expect(cell(cells[0]!), `${key} greedy`).toEqual(r.greedy);
+      expect(cell(cells[1]!), `${key} sampled`).toEqual(r.sampled);
+      expect(Number(cells[2]!.split(' ')[0]), `${key} length`).toBe(r.length);
+      expect(cell(cells[3]!), `${key} reflection`).toEqual(r.reflection);
+    }
+    expect(DISTILL.rows.grpoEqual.row).toContain(`step ${DISTILL.equalSteps} `);
+    expect(DISTILL.rows.grpoLong.row).toContain(`step ${DISTILL.longSteps} `);
+    expect(section.split('\n').find((l) => l.startsWith(DISTILL.rows.distilled.row))).toContain(`${DISTILL.teacherSamples} teacher samples`);
   });
 
   it('the speeds the cards estimate run times from', () => {

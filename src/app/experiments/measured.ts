@@ -1,8 +1,8 @@
 // What README measured, as the experiment cards quote it: copied from
-// README's tables ("Countdown: the R1-Zero curves, measured" and "The R1-Zero
-// result, measured"), never written from expectation. measured.test.ts reads
-// README back and fails when a number here and README's disagree, so a new
-// measurement cannot leave a card behind.
+// README's tables ("Countdown: the R1-Zero curves, measured", "The R1-Zero
+// result, measured", "Distillation, measured"), never written from
+// expectation. measured.test.ts reads README back and fails when a number
+// here and README's disagree, so a new measurement cannot leave a card behind.
 
 /** One row of a countdown arm's table: the mean over seeds (first number of each cell), rates in %, lengths in tokens. */
 export interface ArmRow {
@@ -73,10 +73,64 @@ export const ARITHMETIC_ROWS = {
   t1s2: { row: '| T = 1, seed 2', greedyFrom: 0.109, greedyTo: 0.281, sampledFrom: 0.078, sampledTo: 0.109, kl: 0.069 },
 } as const satisfies Record<string, ArithmeticRow>;
 
+/** A rate cell of README's distillation table: the mean over seeds and its 95% interval, in %. */
+export type Cell = readonly [mean: number, lo: number, hi: number];
+
+export interface DistillRow {
+  /** README's row starts with this. */
+  row: string;
+  greedy: Cell;
+  sampled: Cell;
+  /** Mean sampled length in tokens (mean over seeds). */
+  length: number;
+  reflection: Cell;
+}
+
+export interface DistillMeasured {
+  /** README's section heading. */
+  heading: string;
+  seeds: readonly number[];
+  heldOut: number;
+  /** As README writes them. */
+  studentParameters: string;
+  teacherSteps: number;
+  teacherGreedy: Cell;
+  teacherSamples: number;
+  /** The GRPO arm's steps at equal samples (× the preset's 8 × 8 = the teacher's samples) and in the long run. */
+  equalSteps: number;
+  longSteps: number;
+  rows: Record<'base' | 'distilled' | 'grpoEqual' | 'grpoLong', DistillRow>;
+}
+
+/** README "Distillation, measured": the dense student, 3 seeds, 256 held-out problems (the table is `npm run distill:table`'s). */
+export const DISTILL: DistillMeasured = {
+  heading: '### Distillation, measured',
+  seeds: [1, 2, 3],
+  heldOut: 256,
+  studentParameters: '21,504',
+  teacherSteps: 60,
+  teacherGreedy: [52.3, 46.2, 58.4],
+  teacherSamples: 4096,
+  equalSteps: 64,
+  longSteps: 450,
+  rows: {
+    base: { row: '| base (step 0) |', greedy: [27.0, 21.9, 32.7], sampled: [26.0, 16.5, 35.6], length: 19.5, reflection: [11.6, 7.2, 16.0] },
+    distilled: { row: '| distilled |', greedy: [57.2, 54.7, 59.6], sampled: [40.4, 35.4, 45.3], length: 27.4, reflection: [48.2, 37.5, 58.9] },
+    grpoEqual: { row: '| GRPO, step 64 (equal samples) |', greedy: [46.0, 42.0, 49.9], sampled: [25.9, 20.9, 30.9], length: 21.3, reflection: [19.9, 5.6, 34.2] },
+    grpoLong: { row: '| GRPO, step 450 |', greedy: [59.4, 58.4, 60.3], sampled: [45.3, 32.6, 58.0], length: 29.2, reflection: [64.3, 56.1, 72.6] },
+  },
+};
+
 /**
  * Seconds per GRPO step on the CPU backend, as README measured them: the
  * countdown preset "about 4–5 s of one core" (4.5 taken), QUICK_CONFIG 0.43 s
- * ("--quick --steps 3"). The held-out evaluations come on top.
+ * ("--quick --steps 3"), the dense student 0.25–0.6 s (0.6 taken). The held-out
+ * evaluations come on top.
  */
-export const SECONDS_PER_STEP = { countdown: 4.5, quick: 0.43 } as const;
-export const SECONDS_PER_STEP_README = { countdown: 'about 4–5 s of one core', quick: 'takes 0.43 s per GRPO step on the CPU backend' } as const;
+export const SECONDS_PER_STEP = { countdown: 4.5, quick: 0.43, student: 0.6 } as const;
+export const SECONDS_PER_STEP_README = {
+  countdown: 'about 4–5 s of one core',
+  quick: 'takes 0.43 s per GRPO step on the CPU backend',
+  // GRPO on the dense student (README "Distillation, measured"), the top of its range taken
+  student: 'about 0.25–0.6 s per step',
+} as const;
