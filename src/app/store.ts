@@ -272,6 +272,9 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
     case 'progress':
       // the time it started is the page's clock: the header counts the seconds since
       return { progress: { step: e.step, phase: e.phase, since: s.progress?.step === e.step && s.progress.phase === e.phase ? s.progress.since : Date.now() } };
+    case 'stage':
+      // the pipeline's stage reports (issue 17): the UI's handling comes with the stage inspector
+      return {};
   }
 }
 

@@ -52,6 +52,8 @@ export interface RunConfig {
     maxCompletionLength: number;
     formatWeight: number;
     accuracyWeight: number;
+    /** Weight w of the consistency penalty, in [-w, 0] (rl/rewards.ts consistencyPenalty); 0 = off. */
+    consistencyWeight: number;
     overlongShaping: boolean;
     overlongBuffer: number; // tokens before the limit where the DAPO penalty ramps in
     overlongPenalty: number; // penalty at the limit
@@ -84,9 +86,23 @@ export interface RunConfig {
     pretrainLr: number;
     pretrainBatch: number;
   };
+  /**
+   * R1's four-stage recipe (issue 17; train/pipeline.ts): cold-start SFT -> GRPO -> rejection-sampling SFT -> GRPO.
+   * Every stage is off by default, which is R1-Zero: GRPO alone from the base.
+   */
+  pipeline: {
+    coldStartSteps: number; // SFT steps on the cold-start traces before GRPO step 0; 0 = no cold start
+    coldStartTraces: number; // search-style traces drawn with their own stream (STREAM.coldStart)
+    rl1Steps: number; // GRPO steps before the rejection stage; 0 = no rejection stage
+    rejectionSamples: number; // K completions per prompt
+    rejectionPrompts: number; // train prompts 0 .. n-1
+    rejectionReadable: boolean; // also drop unreadable traces (train/rejection.ts)
+    rejectionSftEpochs: number; // SFT on the kept traces: ceil(epochs * kept / rows) steps, since how many are kept is not known before
+    sftLr: number; // both SFT stages, constant
+  };
 }
 
-export type KnobGroup = 'Seed' | 'Task' | 'Model' | 'GRPO' | 'Sampling' | 'Base corpus';
+export type KnobGroup = 'Seed' | 'Task' | 'Model' | 'GRPO' | 'Sampling' | 'Base corpus' | 'Pipeline';
 
 interface KnobBase {
   /** Dotted path into RunConfig, e.g. 'grpo.beta'. */
@@ -147,6 +163,7 @@ export const DEFAULT_CONFIG: RunConfig = {
     maxCompletionLength: 64,
     formatWeight: 0.1,
     accuracyWeight: 1,
+    consistencyWeight: 0,
     overlongShaping: false,
     overlongBuffer: 16,
     overlongPenalty: 1,
@@ -174,6 +191,16 @@ export const DEFAULT_CONFIG: RunConfig = {
     pretrainSteps: 1200,
     pretrainLr: 3e-3,
     pretrainBatch: 32,
+  },
+  pipeline: {
+    coldStartSteps: 0,
+    coldStartTraces: 256,
+    rl1Steps: 0,
+    rejectionSamples: 8,
+    rejectionPrompts: 512,
+    rejectionReadable: false,
+    rejectionSftEpochs: 2,
+    sftLr: 5e-4,
   },
 };
 
@@ -226,6 +253,7 @@ export const KNOBS: readonly Knob[] = [
   int('grpo.maxCompletionLength', 'GRPO', 4, 240, 'Longest completion sampled; longer ones are truncated.'),
   float('grpo.formatWeight', 'GRPO', 0, 10, 'Reward weight for the <think>…</think><answer>…</answer> format.', true),
   float('grpo.accuracyWeight', 'GRPO', 0, 10, 'Reward weight for a correct answer.', true),
+  float('grpo.consistencyWeight', 'GRPO', 0, 10, 'Penalty weight for a thought whose claims are false or unreadable (a fraction, never a count); 0 is off.', true),
   bool('grpo.overlongShaping', 'GRPO', 'DAPO soft overlong punishment near the length limit.'),
   int('grpo.overlongBuffer', 'GRPO', 1, 240, 'Tokens before the limit where the overlong penalty starts.'),
   float('grpo.overlongPenalty', 'GRPO', 0, 10, 'Overlong penalty reached at the length limit.'),
@@ -255,11 +283,20 @@ export const KNOBS: readonly Knob[] = [
   int('corpus.pretrainSteps', 'Base corpus', 1, 100000, 'Next-token training steps of the base model.'),
   float('corpus.pretrainLr', 'Base corpus', 1e-6, 1e-1, 'Learning rate of base-model pretraining.'),
   int('corpus.pretrainBatch', 'Base corpus', 1, 256, 'Sequences per pretraining step.'),
+
+  int('pipeline.coldStartSteps', 'Pipeline', 0, 10000, 'Cold start: SFT steps on long, readable search traces before GRPO; 0 is off (R1-Zero).'),
+  int('pipeline.coldStartTraces', 'Pipeline', 1, 4096, 'Cold start: how many search-style traces (drawn with their own seed stream).'),
+  int('pipeline.rl1Steps', 'Pipeline', 0, 100000, 'GRPO steps before the rejection-sampling stage; 0 is no rejection stage.'),
+  int('pipeline.rejectionSamples', 'Pipeline', 1, 64, 'Rejection sampling: completions K drawn per prompt from the policy.'),
+  int('pipeline.rejectionPrompts', 'Pipeline', 1, 4096, 'Rejection sampling: training prompts sampled.'),
+  bool('pipeline.rejectionReadable', 'Pipeline', 'Rejection sampling also drops unreadable traces (a false claim, no candidate, an answer the thought did not reach).'),
+  int('pipeline.rejectionSftEpochs', 'Pipeline', 1, 100, 'Epochs of SFT over the kept traces before GRPO resumes.'),
+  float('pipeline.sftLr', 'Pipeline', 1e-6, 1e-1, 'Learning rate of both SFT stages (constant).'),
 ];
 
 export const KNOB_BY_PATH: ReadonlyMap<string, Knob> = new Map(KNOBS.map((k) => [k.path, k]));
 
-export const PRESET_NAMES = ['R1-Zero', 'Dr. GRPO', 'DAPO', 'R1-Zero (Countdown)', 'R1-Zero (Arithmetic)'] as const;
+export const PRESET_NAMES = ['R1-Zero', 'Dr. GRPO', 'DAPO', 'R1-Zero (Countdown)', 'R1-Zero (Arithmetic)', 'R1 (four stages, Countdown)'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -289,10 +326,12 @@ export const PRESET_OVERRIDES: Record<PresetName, DeepPartial<RunConfig>> = {
     task: { family: 'countdown', difficulty: 1, heldOutPercent: 10 },
     grpo: {
       lossType: 'grpo', scaleRewards: 'group', beta: 0.001, epsLow: 0.2, epsHigh: 0.2, dynamicSampling: false, overlongShaping: false,
-      maxCompletionLength: 64, heldOutSize: 256, evalEvery: 50,
+      maxCompletionLength: 64, heldOutSize: 256, evalEvery: 50, consistencyWeight: 0,
     },
     sampling: { temperature: 1 },
     corpus: { guess: 0.85, search: 0.15, searchWrong: 0, pretrainSteps: 1200 },
+    // R1-Zero is GRPO alone: pressing it turns the four-stage recipe's stages off
+    pipeline: { coldStartSteps: 0, rl1Steps: 0 },
   },
   // The app's default until issue 13 (base public/base.safetensors): 2-digit addition. Accuracy rises under
   // GRPO, but length stays flat and reflection fades (README "The R1-Zero result"). T = 0.7, not 1: at T = 1
@@ -306,6 +345,27 @@ export const PRESET_OVERRIDES: Record<PresetName, DeepPartial<RunConfig>> = {
     },
     sampling: { temperature: 0.7 },
     corpus: { direct: 0.3, stepwise: 0.4, slip: 0.15, corrected: 0.15, pretrainSteps: 450 },
+  },
+  // R1's four stages (issue 17) on R1-Zero (Countdown)'s task, base and objective, at its 150 GRPO steps split
+  // 75 + 75. Set before any run, from R1's paper where it says, else from issue 17's distillation settings:
+  // - cold start: 256 search traces ("a few hundred", issue 17), 2 epochs (16 steps of 32 rows; R1 fine-tunes
+  //   its SFT stages for two epochs) at 5e-4 (the distilled student's SFT lr);
+  // - consistency weight 0.1: the format reward's weight; R1 adds its language-consistency reward with the
+  //   accuracy and format rewards and found it costs a little accuracy;
+  // - rejection: 512 prompts x 8 = 4096 samples (the distillation's budget), the readability filter on (R1
+  //   filters out mixed-language and unreadable chains), 2 epochs of SFT.
+  'R1 (four stages, Countdown)': {
+    task: { family: 'countdown', difficulty: 1, heldOutPercent: 10 },
+    grpo: {
+      lossType: 'grpo', scaleRewards: 'group', beta: 0.001, epsLow: 0.2, epsHigh: 0.2, dynamicSampling: false, overlongShaping: false,
+      maxCompletionLength: 64, heldOutSize: 256, evalEvery: 50, consistencyWeight: 0.1,
+    },
+    sampling: { temperature: 1 },
+    corpus: { guess: 0.85, search: 0.15, searchWrong: 0, pretrainSteps: 1200 },
+    pipeline: {
+      coldStartSteps: 16, coldStartTraces: 256, rl1Steps: 75, rejectionSamples: 8, rejectionPrompts: 512,
+      rejectionReadable: true, rejectionSftEpochs: 2, sftLr: 5e-4,
+    },
   },
 };
 

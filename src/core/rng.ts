@@ -78,6 +78,8 @@ export const STREAM = {
   dropout: 6,
   /** SFT's order over its examples: one shuffle per epoch (train/sft.ts). */
   sft: 7,
+  /** The cold-start traces of R1's four-stage recipe (train/pipeline.ts): problems apart from the corpus's draws. */
+  coldStart: 8,
   /** Base of the per-step sampling streams: stream = sample + step. */
   sample: 0x10000,
 } as const;

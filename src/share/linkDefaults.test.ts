@@ -1,12 +1,12 @@
 // Links must not rot: a run link is read against the defaults frozen for its
 // version (linkDefaults.ts), never against the DEFAULT_CONFIG of the build
 // that opens it. These tests play later builds (every default moved, a knob
-// added, an r3) against links made today, and pin the r1 and r2 tables to
+// added, an r4) against links made today, and pin the r1, r2 and r3 tables to
 // literal values so that nobody edits them.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, mergeConfig, preset, setPath, type RunConfig } from '../core/config';
 import { checkKnob, validateConfig } from '../core/validate';
-import { LINK_VERSIONS, R1_DEFAULTS, R2_DEFAULTS, type DefaultsTable, type LinkVersion } from './linkDefaults';
+import { LINK_VERSIONS, R1_DEFAULTS, R2_DEFAULTS, R3_DEFAULTS, type DefaultsTable, type LinkVersion } from './linkDefaults';
 import { decodeRunLink, encodeRunLink, LINK_VERSION, toBase64Url, type LinkContext } from './url';
 
 /**
@@ -88,9 +88,27 @@ const R2_PINNED: Record<string, number | string | boolean> = {
   'corpus.pretrainSteps': 1200,
 };
 
-const [R1, R2] = LINK_VERSIONS as [LinkVersion, LinkVersion];
-/** The encoder as it was while r1 was the newest version. */
+/**
+ * DEFAULT_CONFIG when R1's four-stage recipe added its knobs (issue 17), by
+ * hand: what every r3 link means. r2's values, plus the new knobs, all off.
+ */
+const R3_PINNED: Record<string, number | string | boolean> = {
+  ...R2_PINNED,
+  'grpo.consistencyWeight': 0,
+  'pipeline.coldStartSteps': 0,
+  'pipeline.coldStartTraces': 256,
+  'pipeline.rl1Steps': 0,
+  'pipeline.rejectionSamples': 8,
+  'pipeline.rejectionPrompts': 512,
+  'pipeline.rejectionReadable': false,
+  'pipeline.rejectionSftEpochs': 2,
+  'pipeline.sftLr': 5e-4,
+};
+
+const [R1, R2, R3] = LINK_VERSIONS as [LinkVersion, LinkVersion, LinkVersion];
+/** The encoder as it was while r1, then r2, was the newest version. */
 const AS_R1: LinkContext = { versions: [R1] };
+const AS_R2: LinkContext = { versions: [R1, R2] };
 
 /**
  * Links written at commit f124488 (the encoder from before versioned defaults
@@ -137,7 +155,7 @@ function laterDefaults(from: RunConfig = DEFAULT_CONFIG): RunConfig {
       : [(v as number) * 2, (v as number) / 2, (v as number) + 1, (v as number) - 1, k.min, k.max];
     for (const cand of candidates) {
       // moved away from every frozen table too, so that reading any knob from the wrong table shows
-      if (cand === v || cand === R1_PINNED[k.path] || cand === R2_PINNED[k.path] || checkKnob(k, cand) !== null) continue;
+      if (cand === v || cand === R1_PINNED[k.path] || cand === R2_PINNED[k.path] || cand === R3_PINNED[k.path] || checkKnob(k, cand) !== null) continue;
       setPath(c, k.path, cand);
       if (validateConfig(c).errors.length === 0) break;
       setPath(c, k.path, v);
@@ -204,6 +222,8 @@ describe('the r1 defaults table', () => {
     expect(LINK_VERSIONS[0]!.defaults).toBe(R1_DEFAULTS);
     expect(LINK_VERSIONS[1]!.id).toBe('r2');
     expect(LINK_VERSIONS[1]!.defaults).toBe(R2_DEFAULTS);
+    expect(LINK_VERSIONS[2]!.id).toBe('r3');
+    expect(LINK_VERSIONS[2]!.defaults).toBe(R3_DEFAULTS);
     const ids = LINK_VERSIONS.map((v) => v.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^r[1-9][0-9]*$/);
@@ -218,6 +238,34 @@ describe('the r2 defaults table', () => {
     expect(Object.isFrozen(R2_DEFAULTS.corpus)).toBe(true);
   });
 
+  it('an r2 link made before the pipeline knobs opens R1-Zero: the knobs it lacks take today\'s defaults, every stage off', async () => {
+    const hash = await encodeRunLink(mergeConfig(DEFAULT_CONFIG, { seed: 3 }), undefined, AS_R2);
+    expect(hash.startsWith('#r2.')).toBe(true);
+    const d = await decodeRunLink(hash);
+    expect(d.errors).toEqual([]);
+    expect(d.config).toEqual(mergeConfig(DEFAULT_CONFIG, { seed: 3 }));
+    expect(d.config.pipeline.coldStartSteps).toBe(0);
+    expect(d.config.pipeline.rl1Steps).toBe(0);
+    expect(d.config.grpo.consistencyWeight).toBe(0);
+  });
+});
+
+describe('the r3 defaults table', () => {
+  it('holds DEFAULT_CONFIG as of the four-stage recipe\'s knobs, value for value (pinned: it must never change)', () => {
+    expect(flatten(R3_DEFAULTS)).toEqual(R3_PINNED);
+    expect(Object.isFrozen(R3_DEFAULTS.pipeline)).toBe(true);
+  });
+
+  it('a four-stage link reads back exactly, and names its stages', async () => {
+    const c = preset('R1 (four stages, Countdown)');
+    const hash = await encodeRunLink(c);
+    expect(hash.startsWith('#r3.')).toBe(true);
+    const d = await decodeRunLink(hash);
+    expect(d.errors).toEqual([]);
+    expect(d.config).toEqual(c);
+    expect(d.config.pipeline.rl1Steps).toBe(75);
+  });
+
   it('is today\'s DEFAULT_CONFIG: a changed default needs a new version (linkDefaults.ts header), or links grow', () => {
     const newest = LINK_VERSIONS[LINK_VERSIONS.length - 1]!;
     for (const k of KNOBS) expect(getPath(newest.defaults, k.path), `${k.path}: freeze today's defaults as a new link version`).toBe(getPath(DEFAULT_CONFIG, k.path));
@@ -225,7 +273,7 @@ describe('the r2 defaults table', () => {
 
   it('keeps the default link short again: an unchanged config writes only its seed', async () => {
     const hash = await encodeRunLink(DEFAULT_CONFIG);
-    expect(hash.startsWith('#r2.')).toBe(true);
+    expect(hash.startsWith('#r3.')).toBe(true);
     expect((await linkDoc(hash)).c).toEqual({ seed: DEFAULT_CONFIG.seed });
   });
 
@@ -245,10 +293,11 @@ describe('r1 links do not rot', () => {
     vi.resetModules();
   });
 
-  it('the later build used here is valid and moves every default r1 and r2 froze', () => {
+  it('the later build used here is valid and moves every default r1, r2 and r3 froze', () => {
     expect(validateConfig(later).errors).toEqual([]);
     for (const p of Object.keys(R1_PINNED)) expect(getPath(later, p), p).not.toBe(R1_PINNED[p]);
     for (const p of Object.keys(R2_PINNED)) expect(getPath(later, p), p).not.toBe(R2_PINNED[p]);
+    for (const p of Object.keys(R3_PINNED)) expect(getPath(later, p), p).not.toBe(R3_PINNED[p]);
   });
 
   it('links written at commit f124488 decode to the run they were made from, in this build and in a later one', async () => {
@@ -262,13 +311,13 @@ describe('r1 links do not rot', () => {
     }
   });
 
-  it('an r1 or r2 link made today opens the same run in a build whose every default has changed', async () => {
+  it('an r1, r2 or r3 link made today opens the same run in a build whose every default has changed', async () => {
     const today = [
-      DEFAULT_CONFIG, preset('R1-Zero'), preset('Dr. GRPO'), preset('DAPO'), preset('R1-Zero (Arithmetic)'),
+      DEFAULT_CONFIG, preset('R1-Zero'), preset('Dr. GRPO'), preset('DAPO'), preset('R1-Zero (Arithmetic)'), preset('R1 (four stages, Countdown)'),
       mergeConfig(DEFAULT_CONFIG, { sampling: { temperature: 0.7 } }),
       mergeConfig(DEFAULT_CONFIG, { seed: 7, task: { family: 'sub' }, grpo: { lr: 3e-4 } }),
     ];
-    for (const [id, writer] of [['r1', AS_R1], ['r2', {}]] as const) {
+    for (const [id, writer] of [['r1', AS_R1], ['r2', AS_R2], ['r3', {}]] as const) {
       for (const c of today) {
         const hash = await encodeRunLink(c, undefined, writer);
         expect(hash.startsWith(`#${id}.`)).toBe(true);
@@ -279,8 +328,8 @@ describe('r1 links do not rot', () => {
     }
   });
 
-  it('a link made in that later build, written as r1 or r2, reads back exactly in both builds', async () => {
-    for (const [id, writer] of [['r1', { ...inLater, ...AS_R1 }], ['r2', inLater]] as const) for (const c of [later, mergeConfig(later, { seed: 5, sampling: { temperature: 0.7 } })]) {
+  it('a link made in that later build, written as r1, r2 or r3, reads back exactly in both builds', async () => {
+    for (const [id, writer] of [['r1', { ...inLater, ...AS_R1 }], ['r2', { ...inLater, ...AS_R2 }], ['r3', inLater]] as const) for (const c of [later, mergeConfig(later, { seed: 5, sampling: { temperature: 0.7 } })]) {
       const hash = await encodeRunLink(c, undefined, writer);
       expect(hash.startsWith(`#${id}.`)).toBe(true);
       for (const ctx of [inLater, {}]) {
@@ -368,29 +417,29 @@ describe('versions and knobs to come', () => {
     expect(d.errors.join('\n')).toMatch(/model\.nHeads[^]*do not fit together/);
   });
 
-  it('with an r3 added, the encoder writes r3, r1, r2 and r3 links all read back, and other versions are refused by name', async () => {
-    const ctx: LinkContext = { versions: [r1, R2, { id: 'r3', defaults: tableOf(later) }], defaults: later };
+  it('with an r4 added, the encoder writes r4, r1 to r4 links all read back, and other versions are refused by name', async () => {
+    const ctx: LinkContext = { versions: [r1, R2, R3, { id: 'r4', defaults: tableOf(later) }], defaults: later };
     const made = mergeConfig(DEFAULT_CONFIG, { seed: 9, grpo: { beta: 0.01 } });
-    for (const writer of [AS_R1, {}]) {
+    for (const writer of [AS_R1, AS_R2, {}]) {
       const old = await encodeRunLink(made, undefined, writer);
       expect((await decodeRunLink(old, later, ctx)).config).toEqual(made);
     }
 
-    const r3Default = await encodeRunLink(later, undefined, ctx);
-    expect(r3Default.startsWith('#r3.')).toBe(true);
-    expect((await linkDoc(r3Default)).c).toEqual({ seed: later.seed }); // short again: diffed against r3's table
-    const r3Link = await encodeRunLink(made, undefined, ctx);
-    expect(r3Link.startsWith('#r3.')).toBe(true);
-    for (const [hash, c] of [[r3Default, later], [r3Link, made]] as const) {
+    const r4Default = await encodeRunLink(later, undefined, ctx);
+    expect(r4Default.startsWith('#r4.')).toBe(true);
+    expect((await linkDoc(r4Default)).c).toEqual({ seed: later.seed }); // short again: diffed against r4's table
+    const r4Link = await encodeRunLink(made, undefined, ctx);
+    expect(r4Link.startsWith('#r4.')).toBe(true);
+    for (const [hash, c] of [[r4Default, later], [r4Link, made]] as const) {
       const d = await decodeRunLink(hash, later, ctx);
       expect(d.errors).toEqual([]);
       expect(d.config).toEqual(c);
     }
 
-    const r4 = await decodeRunLink('#r4.' + r3Link.slice(4), later, ctx);
-    expect(r4.config).toEqual(later);
-    expect(r4.errors).toEqual(['not a run link of version r1 or r2 or r3 (got "r4"); using the default config']);
-    // this build does not know r3 yet: refused by name, not misread as r1 or r2
-    expect((await decodeRunLink(r3Link)).errors[0]).toMatch(/version r1 or r2 \(got "r3"\)/);
+    const r5 = await decodeRunLink('#r5.' + r4Link.slice(4), later, ctx);
+    expect(r5.config).toEqual(later);
+    expect(r5.errors).toEqual(['not a run link of version r1 or r2 or r3 or r4 (got "r5"); using the default config']);
+    // this build does not know r4 yet: refused by name, not misread as an older version
+    expect((await decodeRunLink(r4Link)).errors[0]).toMatch(/version r1 or r2 or r3 \(got "r4"\)/);
   });
 });

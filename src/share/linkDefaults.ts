@@ -180,8 +180,90 @@ export const R2_DEFAULTS: DefaultsTable = deepFreeze({
   },
 });
 
+/**
+ * r3: DEFAULT_CONFIG of src/core/config.ts when R1's four-stage recipe added
+ * its knobs (issue 17, 2026-12-08): r2's values, plus grpo.consistencyWeight
+ * and the pipeline section, every stage off. Nothing r2 holds moved, so an r2
+ * link means what it meant (the new knobs, absent from r2, take today's
+ * defaults: off, i.e. R1-Zero); r3 only keeps today's default link short.
+ */
+export const R3_DEFAULTS: DefaultsTable = deepFreeze({
+  seed: 1234,
+  task: { family: 'countdown', difficulty: 1, heldOutPercent: 10 },
+  model: {
+    dModel: 64,
+    nLayers: 2,
+    nHeads: 4,
+    maxSeqLen: 96,
+    positions: 'rope',
+    nShared: 1,
+    nRouted: 4,
+    topK: 2,
+    dExpert: 64,
+    router: 'softmax',
+    balance: 'auxFree',
+    auxAlpha: 0.01,
+    biasGamma: 0.001,
+    ffn: 'swiglu',
+    initStd: 0.02,
+  },
+  grpo: {
+    batchPrompts: 8,
+    groupSize: 8,
+    mu: 1,
+    beta: 0.001,
+    epsLow: 0.2,
+    epsHigh: 0.2,
+    lossType: 'grpo',
+    scaleRewards: 'group',
+    dynamicSampling: false,
+    maxCompletionLength: 64,
+    formatWeight: 0.1,
+    accuracyWeight: 1,
+    consistencyWeight: 0,
+    overlongShaping: false,
+    overlongBuffer: 16,
+    overlongPenalty: 1,
+    lr: 1e-4,
+    lrSchedule: 'constant',
+    warmupSteps: 10,
+    totalSteps: 500,
+    weightDecay: 0,
+    adamBeta1: 0.9,
+    adamBeta2: 0.99,
+    adamEps: 1e-8,
+    gradClip: 1,
+    evalEvery: 50,
+    heldOutSize: 256,
+  },
+  sampling: { temperature: 1, topK: 0, topP: 1 },
+  corpus: {
+    direct: 0.3,
+    stepwise: 0.4,
+    slip: 0.15,
+    corrected: 0.15,
+    guess: 0.85,
+    search: 0.15,
+    searchWrong: 0,
+    pretrainSteps: 1200,
+    pretrainLr: 3e-3,
+    pretrainBatch: 32,
+  },
+  pipeline: {
+    coldStartSteps: 0,
+    coldStartTraces: 256,
+    rl1Steps: 0,
+    rejectionSamples: 8,
+    rejectionPrompts: 512,
+    rejectionReadable: false,
+    rejectionSftEpochs: 2,
+    sftLr: 5e-4,
+  },
+});
+
 /** Every version a link may have, oldest first; the last is the one written. */
 export const LINK_VERSIONS: readonly LinkVersion[] = deepFreeze([
   { id: 'r1', defaults: R1_DEFAULTS },
   { id: 'r2', defaults: R2_DEFAULTS },
+  { id: 'r3', defaults: R3_DEFAULTS },
 ]);

@@ -5,7 +5,7 @@
 //   1. prompts: train problems s*B .. s*B+B-1 (sampleTrainProblem: a pure
 //      function of (seed, index), so a step replays exactly)
 //   2. rollout: G completions each, sampling stream of step s    [readback 1]
-//   3. rewards (format, accuracy, overlong), group advantages, dynamic sampling
+//   3. rewards (format, accuracy, overlong, consistency), group advantages, dynamic sampling
 //   4. reference log-probs: one forward with the frozen initial weights, only
 //      when beta > 0 (they do not change across the mu iterations); they stay
 //      on the device
@@ -131,7 +131,8 @@ export interface GrpoSample {
   prompt: string;
   completion: string;
   expected: number;
-  reward: { format: number; accuracy: number; overlong: number; total: number };
+  /** consistency: absent from samples saved before issue 17. */
+  reward: { format: number; accuracy: number; overlong: number; consistency?: number; total: number };
   advantage: number;
   /** False when dynamic sampling dropped its group. */
   kept: boolean;
@@ -158,7 +159,8 @@ export interface GrpoSample {
 export interface GrpoMetrics {
   step: number;
   reward: number;
-  rewards: { format: number; accuracy: number; overlong: number };
+  /** Mean per component; overlong and consistency as added to the reward (weighted), format and accuracy unweighted. consistency is absent from metrics saved before issue 17. */
+  rewards: { format: number; accuracy: number; overlong: number; consistency?: number };
   rewardStd: number;
   fracRewardZeroStd: number;
   /** Groups that entered the loss (all B unless dynamic sampling dropped some). */
@@ -362,7 +364,7 @@ export async function grpoStep<F, I>(tr: GrpoTrainer<F, I>): Promise<GrpoStepRes
   const right = lens.filter((_, r) => rw.accuracy[r]! > 0), wrong = lens.filter((_, r) => !(rw.accuracy[r]! > 0));
   const metrics: GrpoMetrics = {
     step, reward: rs.reward,
-    rewards: { format: meanOf(rw.format), accuracy: meanOf(rw.accuracy), overlong: meanOf(rw.overlong) },
+    rewards: { format: meanOf(rw.format), accuracy: meanOf(rw.accuracy), overlong: meanOf(rw.overlong), consistency: meanOf(rw.consistency) },
     rewardStd: rs.rewardStd, fracRewardZeroStd: ds.fracRewardZeroStd, keptGroups: keep.length,
     completionLength: { mean: totalTokens / nSeq, min: Math.min(...lens), max: Math.max(...lens) },
     lengthRight: right.length ? meanOf(right) : null, lengthWrong: wrong.length ? meanOf(wrong) : null,
@@ -407,7 +409,7 @@ function makeSamples(
     const cut = <X extends Float32Array | Int8Array>(x: X | null) => (x ? (x.slice(r * Tc, r * Tc + len) as X) : null);
     return {
       group: Math.floor(r / G), prompt: p.prompt, completion: texts[r]!, expected: p.answer,
-      reward: { format: rw.format[r]!, accuracy: rw.accuracy[r]!, overlong: rw.overlong[r]!, total: rw.total[r]! },
+      reward: { format: rw.format[r]!, accuracy: rw.accuracy[r]!, overlong: rw.overlong[r]!, consistency: rw.consistency[r]!, total: rw.total[r]! },
       advantage: adv[r]!, kept: kept.has(r), tokens,
       truncated: len === 0 || tokens[len - 1] !== TOK.eos,
       logpOld: ro.logp.slice(r * Tc, r * Tc + len),

@@ -6,6 +6,7 @@
 import { KNOB_BY_PATH } from '../core/config';
 import { checkKnob, validateConfig } from '../core/validate';
 import { trainConfigErrors } from './checks';
+import { STAGE_KINDS, type StageKind } from './stages';
 import { COMMAND_TYPES, ENGINE_PREFERENCES, EVENT_TYPES, FAULT_KINDS, PROTOCOL_VERSION, SESSION_STATES, STEP_PHASES, type Command, type EnginePreference, type EventType, type FaultKind, type InitCommand, type SampleCommand, type SessionState, type SetLiveCommand, type StepPhase, type TrainerEvent } from './protocol';
 
 export class ProtocolError extends Error {
@@ -154,6 +155,7 @@ const EVENT_FIELDS: Record<EventType, Record<string, string | (new (...a: never[
   error: { message: 'string', step: 'number', recoverable: 'boolean' },
   recovered: { lostAt: 'number', step: 'number', redone: 'number', message: 'string' },
   progress: { step: 'number', phase: 'string' },
+  stage: { report: 'object' },
 };
 
 /** A TrainerEvent from a worker message; throws ProtocolError naming the bad field (top level only). */
@@ -167,6 +169,12 @@ export function parseEvent(msg: unknown): TrainerEvent {
   if (type === 'status' && !SESSION_STATES.includes(o.state as SessionState)) fail('event status', 'state', `one of ${SESSION_STATES.join(', ')}`, o.state);
   if (type === 'samples' && !Array.isArray(o.samples)) fail('event samples', 'samples', 'an array', o.samples);
   if (type === 'progress' && !STEP_PHASES.includes(o.phase as StepPhase)) fail('event progress', 'phase', `one of ${STEP_PHASES.join(', ')}`, o.phase);
+  if (type === 'stage') {
+    const r = o.report as Obj;
+    if (!STAGE_KINDS.includes(r.kind as StageKind)) fail('event stage', 'report.kind', `one of ${STAGE_KINDS.join(', ')}`, r.kind);
+    if (!(Number.isInteger(r.step) && (r.step as number) >= 0)) fail('event stage', 'report.step', 'an integer >= 0', r.step);
+    if (r.sft === null || typeof r.sft !== 'object' || !Array.isArray((r.sft as Obj).loss)) fail('event stage', 'report.sft', 'an object with a loss array', r.sft);
+  }
   if (type === 'sampleResult' && o.experts !== undefined) {
     const x = o.experts as Obj;
     if (x === null || typeof x !== 'object' || !(x.idx instanceof Uint8Array)) fail('event sampleResult', 'experts', 'an object { L, k, E, idx: Uint8Array }', x);

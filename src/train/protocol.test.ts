@@ -66,6 +66,18 @@ const events: TrainerEvent[] = [
   { type: 'error', v, message: 'GRPO step 3: the gradient norm is NaN', step: 3, recoverable: true },
   { type: 'recovered', v, lostAt: 17, step: 10, redone: 7, message: 'GPU device lost at step 17; restored the checkpoint of step 10 on a new device; 7 steps redone' },
   { type: 'progress', v, step: 12, phase: 'evaluation' },
+  {
+    type: 'stage', v, report: {
+      kind: 'rejection', step: 75,
+      rejection: {
+        k: 8, prompts: 2, sampled: 16, kept: 5, promptsCovered: 2, dropped: { format: 3, wrong: 6, waits: 0, unreadable: 2 },
+        readable: true, temperature: 1, keptMeanLength: 21.4, keptReflection: 0.4,
+      },
+      examples: [{ prompt: '<bos>3;5;7=5', completion: '<think>3-5+7=5</think><answer>3-5+7</answer><eos>', tokens: 14, waits: 0, reason: null }],
+      sft: { examples: 5, steps: 2, lr: 5e-4, rows: 5, loss: [0.9, 0.7], heldOutLoss: 0.8 },
+      seconds: { sampling: 1.5, sft: 0.2 },
+    },
+  },
 ];
 
 /** parse(x) throws a ProtocolError whose message matches re. */
@@ -200,6 +212,9 @@ describe('parseEvent rejects malformed events, naming the field', () => {
     rejects(parseEvent, { type: 'metrics', v }, /event metrics: field "metrics" must be of type object, got undefined/);
     rejects(parseEvent, { type: 'status', v, state: 'sleeping', step: 0, backendLabel: '', message: '' }, /event status: field "state" must be one of idle, .*got "sleeping"/);
     rejects(parseEvent, { type: 'samples', v, step: 1, samples: {} }, /event samples: field "samples" must be an array/);
+    rejects(parseEvent, { type: 'stage', v }, /event stage: field "report" must be of type object, got undefined/);
+    rejects(parseEvent, { type: 'stage', v, report: { kind: 'distill', step: 0, sft: { loss: [] } } }, /event stage: field "report.kind" must be one of coldStart, rejection/);
+    rejects(parseEvent, { type: 'stage', v, report: { kind: 'coldStart', step: -1, sft: { loss: [] } } }, /event stage: field "report.step" must be an integer >= 0/);
     rejects(parseEvent, { type: 'sampleResult', v, id: 1, prompt: '', completion: '', tokens: [1], logp: new Float32Array(1) }, /field "tokens" must be a Int32Array/);
     const ok = { type: 'sampleResult', v, id: 1, prompt: '1=', completion: '', tokens: Int32Array.of(3, 4), logp: new Float32Array(2), step: 0 };
     rejects(parseEvent, ok, /event sampleResult: field "done" must be of type boolean, got undefined/);

@@ -16,6 +16,7 @@ import type { RunConfig } from '../core/config';
 import type { ParamTensor } from '../model/params';
 import type { EvalResult } from './evaluate';
 import type { GrpoMetrics, GrpoSample } from './grpo';
+import type { StageReport } from './stages';
 import type { PretrainMetrics } from './pretrain';
 
 export const PROTOCOL_VERSION = 1;
@@ -282,7 +283,22 @@ export interface ProgressEvent {
   phase: StepPhase;
 }
 
-export type TrainerEvent = StatusEvent | MetricsEvent | SamplesEvent | EvaluationEvent | SampleResultEvent | CheckpointEvent | ErrorEvent | RecoveredEvent | ProgressEvent;
+/**
+ * A pipeline stage ran (train/pipeline.ts; issue 17): the cold start during
+ * init, after the base is loaded or pretrained and before the step-0
+ * evaluation; the rejection stage after the metrics and samples of GRPO step
+ * rl1Steps-1 (the metrics event of that step carries no evaluation; the
+ * held-out evaluation after the stage, when due, comes as an `evaluation`
+ * event at step rl1Steps, after this one). Where the stages sit is
+ * stageMarkers(config), a pure function of the config.
+ */
+export interface StageEvent {
+  type: 'stage';
+  v: number;
+  report: StageReport;
+}
+
+export type TrainerEvent = StatusEvent | MetricsEvent | SamplesEvent | EvaluationEvent | SampleResultEvent | CheckpointEvent | ErrorEvent | RecoveredEvent | ProgressEvent | StageEvent;
 export type EventType = TrainerEvent['type'];
 export type EventOf<T extends EventType> = Extract<TrainerEvent, { type: T }>;
-export const EVENT_TYPES: readonly EventType[] = ['status', 'metrics', 'samples', 'evaluation', 'sampleResult', 'checkpoint', 'error', 'recovered', 'progress'];
+export const EVENT_TYPES: readonly EventType[] = ['status', 'metrics', 'samples', 'evaluation', 'sampleResult', 'checkpoint', 'error', 'recovered', 'progress', 'stage'];

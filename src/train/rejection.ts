@@ -22,11 +22,9 @@ import { decode, encode, TOK } from '../core/tokenizer';
 import type { Model } from '../model/model';
 import type { DecodeOps } from '../ops/decode';
 import type { Ops } from '../ops/ops';
-import { accuracyReward, formatReward } from '../rl/rewards';
+import { accuracyReward, formatReward, isReadable } from '../rl/rewards';
 import { rollout } from '../rl/rollout';
-import { checkCountdown, claimedValue, countdownShape } from '../tasks/countdown';
 import { parseCompletion } from '../tasks/format';
-import { segmentAnswer } from '../tasks/judge';
 import type { Problem } from '../tasks/problems';
 
 export const DROP_REASONS = ['format', 'wrong', 'waits', 'unreadable'] as const;
@@ -83,19 +81,8 @@ export function rejectionReason(completion: string, problem: Problem, opts: Pick
   if (formatReward(p) === 0) return 'format';
   if (accuracyReward(p, problem) === 0) return 'wrong';
   if (p.waits > (opts.maxWaits ?? Infinity)) return 'waits';
-  if (opts.readable) {
-    const stated = p.segments.map((s) => segmentAnswer(problem, s.text));
-    if (stated.some((a) => a === null) || stated[stated.length - 1] !== p.answerText) return 'unreadable';
-    if (problem.family === 'countdown') {
-      const allowed = countdownShape(problem.difficulty).ops;
-      // the claimed value must be the candidate's own: checkCountdown against it as the target
-      const lies = p.segments.some((s, i) => {
-        const v = claimedValue(s.text);
-        return v === null || checkCountdown(stated[i]!, problem.operands, v, allowed) !== null;
-      });
-      if (lies) return 'unreadable';
-    }
-  }
+  // one definition with the consistency reward's (rl/rewards.ts consistencyCounts)
+  if (opts.readable && !isReadable(p, problem)) return 'unreadable';
   return null;
 }
 

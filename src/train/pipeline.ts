@@ -1,0 +1,150 @@
+// R1's four-stage recipe as a pipeline (issue 17 item 4):
+//
+//   1. cold start      SFT on a few hundred long, readable, right traces of the
+//                      corpus's search style (countdown; arithmetic: stepwise),
+//                      before GRPO step 0
+//   2. GRPO            steps 0 .. rl1Steps-1, the reward optionally with the
+//                      consistency term (grpo.consistencyWeight)
+//   3. rejection SFT   after the GRPO step that leaves rl1Steps steps taken:
+//                      K samples of each of `rejectionPrompts` train prompts
+//                      from the current policy (rejection.ts, the readability
+//                      filter optional), then SFT (sft.ts) on the kept ones
+//   4. GRPO            steps rl1Steps .. on, the same trainer
+//
+// Every stage is a pure function of the config: where the stages sit
+// (stageMarkers) needs nothing else, so a link or a saved run reproduces them,
+// and the GRPO step stays the x axis (a stage takes no GRPO step).
+//
+// What an SFT stage does to GRPO's state, decided here:
+// - AdamW moments and the step count are zeroed before each SFT stage and again
+//   after it: GRPO's moments were for another loss and scale, and SFT's for its
+//   own (createGrpoTrainer resets them at GRPO's start for the same reason).
+// - The KL reference stays the policy at GRPO step 0 (after the cold start) for
+//   the whole run. R1 restarts RL from a new checkpoint, which would move the
+//   reference to the SFT'd policy; here that reference would be a third copy of
+//   the weights outside the run's state (ResumeState holds weights, moments and
+//   the base), so a resumed, recovered or reset run could not rebuild it. With
+//   beta = 0.001 the KL is a light leash either way; after the rejection stage
+//   the charted KL includes what the SFT moved.
+// - The learning-rate schedule goes on by the GRPO step: no second warmup.
+// - The prompts of stage 4 are those of its steps (sampleTrainProblem of
+//   step*B ..), so stages 2 and 4 never share a prompt; the rejection stage
+//   samples train prompts 0 .. rejectionPrompts-1, some of which stage 2 saw
+//   (as R1's stage 3 samples its RL prompts).
+
+import type { RunConfig } from '../core/config';
+import { Rng, STREAM } from '../core/rng';
+import { encode } from '../core/tokenizer';
+import type { Model } from '../model/model';
+import type { DecodeOps } from '../ops/decode';
+import type { Ops } from '../ops/ops';
+import { traceOf, type CorpusStyle, type PromptCompletion } from '../tasks/corpus';
+import { DRAWS_PER_ITEM, drawTrainProblem, sampleTrainProblem } from '../tasks/split';
+import { parseCompletion } from '../tasks/format';
+import type { GrpoTrainer } from './grpo';
+import type { PretrainMetrics } from './pretrain';
+import { DROP_REASONS, rejectionSample, type DropReason } from './rejection';
+import { sft } from './sft';
+import { rejectionDue, type StageReport, type StageTrace } from './stages';
+
+export { rejectionDue, stageMarkers, STAGE_KINDS, type StageKind, type StageMarker, type StageReport, type StageTrace } from './stages';
+
+/** The long, readable, right style of a family's corpus: countdown's search, arithmetic's stepwise. */
+export function coldStartStyle(cfg: RunConfig): CorpusStyle {
+  return cfg.task.family === 'countdown' ? 'search' : 'stepwise';
+}
+
+/** Cold-start trace i: a train problem and its trace, drawn from (seed, STREAM.coldStart, i * DRAWS_PER_ITEM). */
+export function coldStartTraces(cfg: RunConfig, n = cfg.pipeline.coldStartTraces): PromptCompletion[] {
+  const style = coldStartStyle(cfg);
+  return Array.from({ length: n }, (_, i) => {
+    const rng = new Rng(cfg.seed, STREAM.coldStart, i * DRAWS_PER_ITEM);
+    const problem = drawTrainProblem(cfg.task, rng);
+    return { prompt: problem.prompt, completion: traceOf(problem, style, rng) };
+  });
+}
+
+/** A fresh optimizer: AdamW's moments and step count zeroed (see the header). */
+export function resetOptimizer<F, I>(ops: Ops<F, I>, model: Model<F>): void {
+  ops.zero(model.m);
+  ops.zero(model.v);
+  model.step = 0;
+}
+
+export interface StageCallbacks {
+  /** Each SFT step's metrics (the session posts progress from it). */
+  onStep?: (m: PretrainMetrics, total: number) => void | Promise<void>;
+  /** When the rejection stage starts sampling and when it starts its SFT. */
+  onPhase?: (phase: 'sampling' | 'sft') => void;
+}
+
+async function runSft<F, I>(ops: Ops<F, I>, model: Model<F>, examples: PromptCompletion[], steps: number, cb: StageCallbacks): Promise<{ report: StageReport['sft']; seconds: number }> {
+  const t0 = performance.now();
+  const lr = model.cfg.pipeline.sftLr;
+  const rows = Math.min(examples.length, model.cfg.corpus.pretrainBatch);
+  resetOptimizer(ops, model);
+  const loss: number[] = [];
+  let held: number | null = null;
+  const ms = await sft(ops, model, examples, { steps, lr, rows }, (m) => {
+    loss.push(m.loss);
+    if (m.heldOutLoss !== undefined) held = m.heldOutLoss;
+    void cb.onStep?.(m, steps);
+  });
+  resetOptimizer(ops, model);
+  if (ms.length !== steps) throw new Error(`internal: SFT took ${ms.length} steps of ${steps}`);
+  return { report: { examples: examples.length, steps, lr, rows, loss, heldOutLoss: held }, seconds: (performance.now() - t0) / 1000 };
+}
+
+const traceOfExample = (e: PromptCompletion, tokens: number): StageTrace => ({ prompt: e.prompt, completion: e.completion, tokens, waits: parseCompletion(e.completion).waits, reason: null });
+
+/** Stage 1: SFT of the model on the cold-start traces. Before the GRPO trainer is made (it snapshots the reference then). */
+export async function coldStart<F, I>(ops: Ops<F, I>, model: Model<F>, cb: StageCallbacks = {}): Promise<StageReport> {
+  const p = model.cfg.pipeline;
+  if (!(p.coldStartSteps > 0)) throw new Error('cold start: pipeline.coldStartSteps is 0 (no cold start in this config)');
+  const traces = coldStartTraces(model.cfg);
+  const { report, seconds } = await runSft(ops, model, traces, p.coldStartSteps, cb);
+  return {
+    kind: 'coldStart', step: 0, rejection: null,
+    examples: traces.slice(0, 4).map((t) => traceOfExample(t, encode(t.completion).length)),
+    sft: report, seconds: { sampling: 0, sft: seconds },
+  };
+}
+
+/** Stage 3: rejection sampling from the trainer's policy, SFT on the kept traces, the optimizer reset for stage 4. */
+export async function rejectionStage<F, I>(tr: GrpoTrainer<F, I>, cb: StageCallbacks = {}): Promise<StageReport> {
+  const { ops, dec, model, cfg } = tr;
+  const p = cfg.pipeline;
+  if (!rejectionDue(cfg, tr.step)) throw new Error(`rejection stage: due after ${p.rl1Steps} GRPO steps (pipeline.rl1Steps), but ${tr.step} were taken`);
+  const t0 = performance.now();
+  cb.onPhase?.('sampling');
+  const problems = Array.from({ length: p.rejectionPrompts }, (_, i) => sampleTrainProblem(cfg, i));
+  const rs = await rejectionSample(ops, dec as DecodeOps<F, I>, model, problems, {
+    k: p.rejectionSamples, temperature: cfg.sampling.temperature, topK: cfg.sampling.topK, topP: cfg.sampling.topP,
+    seed: cfg.seed, readable: p.rejectionReadable,
+    // streams far from GRPO's (sampleStream(step)) and distill.ts's (0x8000): not a rollout the policy trained on
+    streamBase: 0x9000,
+  });
+  const sampling = (performance.now() - t0) / 1000;
+  const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, rs.counts[r]])) as Record<DropReason, number>;
+  const examples: StageTrace[] = [
+    ...rs.kept.slice(0, 4).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: null })),
+    ...DROP_REASONS.flatMap((r) => rs.dropped.filter((t) => t.reason === r).slice(0, 2).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: r }))),
+  ];
+  if (rs.kept.length === 0) {
+    throw new Error(`rejection stage: none of ${rs.sampled} samples was kept (${DROP_REASONS.map((r) => `${r} ${rs.counts[r]}`).join(', ')}); nothing to fine-tune on`);
+  }
+  cb.onPhase?.('sft');
+  const rows = Math.min(rs.kept.length, cfg.corpus.pretrainBatch);
+  const steps = Math.ceil((p.rejectionSftEpochs * rs.kept.length) / rows);
+  const { report, seconds } = await runSft(ops, model, rs.kept, steps, cb);
+  return {
+    kind: 'rejection', step: tr.step,
+    rejection: {
+      k: p.rejectionSamples, prompts: p.rejectionPrompts, sampled: rs.sampled, kept: rs.counts.kept, promptsCovered: rs.promptsCovered, dropped,
+      readable: p.rejectionReadable, temperature: cfg.sampling.temperature,
+      keptMeanLength: rs.kept.reduce((s, t) => s + t.tokens, 0) / rs.kept.length,
+      keptReflection: rs.kept.filter((t) => t.waits > 0).length / rs.kept.length,
+    },
+    examples, sft: report, seconds: { sampling, sft: seconds },
+  };
+}

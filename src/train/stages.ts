@@ -1,0 +1,66 @@
+// The four-stage pipeline's contract (issue 17; the stages run in
+// pipeline.ts): where the stages sit, a pure function of the config, and what
+// a stage reports. Types and pure functions only, so the page (charts,
+// inspector, store) and parse.ts import it without the training code.
+
+import type { RunConfig } from '../core/config';
+import type { DropReason } from './rejection';
+
+export type StageKind = 'coldStart' | 'rejection';
+export const STAGE_KINDS: readonly StageKind[] = ['coldStart', 'rejection'];
+
+/** Where a stage sits on the GRPO-step axis: it runs before GRPO step `step` (after `step` steps were taken). */
+export interface StageMarker {
+  kind: StageKind;
+  step: number;
+  /** One line for a chart's marker and the inspector. */
+  label: string;
+}
+
+/** A trace a stage trained on (reason null) or dropped (rejection only). */
+export interface StageTrace {
+  prompt: string;
+  completion: string;
+  /** Completion tokens, <eos> included when sampled (cold start: the trace's). */
+  tokens: number;
+  waits: number;
+  reason: DropReason | null;
+}
+
+/** What one stage did: the `stage` event's payload and the experiment's record. */
+export interface StageReport {
+  kind: StageKind;
+  /** The GRPO step it ran before (0 for the cold start, rl1Steps for the rejection stage). */
+  step: number;
+  /** Rejection sampling's counts; null for the cold start. kept + the drop reasons = sampled = prompts * k. */
+  rejection: {
+    k: number; prompts: number; sampled: number; kept: number; promptsCovered: number;
+    dropped: Record<DropReason, number>;
+    readable: boolean; temperature: number;
+    /** Mean completion tokens, and share with a <wait>, of the kept traces. */
+    keptMeanLength: number; keptReflection: number;
+  } | null;
+  /** Up to 4 kept traces, then up to 2 dropped per reason, for reading. */
+  examples: StageTrace[];
+  /** The SFT: its examples, steps (cold start: coldStartSteps; rejection: ceil(epochs * kept / rows)), lr, rows, the batch loss of every step, the held-out corpus loss at its end. */
+  sft: { examples: number; steps: number; lr: number; rows: number; loss: number[]; heldOutLoss: number | null };
+  seconds: { sampling: number; sft: number };
+}
+
+/** The stages a config runs, in order; [] is R1-Zero (GRPO alone). */
+export function stageMarkers(cfg: RunConfig): StageMarker[] {
+  const p = cfg.pipeline;
+  const out: StageMarker[] = [];
+  if (p.coldStartSteps > 0) out.push({ kind: 'coldStart', step: 0, label: `cold start: ${p.coldStartSteps} SFT steps on ${p.coldStartTraces} search traces` });
+  if (p.rl1Steps > 0) {
+    out.push({
+      kind: 'rejection', step: p.rl1Steps,
+      label: `rejection sampling (${p.rejectionPrompts} prompts x ${p.rejectionSamples}${p.rejectionReadable ? ', readable only' : ''}) + ${p.rejectionSftEpochs} epoch${p.rejectionSftEpochs === 1 ? '' : 's'} of SFT`,
+    });
+  }
+  return out;
+}
+
+/** After a GRPO step, with `stepsTaken` steps now taken: does the rejection stage run now? */
+export const rejectionDue = (cfg: RunConfig, stepsTaken: number): boolean => cfg.pipeline.rl1Steps > 0 && stepsTaken === cfg.pipeline.rl1Steps;
+
