@@ -13,6 +13,7 @@ import type { Problem } from '../tasks/problems';
 import { heldOutSet, sampleTrainProblem } from '../tasks/split';
 import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics } from '../train/grpo';
+import { csvRows, EVAL_METRICS, STEP_METRICS } from './metrics';
 import { TRL_SOURCE } from './trl-fields';
 
 export const METRICS_FORMAT = 'grpo-playground-metrics';
@@ -40,44 +41,13 @@ export function metricsJson(config: RunConfig, metrics: readonly GrpoMetrics[], 
 
 // --- CSV ----------------------------------------------------------------------
 
-type Col = [header: string, get: (m: GrpoMetrics) => number | boolean];
-
-// Named as TRL's GRPOTrainer logs them where it logs the same quantity (reward,
+// The columns are the metrics table's CSV names (share/metrics.ts), named as
+// TRL's GRPOTrainer logs them where it logs the same quantity (reward,
 // rewards/<name>/mean, completions/mean_length, clip_ratio/region_mean,
 // learning_rate, ...), so a notebook written for TRL's log_history reads this
 // file; what TRL has no key for keeps a name of the same style (aha/..., expert_load/...).
-const COLUMNS: readonly Col[] = [
-  ['reward', (m) => m.reward],
-  ['reward_std', (m) => m.rewardStd],
-  ['rewards/format/mean', (m) => m.rewards.format],
-  ['rewards/accuracy/mean', (m) => m.rewards.accuracy],
-  ['rewards/overlong/mean', (m) => m.rewards.overlong],
-  ['frac_reward_zero_std', (m) => m.fracRewardZeroStd],
-  ['kept_groups', (m) => m.keptGroups],
-  ['completions/mean_length', (m) => m.completionLength.mean],
-  ['completions/min_length', (m) => m.completionLength.min],
-  ['completions/max_length', (m) => m.completionLength.max],
-  ['completions/clipped_ratio', (m) => m.clippedRatio],
-  ['loss', (m) => m.loss],
-  ['policy_loss', (m) => m.policyLoss],
-  ['kl', (m) => m.kl],
-  ['entropy', (m) => m.entropy],
-  ['clip_ratio/low_mean', (m) => m.clipRatio.low],
-  ['clip_ratio/high_mean', (m) => m.clipRatio.high],
-  ['clip_ratio/region_mean', (m) => m.clipRatio.region],
-  ['mean_ratio', (m) => m.meanRatio],
-  ['grad_norm', (m) => m.gradNorm],
-  ['learning_rate', (m) => m.lr],
-  ['aux_loss', (m) => m.auxLoss],
-  ['step_time_ms', (m) => m.stepTime],
-  ['tokens_per_sec', (m) => m.tokensPerSec],
-  ['aha/reflection', (m) => m.aha.reflection],
-  ['aha/aha', (m) => m.aha.aha],
-  ['aha/verification', (m) => m.aha.verification],
-  ['aha/overthinking', (m) => m.aha.overthinking],
-  ['skipped', (m) => m.skipped],
-];
-const EVAL_HEADERS = ['eval_greedy_accuracy', 'eval_sampled_accuracy', 'eval_greedy_mean_length', 'eval_sampled_mean_length'];
+const COLUMNS = csvRows<GrpoMetrics, string>(STEP_METRICS);
+const EVAL_COLUMNS = csvRows<EvalResult, string>(EVAL_METRICS);
 
 /** A cell: shortest round-trip decimal, booleans as 1/0, empty for a missing or non-finite value. */
 function cell(x: number | boolean | undefined): string {
@@ -100,13 +70,13 @@ export function metricsCsv(metrics: readonly GrpoMetrics[], evals: readonly RunE
   const byStep = new Map(evals.map((e) => [e.step, e.result]));
   const mByStep = new Map(metrics.map((m) => [m.step, m]));
   const steps = [...new Set([...mByStep.keys(), ...byStep.keys()])].sort((a, b) => a - b);
-  const lines = [['step', ...COLUMNS.map((c) => c[0]), ...loadHeaders, ...EVAL_HEADERS].join(',')];
+  const lines = [['step', ...COLUMNS.map((c) => c.csv), 'skipped', ...loadHeaders, ...EVAL_COLUMNS.map((c) => c.csv)].join(',')];
   for (const step of steps) {
     const m = mByStep.get(step);
     const ev = byStep.get(step);
-    const mCells = m ? COLUMNS.map(([, get]) => cell(get(m))) : COLUMNS.map(() => '');
+    const mCells = m ? [...COLUMNS.map((c) => cell(c.get(m))), cell(m.skipped)] : [...COLUMNS.map(() => ''), ''];
     const loads = load.flatMap((row, l) => row.map((_, e) => cell(m?.expertLoad[l]?.[e])));
-    const evCells = ev ? [ev.greedy.accuracy, ev.sampled.accuracy, ev.greedy.meanLength, ev.sampled.meanLength].map(cell) : EVAL_HEADERS.map(() => '');
+    const evCells = EVAL_COLUMNS.map((c) => (ev ? cell(c.get(ev)) : ''));
     lines.push([String(step), ...mCells, ...loads, ...evCells].join(','));
   }
   return `${lines.join('\n')}\n`;

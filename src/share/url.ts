@@ -24,6 +24,7 @@ import { cloneConfig, DEFAULT_CONFIG, getPath, KNOBS, setPath, type RunConfig } 
 import { checkKnob, validateConfig } from '../core/validate';
 import { diffFrom } from '../core/configDiff';
 import { LINK_VERSIONS, type LinkVersion } from './linkDefaults';
+import { EVAL_SERIES, SERIES_KEYS, type SeriesKey } from './metrics';
 
 /** The version the encoder writes: the newest known. */
 export const LINK_VERSION = LINK_VERSIONS[LINK_VERSIONS.length - 1]!.id;
@@ -37,16 +38,9 @@ export const SNAPSHOT_POINTS = 200;
 const DIGITS = 4;
 const MAX_TEXT = 400; // characters kept of the aha example's prompt and completion
 
-/** The series a snapshot keeps, one value per kept step (null: not measured, e.g. a skipped step). */
-export const SERIES_KEYS = [
-  'reward', 'accuracy', 'format', 'heldOutGreedy', 'heldOutSampled',
-  'lenMean', 'lenMin', 'lenMax',
-  'reflection', 'aha', 'verification', 'overthinking',
-  'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm',
-] as const;
-export type SeriesKey = (typeof SERIES_KEYS)[number];
-/** The held-out accuracy comes from evaluations, which have their own steps. */
-const EVAL_KEYS: readonly SeriesKey[] = ['heldOutGreedy', 'heldOutSampled'];
+// The series a snapshot keeps (SERIES_KEYS, frozen with the link format) and
+// which metric each one is: rows of the metrics table.
+export { SERIES_KEYS, type SeriesKey } from './metrics';
 
 export interface ResultsSnapshot {
   /** GRPO steps the run had taken when it was shared. */
@@ -330,7 +324,7 @@ function unpackSnapshot(r: unknown): ResultsSnapshot | string {
   const series = {} as Record<SeriesKey, (number | null)[]>;
   for (const k of SERIES_KEYS) {
     const p = (o.s as Record<string, unknown>)[k];
-    const n = EVAL_KEYS.includes(k) ? evalStep.length : step.length;
+    const n = EVAL_SERIES.includes(k) ? evalStep.length : step.length; // held-out accuracy: at the evaluations' own steps
     if (!Array.isArray(p) || p.length !== n + 1 || !Number.isInteger(p[0]) || Math.abs(p[0] as number) > 300) return `series ${k} is malformed`;
     if (!p.slice(1).every((d) => d === null || (typeof d === 'number' && Number.isFinite(d)))) return `series ${k} holds a value that is not a number`;
     series[k] = unpackSeries(p as (number | null)[]);

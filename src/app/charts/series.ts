@@ -6,6 +6,7 @@
 
 import type { EvalResult } from '../../train/evaluate';
 import type { GrpoMetrics } from '../../train/grpo';
+import { EVAL_METRIC, STEP_METRIC, type StepMetricKey } from '../../share/metrics';
 
 /** One line of a chart: a Row key, drawn by ChartCard (overlay.ts builds them for other runs too). */
 export interface LineSpec {
@@ -32,44 +33,38 @@ export interface SeriesSpec {
 /** The live series' colours (overlays take theirs from overlay.ts's palette, which avoids these). */
 export const C = { blue: '#4cc9f0', green: '#80ed99', yellow: '#ffd166', red: '#f28482', violet: '#c77dff', grey: '#9fb3c8' };
 
+/**
+ * A chart line of a metric of the table (share/metrics.ts): its getter, label
+ * and whether it is trained come from the row; `key` names the line in the
+ * chart's rows (the metric's key unless the chart has its own name for it).
+ */
+const line = (metric: StepMetricKey, color: string, over: Partial<Pick<SeriesSpec, 'key' | 'label'>> = {}): SeriesSpec => {
+  const r = STEP_METRIC[metric];
+  return { key: r.key, label: r.label, color, get: r.get, ...(r.trained ? { trained: true } : {}), ...over };
+};
+
 // Each chart's series, by chart. The first of a multi-series chart is not
 // necessarily its headline: overlay.ts names the one an overlaid run draws.
 export const REWARD: SeriesSpec[] = [
-  { key: 'total', label: 'total', color: C.blue, get: (m) => m.reward },
-  { key: 'accuracy', label: 'accuracy', color: C.green, get: (m) => m.rewards.accuracy },
-  { key: 'format', label: 'format', color: C.yellow, get: (m) => m.rewards.format },
+  line('reward', C.blue, { key: 'total', label: 'total' }),
+  line('accuracy', C.green),
+  line('format', C.yellow),
 ];
-export const AHA: SeriesSpec[] = [
-  { key: 'reflection', label: 'reflection', color: C.blue, get: (m) => m.aha.reflection },
-  { key: 'aha', label: 'aha', color: C.red, get: (m) => m.aha.aha },
-  { key: 'verification', label: 'verification', color: C.green, get: (m) => m.aha.verification },
-  { key: 'overthinking', label: 'overthinking', color: C.yellow, get: (m) => m.aha.overthinking },
-];
-export const CLIP: SeriesSpec[] = [
-  { key: 'region', label: 'region', color: C.blue, get: (m) => m.clipRatio.region, trained: true },
-  { key: 'low', label: 'low', color: C.yellow, get: (m) => m.clipRatio.low, trained: true },
-  { key: 'high', label: 'high', color: C.red, get: (m) => m.clipRatio.high, trained: true },
-];
-const single = (key: string, label: string, color: string, get: SeriesSpec['get']): SeriesSpec[] => [{ key, label, color, get, trained: true }];
-export const KL = single('kl', 'KL', C.violet, (m) => m.kl);
-export const ENTROPY = single('entropy', 'entropy', C.green, (m) => m.entropy);
-export const POLICY_LOSS = single('policyLoss', 'policy loss', C.red, (m) => m.policyLoss);
-export const GRAD_NORM = single('gradNorm', 'grad norm', C.yellow, (m) => m.gradNorm);
-export const SPEED: SeriesSpec[] = [
-  { key: 'stepTime', label: 'step time (ms)', color: C.blue, get: (m) => m.stepTime },
-  { key: 'tokensPerSec', label: 'tokens/s', color: C.yellow, get: (m) => m.tokensPerSec },
-];
+export const AHA: SeriesSpec[] = [line('reflection', C.blue), line('aha', C.red), line('verification', C.green), line('overthinking', C.yellow)];
+export const CLIP: SeriesSpec[] = [line('clipRegion', C.blue, { key: 'region' }), line('clipLow', C.yellow, { key: 'low' }), line('clipHigh', C.red, { key: 'high' })];
+export const KL = [line('kl', C.violet)];
+export const ENTROPY = [line('entropy', C.green)];
+export const POLICY_LOSS = [line('policyLoss', C.red)];
+export const GRAD_NORM = [line('gradNorm', C.yellow)];
+export const SPEED: SeriesSpec[] = [line('stepTime', C.blue), line('tokensPerSec', C.yellow)];
 /** The completion-length chart's line (lengthRows also gives its min–max band). */
-export const LENGTH_MEAN: SeriesSpec = { key: 'mean', label: 'mean', color: C.blue, get: (m) => m.completionLength.mean };
+export const LENGTH_MEAN: SeriesSpec = line('lengthMean', C.blue, { key: 'mean' });
 /** Right and wrong completions' mean lengths (Dr. GRPO's diagnostic); NaN (a gap) on a step with none, or in runs stored before them. */
-export const LENGTH_SPLIT: SeriesSpec[] = [
-  { key: 'right', label: 'right answers', color: C.green, get: (m) => m.lengthRight ?? NaN },
-  { key: 'wrong', label: 'wrong answers', color: C.red, get: (m) => m.lengthWrong ?? NaN },
-];
+export const LENGTH_SPLIT: SeriesSpec[] = [line('lengthRight', C.green, { key: 'right' }), line('lengthWrong', C.red, { key: 'wrong' })];
 /** Countdown: candidates checked per completion, on the length chart's right axis. */
-export const ATTEMPTS: SeriesSpec = { key: 'attempts', label: 'attempts per completion (right axis)', color: C.yellow, get: (m) => m.attempts ?? NaN };
+export const ATTEMPTS: SeriesSpec = line('attempts', C.yellow, { label: 'attempts per completion (right axis)' });
 /** The share of the step's groups whose G rewards were all equal: their advantages are 0, they teach nothing. */
-export const SIGNAL = single('zeroStd', 'groups with zero reward spread', C.yellow, (m) => m.fracRewardZeroStd).map((s) => ({ ...s, trained: false }));
+export const SIGNAL = [line('zeroStd', C.yellow)];
 
 /** metrics (N) -> rows (N), one column per spec; trained series are null on skipped steps. */
 export function metricRows(metrics: readonly GrpoMetrics[], specs: readonly SeriesSpec[]): Row[] {
@@ -85,16 +80,20 @@ export function metricRows(metrics: readonly GrpoMetrics[], specs: readonly Seri
 
 /** Held-out accuracy, greedy and sampled pass@1, one row per evaluation. */
 export function evalRows(evals: readonly { step: number; result: EvalResult }[]): Row[] {
-  return evals.map((e) => ({ step: e.step, greedy: e.result.greedy.accuracy, sampled: e.result.sampled.accuracy, problems: e.result.problems }));
+  return evals.map((e) => ({ step: e.step, greedy: EVAL_METRIC.greedy.get(e.result), sampled: EVAL_METRIC.sampled.get(e.result), problems: e.result.problems }));
 }
 
 /** Completion length rows: mean, the min/max band (drawn as a range area), right and wrong answers' means, attempts (countdown). */
 export function lengthRows(metrics: readonly GrpoMetrics[]): Row[] {
-  const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  return metrics.map((m) => ({
-    step: m.step, mean: m.completionLength.mean, min: m.completionLength.min, max: m.completionLength.max,
-    right: num(m.lengthRight), wrong: num(m.lengthWrong), attempts: num(m.attempts),
-  }));
+  const cols = [['mean', 'lengthMean'], ['min', 'lengthMin'], ['max', 'lengthMax'], ['right', 'lengthRight'], ['wrong', 'lengthWrong'], ['attempts', 'attempts']] as const;
+  return metrics.map((m) => {
+    const row: Row = { step: m.step };
+    for (const [key, metric] of cols) {
+      const v = STEP_METRIC[metric].get(m);
+      row[key] = Number.isFinite(v) ? v : null;
+    }
+    return row;
+  });
 }
 
 /**

@@ -1,47 +1,26 @@
 // A run's results <-> a link's snapshot (share/url.ts's ResultsSnapshot), and
 // the event reducer while a shared snapshot is on the charts. Display shaping
-// only: picking fields, downsampling by index, filling the fields a snapshot
-// does not carry with NaN (the charts draw NaN as a gap).
+// only: the series a link carries and how each is read are rows of the metrics
+// table (share/metrics.ts); this file downsamples by index and leaves what a
+// snapshot does not carry to the table (NaN: the charts draw a gap).
 
 import type { RunConfig } from '../../core/config';
 import type { AhaRates } from '../../rl/aha';
-import { clampText, downsampleIndices, SERIES_KEYS, type ResultsSnapshot, type SeriesKey } from '../../share/url';
+import { EVAL_METRIC, EVAL_METRICS, STEP_METRICS, stepFromValues, type EvalMetricKey } from '../../share/metrics';
+import { clampText, downsampleIndices, type ResultsSnapshot } from '../../share/url';
 import type { EvalResult } from '../../train/evaluate';
-import type { GrpoMetrics } from '../../train/grpo';
 import type { TrainerEvent } from '../../train/protocol';
 import { reduceEvent, type AppState, type OverlayRun, type SharedRun } from '../store';
 
 type Evals = AppState['evals'];
-
-/** How each training series is read from a step's metrics. */
-const GET: Record<Exclude<SeriesKey, 'heldOutGreedy' | 'heldOutSampled'>, (m: GrpoMetrics) => number> = {
-  reward: (m) => m.reward,
-  accuracy: (m) => m.rewards.accuracy,
-  format: (m) => m.rewards.format,
-  lenMean: (m) => m.completionLength.mean,
-  lenMin: (m) => m.completionLength.min,
-  lenMax: (m) => m.completionLength.max,
-  reflection: (m) => m.aha.reflection,
-  aha: (m) => m.aha.aha,
-  verification: (m) => m.aha.verification,
-  overthinking: (m) => m.aha.overthinking,
-  kl: (m) => m.kl,
-  entropy: (m) => m.entropy,
-  clip: (m) => m.clipRatio.region,
-  policyLoss: (m) => m.policyLoss,
-  gradNorm: (m) => m.gradNorm,
-};
 
 /** The store's results -> a snapshot of at most 200 points per series, with the first aha example. */
 export function snapshotFromRun(s: Pick<AppState, 'metrics' | 'evals' | 'baseAha' | 'ahaFeed' | 'firstAhaStep'>): ResultsSnapshot {
   const kept = downsampleIndices(s.metrics.length).map((i) => s.metrics[i]!);
   const evals = downsampleIndices(s.evals.length).map((i) => s.evals[i]!);
   const series = {} as ResultsSnapshot['series'];
-  for (const k of SERIES_KEYS) {
-    if (k === 'heldOutGreedy') series[k] = evals.map((e) => e.result.greedy.accuracy);
-    else if (k === 'heldOutSampled') series[k] = evals.map((e) => e.result.sampled.accuracy);
-    else series[k] = kept.map((m) => (GET[k](m) ?? null));
-  }
+  for (const r of STEP_METRICS) if (r.link) series[r.link] = kept.map((m) => r.get(m));
+  for (const r of EVAL_METRICS) if (r.link) series[r.link] = evals.map((e) => r.get(e.result));
   // the feed is newest first and bounded: its oldest item is the first aha it still holds
   const first = s.ahaFeed.length > 0 ? s.ahaFeed[s.ahaFeed.length - 1]! : null;
   return {
@@ -59,25 +38,18 @@ export function snapshotFromRun(s: Pick<AppState, 'metrics' | 'evals' | 'baseAha
 const num = (v: number | null | undefined) => (v === null || v === undefined ? NaN : v);
 const rates = (aha: number): AhaRates => ({ reflection: NaN, aha, verification: NaN, overthinking: NaN });
 
-/** A snapshot -> the store's metrics/evals shapes, so the charts draw it as they draw a live run. */
+/**
+ * A snapshot -> the store's metrics/evals shapes, so the charts draw it as they
+ * draw a live run: each step's metrics built by the metrics table from the
+ * series the link carries (share/metrics.ts stepFromValues), the rest gaps.
+ */
 export function runFromSnapshot(snap: ResultsSnapshot, cfg: RunConfig): Pick<AppState, 'metrics' | 'evals' | 'baseAha' | 'firstAhaStep'> {
   const skipped = new Set(snap.skipped);
-  const metrics: GrpoMetrics[] = snap.step.map((step, i) => {
-    const v = (k: SeriesKey) => num(snap.series[k][i]);
-    return {
-      step, reward: v('reward'), rewards: { format: v('format'), accuracy: v('accuracy'), overlong: NaN },
-      rewardStd: NaN, fracRewardZeroStd: NaN, keptGroups: NaN,
-      completionLength: { mean: v('lenMean'), min: v('lenMin'), max: v('lenMax') }, clippedRatio: NaN,
-      loss: NaN, policyLoss: v('policyLoss'), kl: v('kl'), entropy: v('entropy'),
-      clipRatio: { low: NaN, high: NaN, region: v('clip') }, meanRatio: NaN, gradNorm: v('gradNorm'), lr: NaN,
-      expertLoad: [], auxLoss: NaN, stepTime: NaN, tokensPerSec: NaN,
-      aha: { reflection: v('reflection'), aha: v('aha'), verification: v('verification'), overthinking: v('overthinking') },
-      skipped: skipped.has(step),
-    };
-  });
+  const metrics = snap.step.map((step, i) => stepFromValues(step, skipped.has(step), (r) => (r.link ? num(snap.series[r.link][i]) : undefined)));
   const evals: Evals = snap.evalStep.map((step, i) => {
     const pass = (accuracy: number) => ({ accuracy, meanLength: NaN, aha: rates(NaN) });
-    const result: EvalResult = { problems: snap.heldOutProblems ?? cfg.grpo.heldOutSize, greedy: pass(num(snap.series.heldOutGreedy[i])), sampled: pass(num(snap.series.heldOutSampled[i])) };
+    const at = (k: EvalMetricKey) => num(snap.series[EVAL_METRIC[k].link!][i]);
+    const result: EvalResult = { problems: snap.heldOutProblems ?? cfg.grpo.heldOutSize, greedy: pass(at('greedy')), sampled: pass(at('sampled')) };
     return { step, result };
   });
   const firstAhaStep = snap.firstAha?.step ?? metrics.find((m) => m.aha.aha > 0)?.step ?? null;
