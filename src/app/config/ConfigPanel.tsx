@@ -8,7 +8,7 @@ import { estimateParamCount } from '../../core/validate';
 import { trainConfigErrors } from '../../train/checks';
 import { useStore } from '../store';
 import { send, startRun } from '../trainer';
-import { applyPlan, choosePreset, corpusNote, difficultyNote, inactiveReason, knobLabel, knobsByGroup, parseNumberText, presetScope } from './draft';
+import { applyPlan, choosePreset, corpusNote, difficultyNote, inactiveReason, knobLabel, knobsByGroup, parseNumberText, pipelineNote, presetScope } from './draft';
 import './config.css';
 
 const GROUPS = knobsByGroup();
@@ -54,6 +54,11 @@ export function ConfigPanel() {
           {group === 'Base corpus' && (
             <p className="knob-note" data-testid="corpus-note">
               {corpusNote(draft)}
+            </p>
+          )}
+          {group === 'Pipeline' && (
+            <p className="knob-note" data-testid="pipeline-note">
+              {pipelineNote(draft)}
             </p>
           )}
           {knobs.map((k) => (

@@ -4,7 +4,7 @@ import { validateConfig } from '../../core/validate';
 import { trainConfigErrors } from '../../train/checks';
 import { QUICK_CONFIG } from '../../train/quick';
 import {
-  applyPlan, changedPaths, choosePreset, corpusNote, difficultyNote, GROUP_ORDER, inactiveReason, knobLabel, knobsByGroup, parseNumberText, presetScope,
+  applyPlan, changedPaths, choosePreset, corpusNote, difficultyNote, GROUP_ORDER, inactiveReason, knobLabel, knobsByGroup, parseNumberText, pipelineNote, presetScope,
 } from './draft';
 
 const plan = (draft = QUICK_CONFIG) => applyPlan(QUICK_CONFIG, draft, validateConfig(draft).errors);
@@ -12,11 +12,12 @@ const plan = (draft = QUICK_CONFIG) => applyPlan(QUICK_CONFIG, draft, validateCo
 describe('config panel helpers', () => {
   it('groups every knob exactly once, in the panel order', () => {
     const groups = knobsByGroup();
-    expect(groups.map((g) => g.group)).toEqual(['Task', 'Model', 'GRPO', 'Sampling', 'Base corpus', 'Seed']);
-    expect(GROUP_ORDER.length).toBe(6);
+    expect(groups.map((g) => g.group)).toEqual(['Task', 'Model', 'GRPO', 'Sampling', 'Pipeline', 'Base corpus', 'Seed']);
+    expect(GROUP_ORDER.length).toBe(7);
     expect(groups.flatMap((g) => g.knobs.map((k) => k.path)).sort()).toEqual(KNOBS.map((k) => k.path).sort());
     expect(groups[0]!.knobs.map(knobLabel)).toEqual(['family', 'difficulty', 'heldOutPercent']);
-    expect(groups[5]!.knobs.map(knobLabel)).toEqual(['seed']);
+    expect(groups[6]!.knobs.map(knobLabel)).toEqual(['seed']);
+    expect(groups[4]!.knobs.map(knobLabel)).toEqual(['coldStartSteps', 'coldStartTraces', 'rl1Steps', 'rejectionSamples', 'rejectionPrompts', 'rejectionReadable', 'rejectionSftEpochs', 'sftLr']);
   });
 
   it('reads number text, leaving non-numbers NaN for the validator to name', () => {
@@ -55,7 +56,8 @@ describe('task families in the panel', () => {
   const ARITHMETIC = preset('R1-Zero (Arithmetic)');
   const inactive = (cfg = DEFAULT_CONFIG) => KNOBS.filter((k) => inactiveReason(k, cfg) !== null).map((k) => k.path);
 
-  it('greys out the other kind of task\'s corpus styles, and nothing else', () => {
+  it('greys out the other kind of task\'s corpus styles, and nothing else outside the Pipeline group (next test)', () => {
+    const inactive = (cfg = DEFAULT_CONFIG) => KNOBS.filter((k) => k.group !== 'Pipeline' && inactiveReason(k, cfg) !== null).map((k) => k.path);
     expect(inactive(ARITHMETIC)).toEqual(['corpus.guess', 'corpus.search', 'corpus.searchWrong']);
     expect(inactive(mergeConfig(ARITHMETIC, { task: { family: 'mixed' } }))).toEqual(['corpus.guess', 'corpus.search', 'corpus.searchWrong']);
     expect(inactive(DEFAULT_CONFIG)).toEqual(['corpus.direct', 'corpus.stepwise', 'corpus.slip', 'corpus.corrected']);
@@ -63,6 +65,21 @@ describe('task families in the panel', () => {
     expect(inactiveReason(KNOB_BY_PATH.get('corpus.direct')!, COUNTDOWN)).toBe('not used by countdown tasks: their base corpus mixes guess, search, searchWrong');
     expect(corpusNote(COUNTDOWN)).toContain('guess, search, searchWrong');
     expect(corpusNote(ARITHMETIC)).toContain('direct, stepwise, slip, corrected');
+  });
+
+  it('greys out the knobs of a pipeline stage that is off, and says which stages run', () => {
+    const R1 = preset('R1 (four stages, Countdown)');
+    const pipelineOff = inactive(COUNTDOWN).filter((p) => p.startsWith('pipeline.'));
+    expect(pipelineOff).toEqual(['pipeline.coldStartTraces', 'pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable', 'pipeline.rejectionSftEpochs', 'pipeline.sftLr']);
+    expect(inactive(R1).filter((p) => p.startsWith('pipeline.'))).toEqual([]);
+    const coldOnly = mergeConfig(COUNTDOWN, { pipeline: { coldStartSteps: 4 } });
+    expect(inactive(coldOnly).filter((p) => p.startsWith('pipeline.'))).toEqual(['pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable', 'pipeline.rejectionSftEpochs']);
+    expect(inactiveReason(KNOB_BY_PATH.get('pipeline.rejectionPrompts')!, COUNTDOWN)).toBe('the rejection stage is off: rl1Steps is 0');
+    expect(pipelineNote(COUNTDOWN)).toMatch(/^Every stage is off: GRPO alone from the base \(R1-Zero\)/);
+    expect(pipelineNote(R1)).toBe('Stages: cold start (16 SFT steps on 256 search traces) → GRPO steps 0–74 → rejection sampling (512 prompts × 8, readable only) and 2 epochs of SFT '
+      + '→ GRPO from step 75. The charts mark each stage at its GRPO step.');
+    expect(pipelineNote(coldOnly)).toBe('Stages: cold start (4 SFT steps on 256 search traces) → GRPO. The charts mark each stage at its GRPO step.');
+    expect(presetScope('R1 (four stages, Countdown)')).toBe('task, GRPO, sampling, corpus and pipeline');
   });
 
   it('says what a countdown difficulty means', () => {
@@ -81,7 +98,8 @@ describe('task families in the panel', () => {
     expect(d.grpo.heldOutSize).toBe(256);
     expect(matchingPreset(d)).toBe('R1-Zero (Countdown)');
     expect(trainConfigErrors(d)).toEqual([]);
-    expect(presetScope('R1-Zero (Countdown)')).toBe('task, GRPO, sampling and corpus');
+    // it also turns R1's stages off (pipeline)
+    expect(presetScope('R1-Zero (Countdown)')).toBe('task, GRPO, sampling, corpus and pipeline');
     expect(presetScope('DAPO')).toBe('GRPO');
   });
 

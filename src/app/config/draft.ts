@@ -11,8 +11,8 @@ import { countdownShape } from '../../tasks/countdown';
 import { corpusStyles } from '../../tasks/corpus';
 import { FAMILIES } from '../../tasks/problems';
 
-/** The panel's order: what to learn, the model, the RL recipe, sampling, the base model's corpus, then the seed. */
-export const GROUP_ORDER: readonly KnobGroup[] = ['Task', 'Model', 'GRPO', 'Sampling', 'Base corpus', 'Seed'];
+/** The panel's order: what to learn, the model, the RL recipe, sampling, R1's stages around GRPO, the base model's corpus, then the seed. */
+export const GROUP_ORDER: readonly KnobGroup[] = ['Task', 'Model', 'GRPO', 'Sampling', 'Pipeline', 'Base corpus', 'Seed'];
 
 export function knobsByGroup(): { group: KnobGroup; knobs: Knob[] }[] {
   return GROUP_ORDER.map((group) => ({ group, knobs: KNOBS.filter((k) => k.group === group) }));
@@ -69,10 +69,40 @@ const familyKind = (f: TaskFamily) => (f === 'countdown' ? 'countdown' : 'arithm
  * other kind's are never read (tasks/corpus.ts). The panel greys those out.
  */
 export function inactiveReason(knob: Knob, cfg: RunConfig): string | null {
+  const stage = pipelineInactive(knob.path, cfg);
+  if (stage !== undefined) return stage;
   if (!STYLE_KNOBS.has(knob.path)) return null;
   const own = corpusStyles(cfg.task.family);
   if (own.some((s) => `corpus.${s}` === knob.path)) return null;
   return `not used by ${familyKind(cfg.task.family)} tasks: their base corpus mixes ${own.join(', ')}`;
+}
+
+const COLD_START_ONLY = new Set(['pipeline.coldStartTraces']);
+const REJECTION_ONLY = new Set(['pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable', 'pipeline.rejectionSftEpochs']);
+
+/**
+ * A Pipeline knob of a stage that is off does nothing (train/stages.ts
+ * stageMarkers): the cold start's with coldStartSteps 0, the rejection stage's
+ * with rl1Steps 0, the SFT learning rate with both. undefined: not such a knob.
+ */
+function pipelineInactive(path: string, cfg: RunConfig): string | null | undefined {
+  const cold = cfg.pipeline.coldStartSteps > 0, rejection = cfg.pipeline.rl1Steps > 0;
+  if (COLD_START_ONLY.has(path)) return cold ? null : 'the cold start is off: coldStartSteps is 0';
+  if (REJECTION_ONLY.has(path)) return rejection ? null : 'the rejection stage is off: rl1Steps is 0';
+  if (path === 'pipeline.sftLr') return cold || rejection ? null : 'both SFT stages are off: coldStartSteps and rl1Steps are 0';
+  return undefined;
+}
+
+/** What the Pipeline group runs for this config, in words: R1-Zero, or its stages in order. */
+export function pipelineNote(cfg: RunConfig): string {
+  const p = cfg.pipeline;
+  if (p.coldStartSteps === 0 && p.rl1Steps === 0) return 'Every stage is off: GRPO alone from the base (R1-Zero). R1\'s four stages add a cold-start SFT before GRPO and a rejection-sampling SFT after rl1Steps GRPO steps.';
+  const parts = [
+    ...(p.coldStartSteps > 0 ? [`cold start (${p.coldStartSteps} SFT steps on ${p.coldStartTraces} search traces)`] : []),
+    p.rl1Steps > 0 ? `GRPO steps 0–${p.rl1Steps - 1}` : 'GRPO',
+    ...(p.rl1Steps > 0 ? [`rejection sampling (${p.rejectionPrompts} prompts × ${p.rejectionSamples}${p.rejectionReadable ? ', readable only' : ''}) and ${p.rejectionSftEpochs} epoch${p.rejectionSftEpochs === 1 ? '' : 's'} of SFT`, `GRPO from step ${p.rl1Steps}`] : []),
+  ];
+  return `Stages: ${parts.join(' → ')}. The charts mark each stage at its GRPO step.`;
 }
 
 /** Which style weights the config's base corpus reads, for the Base corpus group. */
@@ -96,7 +126,7 @@ export function difficultyNote(cfg: RunConfig): string | null {
 
 /** The knob groups a preset sets, for its button's help: "task, GRPO, sampling and corpus". */
 export function presetScope(name: PresetName): string {
-  const names: Record<string, string> = { task: 'task', model: 'model', grpo: 'GRPO', sampling: 'sampling', corpus: 'corpus' };
+  const names: Record<string, string> = { task: 'task', model: 'model', grpo: 'GRPO', sampling: 'sampling', corpus: 'corpus', pipeline: 'pipeline' };
   const parts = Object.keys(PRESET_OVERRIDES[name]).map((k) => names[k] ?? k);
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? '');
 }
