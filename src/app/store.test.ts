@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG } from '../core/config';
 import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../train/grpo';
 import { PROTOCOL_VERSION, type TrainerEvent } from '../train/protocol';
+import type { StageReport } from '../train/stages';
 import { AHA_FEED_MAX, askedAnswer, HISTORY_STEPS, reduceEvent, useStore, type AppState } from './store';
 import { baseMatches, faultsFromLocation, initialConfigFromLocation } from './trainer';
 import { QUICK_CONFIG } from '../train/quick';
@@ -108,6 +109,40 @@ describe('reduceEvent', () => {
     expect(s.notice).toEqual({ message, step: 5 });
     for (const i of [2, 3, 4]) s = { ...s, ...reduceEvent(s, { type: 'metrics', v, metrics: metricsAt(i) }) };
     expect(s.metrics.map((m) => m.step)).toEqual(steps);
+  });
+});
+
+describe('pipeline stage reports', () => {
+  const report = (kind: StageReport['kind'], step: number, loss: number[] = [1, 0.5]): StageReport => ({
+    kind, step,
+    rejection: kind === 'coldStart' ? null : {
+      k: 2, prompts: 3, sampled: 6, kept: 2, promptsCovered: 2, dropped: { format: 1, wrong: 2, waits: 0, unreadable: 1 },
+      readable: true, temperature: 1, keptMeanLength: 12, keptReflection: 0.5,
+    },
+    examples: [], sft: { examples: 2, steps: loss.length, lr: 5e-4, rows: 32, loss, heldOutLoss: null }, seconds: { sampling: 1, sft: 1 },
+  });
+  const status = (state: 'ready' | 'pretraining', step: number): TrainerEvent => ({ type: 'status', v, state, step, backend: 'cpu', backendLabel: 'CPU', message: '' });
+
+  it('are kept in step order, a stage reported again replaces its report', () => {
+    let s = apply([{ type: 'stage', v, report: report('rejection', 3) }, { type: 'stage', v, report: report('coldStart', 0) }]);
+    expect(s.stages.map((x) => [x.kind, x.step])).toEqual([['coldStart', 0], ['rejection', 3]]);
+    s = { ...s, ...reduceEvent(s, { type: 'stage', v, report: report('rejection', 3, [2, 1, 0.5]) }) };
+    expect(s.stages.map((x) => [x.kind, x.step, x.sft.loss.length])).toEqual([['coldStart', 0, 2], ['rejection', 3, 3]]);
+  });
+
+  it('a Reset keeps the cold start (its policy is the GRPO start) and forgets the rejection stage; a recovery keeps the stages before its step', () => {
+    const ran = apply([
+      status('pretraining', 0), { type: 'stage', v, report: report('coldStart', 0) }, status('ready', 0),
+      ...[0, 1, 2].map((i): TrainerEvent => ({ type: 'metrics', v, metrics: metricsAt(i) })),
+      { type: 'stage', v, report: report('rejection', 3) },
+      { type: 'metrics', v, metrics: metricsAt(3) },
+    ]);
+    expect(ran.stages.map((x) => x.kind)).toEqual(['coldStart', 'rejection']);
+    const reset = { ...ran, ...reduceEvent(ran, status('ready', 0)) };
+    expect([reset.metrics.length, reset.stages.map((x) => x.kind)]).toEqual([0, ['coldStart']]);
+    const back = (to: number) => ({ ...ran, ...reduceEvent(ran, { type: 'recovered', v, lostAt: 4, step: to, redone: 4 - to, message: 'x' }) }).stages.map((x) => x.kind);
+    expect(back(3)).toEqual(['coldStart', 'rejection']); // the state at step 3 is after the stage
+    expect(back(2)).toEqual(['coldStart']); // redone from step 2: the stage runs again and reports again
   });
 });
 

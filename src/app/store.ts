@@ -15,6 +15,7 @@ export type Expected = Exclude<JudgeExpected, number>;
 import type { EvalResult } from '../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../train/grpo';
 import type { SampleExperts, SessionState, StepPhase, TrainerEvent } from '../train/protocol';
+import type { StageReport } from '../train/stages';
 import type { ResultsSnapshot } from '../share/url';
 
 /** Steps whose samples the inspector keeps (a ring): enough to scrub back, bounded in memory. */
@@ -173,6 +174,8 @@ export interface AppState extends SharedSlice, RunsSlice, ExperimentSlice {
   /** The base model's rates, measured by the first evaluation at step 0 (sampled pass). */
   baseAha: AhaRates | null;
   firstAhaStep: number | null;
+  /** The pipeline's stages as they ran (train/stages.ts StageReport, issue 17), in step order; where they sit comes from the config (stageMarkers). */
+  stages: StageReport[];
 
   // --- inspector
   history: StepRecord[];
@@ -193,14 +196,14 @@ export interface AppState extends SharedSlice, RunsSlice, ExperimentSlice {
 export type RunSlice = Pick<
   AppState,
   | 'status' | 'step' | 'backend' | 'backendLabel' | 'statusMessage' | 'pretrain' | 'error' | 'notice' | 'progress' | 'stepsPerSec' | 'tokensPerSec'
-  | 'metrics' | 'evals' | 'baseAha' | 'firstAhaStep' | 'history' | 'selectedStep' | 'ahaFeed' | 'playground'
+  | 'metrics' | 'evals' | 'baseAha' | 'firstAhaStep' | 'stages' | 'history' | 'selectedStep' | 'ahaFeed' | 'playground'
 >;
 
 /** The run-dependent part of the state, as it is before a run's first step. */
 export function emptyRun(): RunSlice {
   return {
     status: 'idle', step: 0, backend: null, backendLabel: '', statusMessage: '', pretrain: null, error: null, notice: null, progress: null,
-    stepsPerSec: 0, tokensPerSec: 0, metrics: [], evals: [], baseAha: null, firstAhaStep: null,
+    stepsPerSec: 0, tokensPerSec: 0, metrics: [], evals: [], baseAha: null, firstAhaStep: null, stages: [],
     history: [], selectedStep: null, ahaFeed: [], playground: null,
   };
 }
@@ -221,7 +224,10 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
       // a fatal error stays until the worker is healthy again; 'idle' after it is the failure itself (a refused init)
       if (e.state !== 'error' && e.state !== 'idle' && s.error && !s.error.recoverable) out.error = null;
       // A status at step 0 after steps were taken is a reset: forget the run's history.
-      if (e.step === 0 && s.metrics.length > 0 && (e.state === 'ready' || e.state === 'pretraining')) Object.assign(out, { ...emptyRun(), ...out, backend: e.backend, backendLabel: e.backendLabel });
+      // A Reset goes back to the GRPO start, after the cold start (train/pipeline.ts): its report stays. A new run clears them all (trainer.ts startRun).
+      if (e.step === 0 && s.metrics.length > 0 && (e.state === 'ready' || e.state === 'pretraining')) {
+        Object.assign(out, { ...emptyRun(), ...out, backend: e.backend, backendLabel: e.backendLabel, stages: s.stages.filter((x) => x.step === 0) });
+      }
       return out;
     }
     case 'metrics': {
@@ -272,9 +278,11 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
     case 'progress':
       // the time it started is the page's clock: the header counts the seconds since
       return { progress: { step: e.step, phase: e.phase, since: s.progress?.step === e.step && s.progress.phase === e.phase ? s.progress.since : Date.now() } };
-    case 'stage':
-      // the pipeline's stage reports (issue 17): the UI's handling comes with the stage inspector
-      return {};
+    case 'stage': {
+      // a stage redone (a recovered run going back past it) replaces its first report: the same stage at the same step
+      const r = e.report;
+      return { stages: [...s.stages.filter((x) => x.kind !== r.kind || x.step !== r.step), r].sort((a, b) => a.step - b.step) };
+    }
   }
 }
 
@@ -291,6 +299,8 @@ export function withoutStepsFrom(s: AppState, from: number, extra: Partial<AppSt
     history: s.history.filter((h) => h.step < from),
     ahaFeed: s.ahaFeed.filter((a) => a.step < from),
     firstAhaStep: s.firstAhaStep !== null && s.firstAhaStep < from ? s.firstAhaStep : null,
+    // a stage at step k ran after k steps were taken: a state at step from >= k is after it (train/pipeline.ts)
+    stages: s.stages.filter((x) => x.step <= from),
     selectedStep: s.selectedStep !== null && s.selectedStep >= from ? null : s.selectedStep,
     ...extra,
   };

@@ -202,7 +202,8 @@ export async function startRun(cfg: RunConfig): Promise<void> {
   const c = ensureClient();
   // a new run leaves a shared snapshot behind: its curves are not this run's
   const { shared } = useStore.getState();
-  useStore.setState({ config: cfg, draft: cfg, draftErrors: [], shared: null, ...(shared?.showing ? { metrics: [], evals: [], baseAha: null, firstAhaStep: null } : {}) });
+  // the last run's stage reports are not this one's: its cold start, if any, reports during init
+  useStore.setState({ config: cfg, draft: cfg, draftErrors: [], shared: null, stages: [], ...(shared?.showing ? { metrics: [], evals: [], baseAha: null, firstAhaStep: null } : {}) });
   const base = await fetchBase(cfg);
   beginRun(cfg);
   const prefer = currentEngine();
@@ -214,7 +215,7 @@ export async function resumeRun(id: string): Promise<void> {
   const c = ensureClient();
   const r = await prepareResume(id);
   if (!r) return;
-  useStore.setState({ config: r.run.config, draft: r.run.config, draftErrors: [], shared: null });
+  useStore.setState({ config: r.run.config, draft: r.run.config, draftErrors: [], shared: null, stages: [] });
   c.send({ type: 'init', config: r.run.config, weights: r.weights, resume: r.resume, prefer: currentEngine() });
 }
 
