@@ -1,5 +1,5 @@
 // `npm run build:wasm [-- --check]`: compiles the fast CPU engine's kernels
-// (src/wasm/assembly/kernels.ts, AssemblyScript, a devDependency: no
+// (src/wasm/assembly/kernels.ts and the files it imports, AssemblyScript, a devDependency: no
 // downloaded toolchain) to WebAssembly with SIMD, and writes the bytes as
 // base64 into src/wasm/kernels.wasm.ts, which Node, Vitest and Vite all
 // import as a plain module (no loader, no asset copying).

@@ -99,7 +99,8 @@ class Arena {
   /** Starts a call that will need at most `floats` 4-byte elements in all. */
   begin(floats: number): void {
     this.top = this.base;
-    this.ensure(this.base + floats * 4 + 16 * 64); // alignment slack for up to 64 arrays
+    // slack for the alignment of up to 64 arrays, and for a loop tail's vector that reads up to 12 bytes past the last (assembly/simd.ts)
+    this.ensure(this.base + floats * 4 + 16 * 64);
   }
   /** Bytes held by persist(). */
   get persistent(): number {
