@@ -3,13 +3,14 @@
 // Animations are off: the data changes every frame while training.
 
 import type { ReactNode } from 'react';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartHeading } from '../help/ChartHeading';
 import type { ChartHelp } from '../help/chartHelp';
 import { fmt } from './format';
 import type { BandLine } from './bands';
 import type { OverlayLine } from './overlay';
 import type { LineSpec, Row } from './series';
+import type { ChartMarker } from './stages';
 
 export const WAITING = 'waiting for the first step';
 
@@ -32,6 +33,8 @@ export interface ChartCardProps {
   seedBands?: readonly BandLine[];
   /** Other stored runs' lines, each with its own rows (overlay.ts), drawn dashed over this run's. */
   overlays?: readonly OverlayLine[];
+  /** The pipeline's stages (stages.ts): a vertical line each, labelled. */
+  markers?: readonly ChartMarker[];
   /** Reference lines and the like, drawn inside the chart. */
   children?: ReactNode;
   /** Controls under the plot (which series overlaid runs draw). */
@@ -46,6 +49,21 @@ export interface BandSpec {
 }
 
 const AXIS = { stroke: '#6f86a3', fontSize: 11 };
+
+/**
+ * The stage markers as recharts reference lines (a function, not a component:
+ * the chart reads its children's types). Each widens the x axis to itself
+ * (extendDomain): the cold start sits left of step 0. The live run's labels
+ * at the top, overlaid runs' at the bottom, so two stages close together stay
+ * readable.
+ */
+export function stageLines(markers: readonly ChartMarker[] = []): ReactNode[] {
+  return markers.map((m) => (
+    <ReferenceLine key={`stage:${m.key}`} x={m.x} ifOverflow="extendDomain" stroke={m.color} strokeWidth={1.5} strokeOpacity={0.9}
+      strokeDasharray={m.dashed ? '6 3' : undefined} className={`stage-marker stage-marker-${m.kind}`}
+      label={{ value: m.label, position: m.dashed ? 'insideBottomLeft' : 'insideTopLeft', offset: 6, fill: m.color, fontSize: 10 }} />
+  ));
+}
 
 export function ChartCard(p: ChartCardProps) {
   const headingId = `chart-${p.id}-title`;
@@ -175,6 +193,7 @@ export function ChartCard(p: ChartCardProps) {
                   data-run={l.key}
                 />
               ))}
+              {stageLines(p.markers)}
               {p.children}
             </ComposedChart>
           </ResponsiveContainer>

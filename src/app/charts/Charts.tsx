@@ -17,6 +17,7 @@ import { evalReadout, metricReadouts } from './readouts';
 import { overlaysByChart, type OverlayChart } from './overlay';
 import { OverlayPicker } from './OverlayPicker';
 import { overlayNames } from '../runs/naming';
+import { chartMarkers, reachedStep, type ChartMarker } from './stages';
 import { AHA, ATTEMPTS, C, CLIP, ENTROPY, evalRows, expertRows, expertShape, GRAD_NORM, KL, LENGTH_MEAN, LENGTH_SPLIT, lengthRows, metricRows, POLICY_LOSS, REWARD, SIGNAL, SPEED, type LineSpec, type Row, type SeriesSpec } from './series';
 import { useFrameState } from './useFrameState';
 import './charts.css';
@@ -49,6 +50,25 @@ const selRunning = (s: AppState) => s.status === 'running';
 const selConfig = (s: AppState) => s.config;
 const selShown = (s: AppState) => s.experiment.shown;
 const selBandKind = (s: AppState) => s.experiment.band;
+const selStages = (s: AppState) => s.stages;
+
+/** The stages under the charts' heading, in words: what each line marks (the accessible twin of the lines). */
+function StageList({ markers }: { markers: readonly ChartMarker[] }) {
+  if (markers.length === 0) return null;
+  return (
+    <p className="charts-stages" data-testid="stage-list">
+      Stages marked on the charts:{' '}
+      {markers.map((m, i) => (
+        <span key={m.key} data-kind={m.kind} style={{ color: m.color }}>
+          {i > 0 ? '; ' : ''}
+          {m.run === null ? '' : `${m.run}: `}
+          {m.title}, before step {m.step}
+        </span>
+      ))}
+      .
+    </p>
+  );
+}
 
 function useRows(metrics: AppState['metrics'], specs: SeriesSpec[]): readonly Row[] {
   return useMemo(() => downsample(metricRows(metrics, specs), specs.map((s) => s.key), MAX_POINTS), [metrics, specs]);
@@ -81,14 +101,20 @@ export function Charts() {
   const bandKind = useFrameState(selBandKind);
   // stored runs ticked in the Runs list, and the shown experiment's arms of one run each (named after their arm):
   // built when those change, not per step
-  const over = useMemo(() => {
+  const overlaid = useMemo(() => {
     const single = (shown?.arms ?? []).filter((a) => a.runs.length === 1).map((a) => ({ ...a.runs[0]!, name: a.label }));
     const ids = new Set(single.map((r) => r.id));
-    return overlaysByChart([...overlays.filter((o) => !ids.has(o.id)), ...single], undefined, overlaySeries);
-  }, [overlays, shown, overlaySeries]);
+    return [...overlays.filter((o) => !ids.has(o.id)), ...single];
+  }, [overlays, shown]);
+  const over = useMemo(() => overlaysByChart(overlaid, undefined, overlaySeries), [overlaid, overlaySeries]);
   // its arms of several seeds: a mean line in a band over the seeds
   const seeds = useMemo(() => seedBandsByChart(shown?.arms ?? [], bandKind), [shown, bandKind]);
   const config = useStore(selConfig);
+  // the pipeline's stages (issue 17): this run's from its config once reached, and the overlaid runs' and arms' (stages.ts)
+  const stages = useFrameState(selStages);
+  const reached = reachedStep(metrics, evals, stages.map((x) => x.step));
+  const markers = useMemo(() => chartMarkers({ config, reached }, overlaid, shown?.arms ?? []), [config, reached, overlaid, shown]);
+  const ownMarkers = useMemo(() => markers.filter((m) => !m.dashed), [markers]);
   const perStep = config.grpo.batchPrompts * config.grpo.groupSize;
   const reward = useRows(metrics, REWARD);
   const ahaRaw = useRows(metrics, AHA);
@@ -120,28 +146,29 @@ export function Charts() {
         </p>
       )}
       <HealthWarnings metrics={metrics} evals={evals} config={config} />
+      <StageList markers={markers} />
       <div className="chart-grid">
-        <ChartCard id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} seedBands={seeds.reward} readout={r.reward} footer={pick('reward')} />
-        <ChartCard id="heldout" help={help('heldout')} title={T.heldout} rows={held} lines={EVAL_LINES} band={HELD_BAND} overlays={over.heldout} seedBands={seeds.heldout} readout={evalReadout(evals)} footer={pick('heldout')}
+        <ChartCard markers={markers} id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} seedBands={seeds.reward} readout={r.reward} footer={pick('reward')} />
+        <ChartCard markers={markers} id="heldout" help={help('heldout')} title={T.heldout} rows={held} lines={EVAL_LINES} band={HELD_BAND} overlays={over.heldout} seedBands={seeds.heldout} readout={evalReadout(evals)} footer={pick('heldout')}
           emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
-        <ChartCard id="length" help={help('length')} title={T.length} rows={length} lines={config.task.family === 'countdown' ? LENGTH_ATTEMPTS_LINES : LENGTH_LINES} band={LENGTH_BAND}
+        <ChartCard markers={markers} id="length" help={help('length')} title={T.length} rows={length} lines={config.task.family === 'countdown' ? LENGTH_ATTEMPTS_LINES : LENGTH_LINES} band={LENGTH_BAND}
           overlays={over.length} seedBands={seeds.length} readout={r.length} />
-        <ChartCard id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} band={AHA_BANDS} overlays={over.aha} seedBands={seeds.aha} readout={r.aha} yDomain={FRACTION} yTick={pct} footer={pick('aha')}>
+        <ChartCard markers={markers} id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} band={AHA_BANDS} overlays={over.aha} seedBands={seeds.aha} readout={r.aha} yDomain={FRACTION} yTick={pct} footer={pick('aha')}>
           {baseAha && <ReferenceLine y={baseAha.aha} stroke={C.red} strokeDasharray="6 4" strokeOpacity={0.8}
             // raised off its line: at a base rate of 0 the line is the x axis, and the label sat on the last tick
             label={{ value: `base aha ${pct(baseAha.aha)}`, position: 'insideTopRight', offset: 12, fill: C.red, fontSize: 10 }} />}
           {firstAhaStep !== null && <ReferenceLine x={firstAhaStep} stroke={C.red}
             label={{ value: 'first aha', position: 'insideTopLeft', fill: C.red, fontSize: 10 }} />}
         </ChartCard>
-        <ChartCard id="signal" help={help('signal')} title={T.signal} rows={signal} lines={SIGNAL_LINES} band={SIGNAL_BAND} overlays={over.signal} seedBands={seeds.signal}
+        <ChartCard markers={markers} id="signal" help={help('signal')} title={T.signal} rows={signal} lines={SIGNAL_LINES} band={SIGNAL_BAND} overlays={over.signal} seedBands={seeds.signal}
           readout={r.signal} yDomain={[0, 1]} yTick={pct} />
-        <ChartCard id="kl" help={help('kl')} title={T.kl} rows={kl} lines={KL} overlays={over.kl} seedBands={seeds.kl} readout={r.kl} />
-        <ChartCard id="entropy" help={help('entropy')} title={T.entropy} rows={entropy} lines={ENTROPY} overlays={over.entropy} seedBands={seeds.entropy} readout={r.entropy} />
-        <ChartCard id="clip" help={help('clip')} title={T.clip} rows={clip} lines={CLIP_LINES} overlays={over.clip} seedBands={seeds.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} footer={pick('clip')} />
-        <ChartCard id="policyLoss" help={help('policyLoss')} title={T.policyLoss} rows={policyLoss} lines={POLICY_LOSS} overlays={over.policyLoss} seedBands={seeds.policyLoss} readout={r.policyLoss} />
-        <ChartCard id="gradNorm" help={help('gradNorm')} title={T.gradNorm} rows={gradNorm} lines={GRAD_NORM} overlays={over.gradNorm} seedBands={seeds.gradNorm} readout={r.gradNorm} yTick={fmt} />
-        <ChartCard id="speed" help={help('speed')} title={T.speed} rows={speed} lines={SPEED_LINES} overlays={over.speed} seedBands={seeds.speed} readout={r.speed} />
-        <ExpertLoadChart layers={experts} experts={E} readout={r.experts} help={help('experts')} />
+        <ChartCard markers={markers} id="kl" help={help('kl')} title={T.kl} rows={kl} lines={KL} overlays={over.kl} seedBands={seeds.kl} readout={r.kl} />
+        <ChartCard markers={markers} id="entropy" help={help('entropy')} title={T.entropy} rows={entropy} lines={ENTROPY} overlays={over.entropy} seedBands={seeds.entropy} readout={r.entropy} />
+        <ChartCard markers={markers} id="clip" help={help('clip')} title={T.clip} rows={clip} lines={CLIP_LINES} overlays={over.clip} seedBands={seeds.clip} readout={r.clip} yDomain={FRACTION} yTick={pct} footer={pick('clip')} />
+        <ChartCard markers={markers} id="policyLoss" help={help('policyLoss')} title={T.policyLoss} rows={policyLoss} lines={POLICY_LOSS} overlays={over.policyLoss} seedBands={seeds.policyLoss} readout={r.policyLoss} />
+        <ChartCard markers={markers} id="gradNorm" help={help('gradNorm')} title={T.gradNorm} rows={gradNorm} lines={GRAD_NORM} overlays={over.gradNorm} seedBands={seeds.gradNorm} readout={r.gradNorm} yTick={fmt} />
+        <ChartCard markers={markers} id="speed" help={help('speed')} title={T.speed} rows={speed} lines={SPEED_LINES} overlays={over.speed} seedBands={seeds.speed} readout={r.speed} />
+        <ExpertLoadChart markers={ownMarkers} layers={experts} experts={E} readout={r.experts} help={help('experts')} />
       </div>
     </section>
   );

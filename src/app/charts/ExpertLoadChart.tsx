@@ -5,15 +5,20 @@
 import { Area, AreaChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartHeading } from '../help/ChartHeading';
 import { CHART_TITLES, type ChartHelp } from '../help/chartHelp';
-import { WAITING } from './ChartCard';
+import { stageLines, WAITING } from './ChartCard';
 import { pct } from './format';
 import type { Row } from './series';
+import type { ChartMarker } from './stages';
 
 export const EXPERT_COLORS = ['#4cc9f0', '#f9c74f', '#90be6d', '#f3722c', '#c77dff', '#f94144', '#43aa8b', '#e9c46a'];
 
 const AXIS = { stroke: '#6f86a3', fontSize: 11 };
 
-export function ExpertLoadChart({ layers, experts, readout, help }: { layers: readonly (readonly Row[])[]; experts: number; readout: string | null; help: ChartHelp }) {
+export function ExpertLoadChart({ layers, experts, readout, help, markers }: {
+  layers: readonly (readonly Row[])[]; experts: number; readout: string | null; help: ChartHelp;
+  /** This run's pipeline stages only: the plots show this run's routing. */
+  markers?: readonly ChartMarker[];
+}) {
   return (
     <figure className="chart-card chart-wide" aria-labelledby="chart-experts-title" data-chart="experts">
       <ChartHeading id="experts" title={CHART_TITLES.experts} help={help} />
@@ -43,6 +48,7 @@ export function ExpertLoadChart({ layers, experts, readout, help }: { layers: re
                     {Array.from({ length: Math.max(0, experts - 1) }, (_, k) => (
                       <ReferenceLine key={k} y={(k + 1) / experts} stroke="#e8eef6" strokeOpacity={0.35} strokeDasharray="2 4" />
                     ))}
+                    {stageLines(markers)}
                   </AreaChart>
                 </ResponsiveContainer>
               </div>
