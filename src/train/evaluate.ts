@@ -13,7 +13,7 @@ import type { DecodeOps } from '../ops/decode';
 import type { Model } from '../model/model';
 import type { Ops } from '../ops/ops';
 import { ahaCounts, ahaRates, classifyAha, type AhaCounts, type AhaRates } from '../rl/aha';
-import { accuracyReward } from '../rl/rewards';
+import { accuracyReward, formatReward, isReadable } from '../rl/rewards';
 import { rollout } from '../rl/rollout';
 import { parseCompletion } from '../tasks/format';
 import type { Problem } from '../tasks/problems';
@@ -32,6 +32,9 @@ export interface EvalPass {
   meanLengthWrong?: number;
   /** Completions per aha class and the summed attempts, of counts.n. */
   counts?: AhaCounts;
+  /** Completions well formed and ended (the format reward's judge), and those that are also readable (rl/rewards.ts isReadable), of counts.n. */
+  wellFormed?: number;
+  readable?: number;
 }
 
 export interface EvalResult {
@@ -63,10 +66,14 @@ export function createEvaluator<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, mode
 async function evalPass<F, I>(ev: Evaluator<F, I>, model: Model<F>, cfg: RunConfig, temperature: number): Promise<EvalPass> {
   const maxNew = cfg.grpo.maxCompletionLength;
   const ro = await rollout(ev.ops, ev.dec, model, ev.prompts, 1, { maxNew, temperature, topK: cfg.sampling.topK, topP: cfg.sampling.topP, seed: cfg.seed, step: EVAL_STEP }, ev.state);
-  let right = 0, len = 0, lenRight = 0;
+  let right = 0, len = 0, lenRight = 0, wellFormed = 0, readable = 0;
   const aha = ev.problems.map((p, r) => {
     const text = decode(ro.tokens.subarray(r * maxNew, r * maxNew + ro.lengths[r]!));
-    const ok = accuracyReward(parseCompletion(text), p);
+    const parsed = parseCompletion(text);
+    const ok = accuracyReward(parsed, p);
+    const formed = formatReward(parsed);
+    wellFormed += formed;
+    if (formed && isReadable(parsed, p)) readable++;
     right += ok;
     len += ro.lengths[r]!;
     lenRight += ok * ro.lengths[r]!;
@@ -77,7 +84,7 @@ async function evalPass<F, I>(ev: Evaluator<F, I>, model: Model<F>, cfg: RunConf
     accuracy: right / n, right, meanLength: len / n,
     meanLengthRight: right > 0 ? lenRight / right : NaN,
     meanLengthWrong: n - right > 0 ? (len - lenRight) / (n - right) : NaN,
-    aha: ahaRates(aha), counts: ahaCounts(aha),
+    aha: ahaRates(aha), counts: ahaCounts(aha), wellFormed, readable,
   };
 }
 

@@ -30,7 +30,8 @@ describe('runExperiment (CPU, quick)', () => {
   it('returns exactly the contract keys, fractions in [0,1], and the same numbers for the same seed', async () => {
     const lines: string[] = [];
     const a = await quick(3, lines);
-    expect(Object.keys(a)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds', 'curve', 'evalProblems']);
+    expect(Object.keys(a)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds', 'curve', 'evalProblems', 'stages']);
+    expect(a.stages).toEqual([]); // R1-Zero: no pipeline stage
     for (const p of [a.step0, a.final]) {
       expect(Object.keys(p)).toEqual(POINT_KEYS);
       for (const k of ['heldoutAccuracy', 'reflectionRate', 'ahaRate'] as const) {
@@ -113,7 +114,7 @@ describe('npm run experiment (scripts/experiment.ts)', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     const out = JSON.parse(lines[lines.length - 1]!) as ExperimentResult;
-    expect(Object.keys(out)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds', 'curve', 'evalProblems']);
+    expect(Object.keys(out)).toEqual(['step0', 'final', 'steps', 'seed', 'preset', 'backend', 'adapter', 'wallSeconds', 'curve', 'evalProblems', 'stages']);
     expect(out).toMatchObject({ steps: 1, seed: 2, backend: 'cpu', preset: null });
     expect(lines.length).toBeGreaterThan(3); // progress lines come first
   }, 60_000);
@@ -137,7 +138,7 @@ describe('npm run experiment (scripts/experiment.ts)', () => {
       [['--quick'], '--steps is required'],
       [['--steps', '0'], '--steps needs an integer >= 1, got "0"'],
       [['--steps', '2', '--backend', 'tpu'], '--backend must be cpu, cpu-ref, webgpu or webgpu-node, got "tpu"'],
-      [['--steps', '2', '--preset', 'PPO'], '--preset must be one of R1-Zero, Dr. GRPO, DAPO, R1-Zero (Countdown), R1-Zero (Arithmetic), got "PPO"'],
+      [['--steps', '2', '--preset', 'PPO'], '--preset must be one of R1-Zero, Dr. GRPO, DAPO, R1-Zero (Countdown), R1-Zero (Arithmetic), R1 (four stages, Countdown), got "PPO"'],
       [['--steps', '2', '--fast'], 'unknown argument "--fast"'],
     ] as const) {
       const r = cli(...args);

@@ -31,6 +31,7 @@ import { initParams } from '../model/params';
 import { wilson, type Rate } from '../core/stats';
 import { createEvaluator, evaluate, type EvalPass, type EvalResult } from './evaluate';
 import { createGrpoTrainer, grpoStep, type GrpoMetrics } from './grpo';
+import { coldStart, rejectionDue, rejectionStage, type StageReport } from './pipeline';
 import { createPretrainer, pretrain } from './pretrain';
 import { QUICK_CONFIG } from './quick';
 
@@ -81,6 +82,9 @@ export interface PassSummary {
   overthinking: Rate;
   /** Mean checked candidates per completion. */
   attempts: number;
+  /** Well formed and ended; well formed, ended and readable (issue 17's readability). Absent in results made before. */
+  wellFormed?: Rate;
+  readable?: Rate;
 }
 
 /** The held-out evaluation after `step` GRPO updates, and that step's training numbers. */
@@ -112,6 +116,14 @@ export interface ExperimentResult {
   curve: CurvePoint[];
   /** Problems in the evaluation set (heldOutSize, or the whole held-out population when smaller). */
   evalProblems: number;
+  /**
+   * The pipeline's stages (issue 17; [] for R1-Zero), each with the held-out
+   * evaluation just before and just after it: the cold start's `before` is the
+   * base, its `after` the curve's step 0; the rejection stage's `before` is the
+   * policy after rl1Steps GRPO steps, its `after` the curve point at rl1Steps
+   * when one falls there.
+   */
+  stages: { report: StageReport; before: { greedy: PassSummary; sampled: PassSummary }; after: { greedy: PassSummary; sampled: PassSummary }; wallSeconds: number }[];
 }
 
 const nn = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
@@ -128,6 +140,8 @@ export function summarisePass(p: EvalPass): PassSummary {
     verification: wilson(c.verification, c.n),
     overthinking: wilson(c.overthinking, c.n),
     attempts: c.n ? c.attempts / c.n : 0,
+    ...(p.wellFormed === undefined ? {} : { wellFormed: wilson(p.wellFormed, c.n) }),
+    ...(p.readable === undefined ? {} : { readable: wilson(p.readable, c.n) }),
   };
 }
 
@@ -235,6 +249,24 @@ async function run<F, I>(
   const model = createModel(ops, cfg);
   await loadBase(ops, model, opts, opts.quick ? QUICK_CONFIG : DEFAULT_CONFIG, say);
   const ev = createEvaluator(ops, dec, model);
+  const stages: ExperimentResult['stages'] = [];
+  const both = (e: EvalResult) => ({ greedy: summarisePass(e.greedy), sampled: summarisePass(e.sampled) });
+  const sayEval = (what: string, e: EvalResult) => say(`${what} held-out: greedy ${f(e.greedy.accuracy)}, sampled ${f(e.sampled.accuracy)}, length ${f(e.sampled.meanLength, 1)}, ` +
+    `reflection ${f(e.sampled.aha.reflection)}, aha ${f(e.sampled.aha.aha)}, readable ${f((e.sampled.readable ?? 0) / e.problems)}`);
+  const sayStage = (r: StageReport) => say(`${r.kind} stage before step ${r.step}: ` +
+    (r.rejection ? `${r.rejection.sampled} samples, kept ${r.rejection.kept}, dropped ${Object.entries(r.rejection.dropped).map(([k, n]) => `${k} ${n}`).join(', ')}, ${r.rejection.promptsCovered} prompts covered; ` : '') +
+    (r.sft.steps > 0 ? `SFT ${r.sft.steps} steps on ${r.sft.examples} examples, loss ${f(r.sft.loss[0]!)} -> ${f(r.sft.loss[r.sft.loss.length - 1]!)}` : 'no SFT (nothing kept)') + `; ${f(r.seconds.sampling + r.seconds.sft, 1)} s`);
+  let before0: EvalResult | null = null;
+  if (cfg.pipeline.coldStartSteps > 0) {
+    const t = performance.now();
+    const base = await evaluate(ev, model);
+    sayEval('base (before the cold start)', base);
+    const report = await coldStart(ops, model);
+    sayStage(report);
+    before0 = await evaluate(ev, model);
+    stages.push({ report, before: both(base), after: both(before0), wallSeconds: (performance.now() - t) / 1000 });
+  }
+  // after the cold start: the trainer snapshots the GRPO start as its KL reference
   const tr = createGrpoTrainer(ops, dec, model);
   const curve: CurvePoint[] = [];
   let lastMark = performance.now(), lastStep = 0;
@@ -246,7 +278,7 @@ async function run<F, I>(
     });
     lastStep = step;
   };
-  const before = await evaluate(ev, model);
+  const before = before0 ?? await evaluate(ev, model);
   say(`step 0 held-out: greedy ${f(before.greedy.accuracy)}, sampled ${f(before.sampled.accuracy)}, length ${f(before.sampled.meanLength, 1)}, ` +
     `reflection ${f(before.sampled.aha.reflection)}, aha ${f(before.sampled.aha.aha)}`);
   let first: GrpoMetrics | null = null, last: GrpoMetrics | null = null;
@@ -259,9 +291,21 @@ async function run<F, I>(
     say(`step ${s + 1}/${opts.steps} reward ${f(m.reward)} format ${f(m.rewards.format)} acc ${f(m.rewards.accuracy)} kl ${f(m.kl, 5)} ` +
       `length ${f(m.completionLength.mean, 1)} aha ${f(m.aha.aha)} ${f(m.stepTime / 1000, 2)} s`);
     if (s === 0) mark(0, before, m, 0);
+    let afterStage: EvalResult | null = null;
+    if (rejectionDue(cfg, s + 1) && s + 1 < opts.steps) {
+      const t = performance.now();
+      const pre = await evaluate(ev, model);
+      sayEval(`step ${s + 1} (before the rejection stage)`, pre);
+      const report = await rejectionStage(tr);
+      sayStage(report);
+      afterStage = await evaluate(ev, model);
+      stages.push({ report, before: both(pre), after: both(afterStage), wallSeconds: (performance.now() - t) / 1000 });
+      sayEval(`step ${s + 1} (after the rejection stage)`, afterStage);
+      lastMark += performance.now() - t; // s/step stays GRPO's: the stage's time is its own (stages[].wallSeconds)
+    }
     if ((s + 1) % cfg.grpo.evalEvery === 0 && s + 1 < opts.steps) {
       const spent = performance.now() - lastMark;
-      const e = await evaluate(ev, model);
+      const e = afterStage ?? await evaluate(ev, model);
       lastMark = performance.now();
       mark(s + 1, e, null, spent);
       say(`step ${s + 1} held-out: greedy ${f(e.greedy.accuracy)}, sampled ${f(e.sampled.accuracy)}, length ${f(e.sampled.meanLength, 1)}, ` +
@@ -288,5 +332,6 @@ async function run<F, I>(
     wallSeconds: (performance.now() - t0) / 1000,
     curve,
     evalProblems: before.problems,
+    stages,
   };
 }

@@ -130,20 +130,21 @@ export async function rejectionStage<F, I>(tr: GrpoTrainer<F, I>, cb: StageCallb
     ...rs.kept.slice(0, 4).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: null })),
     ...DROP_REASONS.flatMap((r) => rs.dropped.filter((t) => t.reason === r).slice(0, 2).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: r }))),
   ];
-  if (rs.kept.length === 0) {
-    throw new Error(`rejection stage: none of ${rs.sampled} samples was kept (${DROP_REASONS.map((r) => `${r} ${rs.counts[r]}`).join(', ')}); nothing to fine-tune on`);
+  // none kept (a policy that never answers right and well formed): reported as such, no SFT, GRPO goes on untouched
+  let sftPart: { report: StageReport['sft']; seconds: number } = { report: { examples: 0, steps: 0, lr: p.sftLr, rows: 0, loss: [], heldOutLoss: null }, seconds: 0 };
+  if (rs.kept.length > 0) {
+    cb.onPhase?.('sft');
+    const rows = Math.min(rs.kept.length, cfg.corpus.pretrainBatch);
+    sftPart = await runSft(ops, model, rs.kept, Math.ceil((p.rejectionSftEpochs * rs.kept.length) / rows), cb);
   }
-  cb.onPhase?.('sft');
-  const rows = Math.min(rs.kept.length, cfg.corpus.pretrainBatch);
-  const steps = Math.ceil((p.rejectionSftEpochs * rs.kept.length) / rows);
-  const { report, seconds } = await runSft(ops, model, rs.kept, steps, cb);
+  const { report, seconds } = sftPart;
   return {
     kind: 'rejection', step: tr.step,
     rejection: {
       k: p.rejectionSamples, prompts: p.rejectionPrompts, sampled: rs.sampled, kept: rs.counts.kept, promptsCovered: rs.promptsCovered, dropped,
       readable: p.rejectionReadable, temperature: cfg.sampling.temperature,
-      keptMeanLength: rs.kept.reduce((s, t) => s + t.tokens, 0) / rs.kept.length,
-      keptReflection: rs.kept.filter((t) => t.waits > 0).length / rs.kept.length,
+      keptMeanLength: rs.kept.length ? rs.kept.reduce((s, t) => s + t.tokens, 0) / rs.kept.length : 0,
+      keptReflection: rs.kept.length ? rs.kept.filter((t) => t.waits > 0).length / rs.kept.length : 0,
     },
     examples, sft: report, seconds: { sampling, sft: seconds },
   };

@@ -42,7 +42,7 @@ export interface StageReport {
   } | null;
   /** Up to 4 kept traces, then up to 2 dropped per reason, for reading. */
   examples: StageTrace[];
-  /** The SFT: its examples, steps (cold start: coldStartSteps; rejection: ceil(epochs * kept / rows)), lr, rows, the batch loss of every step, the held-out corpus loss at its end. */
+  /** The SFT: its examples, steps (cold start: coldStartSteps; rejection: ceil(epochs * kept / rows), 0 when none was kept), lr, rows, the batch loss of every step, the held-out corpus loss at its end. */
   sft: { examples: number; steps: number; lr: number; rows: number; loss: number[]; heldOutLoss: number | null };
   seconds: { sampling: number; sft: number };
 }
