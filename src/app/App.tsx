@@ -12,6 +12,7 @@ import { Header } from './header/Header';
 import { AhaFeed } from './inspector/AhaFeed';
 import { Playground } from './inspector/Playground';
 import { Intro } from './intro/Intro';
+import { StageInspector } from './inspector/StageInspector';
 import { StepInspector } from './inspector/StepInspector';
 import { openPersistence } from './runs/persistence';
 import { ResumeBanner, RunsPanel, StorageMessages } from './runs/RunsPanel';
@@ -57,6 +58,7 @@ export function App() {
           <StorageMessages />
           <Charts />
           <StepInspector />
+          <StageInspector />
           <div className="app-pair">
             <AhaFeed />
             <Playground />
