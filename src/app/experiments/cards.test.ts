@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { preset } from '../../core/config';
 import { validateConfig } from '../../core/validate';
 import { QUICK_CONFIG } from '../../train/quick';
+import { stageMarkers } from '../../train/stages';
 import { basesToTry, STUDENT_MODEL } from '../trainer';
 import { CARDS, cardById, durationWords, estimateSeconds, planRuns } from './cards';
 import { experimentFromSearch, experimentLink } from './link';
@@ -9,7 +10,7 @@ import { COUNTDOWN_ARMS, DISTILL } from './measured';
 
 describe('experiment cards', () => {
   it('the issue\'s cards exist, each with a question, what to watch, and a measured line or an honest "not measured"', () => {
-    expect(CARDS.map((c) => c.id)).toEqual(['r1-countdown', 'ablation-guess', 'search-wrong', 'dr-grpo', 'temperature', 'kl-beta', 'format-reward', 'distill-student']);
+    expect(CARDS.map((c) => c.id)).toEqual(['r1-countdown', 'ablation-guess', 'search-wrong', 'dr-grpo', 'temperature', 'kl-beta', 'format-reward', 'distill-student', 'r1-pipeline']);
     for (const c of CARDS) {
       expect(c.question, c.id).toMatch(/\?$/);
       expect(c.watch.length, c.id).toBeGreaterThan(20);
@@ -78,6 +79,26 @@ describe('experiment cards', () => {
     expect(planRuns(card, 'full')[0]!.steps).toBe(DISTILL.equalSteps);
     // 64 steps × README's 0.6 s per student step
     expect(estimateSeconds(card, 'full')).toBeCloseTo(64 * 0.6, 6);
+  });
+
+  it('R1-Zero against the four stages: the same base and task, the second arm with the preset\'s stages; the quick one with every stage a few steps', () => {
+    const card = cardById('r1-pipeline')!;
+    expect(card.status).toBe('not measured'); // until README has its table (issue 17 item 5)
+    const [zero, four] = planRuns(card, 'full');
+    expect(stageMarkers(zero!.config)).toEqual([]);
+    expect(four!.config.pipeline).toEqual(preset('R1 (four stages, Countdown)').pipeline);
+    expect(stageMarkers(four!.config).map((m) => [m.kind, m.step])).toEqual([['coldStart', 0], ['rejection', 75]]);
+    expect(four!.steps).toBe(150);
+    // the arms differ in the stages and the consistency reward only; both load the preset's base
+    expect({ ...four!.config, pipeline: null, grpo: { ...four!.config.grpo, consistencyWeight: 0 } }).toEqual({ ...zero!.config, pipeline: null });
+    expect(basesToTry(four!.config)[0]).toBe(COUNTDOWN_ARMS.a.base);
+    const [qz, qf] = planRuns(card, 'quick');
+    expect(stageMarkers(qz!.config)).toEqual([]);
+    expect(stageMarkers(qf!.config).map((m) => [m.kind, m.step])).toEqual([['coldStart', 0], ['rejection', 2]]);
+    expect(qf!.config.pipeline).toMatchObject({ coldStartSteps: 2, coldStartTraces: 8, rejectionPrompts: 4, rejectionSamples: 4, rejectionSftEpochs: 1 });
+    expect(qf!.steps).toBeGreaterThan(qf!.config.pipeline.rl1Steps); // GRPO goes on after the rejection stage
+    expect(qf!.config.grpo.evalEvery).toBe(qf!.steps); // evaluated after the last step
+    expect(basesToTry(qf!.config)[0]).toBe(COUNTDOWN_ARMS.a.base);
   });
 
   it('estimates run times from README\'s seconds per step', () => {

@@ -18,6 +18,8 @@ export type Variant = 'full' | 'quick';
 export interface ArmSpec {
   label: string;
   overrides: DeepPartial<RunConfig>;
+  /** The quick variant's change on top (a pipeline's stages shrunk to a few steps). */
+  quickOverrides?: DeepPartial<RunConfig>;
 }
 
 export interface VariantSpec {
@@ -73,6 +75,15 @@ const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
 const README_COUNTDOWN = 'README, "Countdown: the R1-Zero curves, measured"';
 
 const GUESS_ONLY: DeepPartial<RunConfig> = { corpus: { guess: 1, search: 0, searchWrong: 0 } };
+// R1's four stages (core/config.ts preset 'R1 (four stages, Countdown)'): what it changes from R1-Zero (Countdown)
+const R1 = preset('R1 (four stages, Countdown)');
+const FOUR_STAGES: DeepPartial<RunConfig> = { pipeline: R1.pipeline, grpo: { consistencyWeight: R1.grpo.consistencyWeight } };
+/** The quick variant's stages: a 2-step cold start on 8 traces, 2 GRPO steps, 4 prompts × 4 samples rejected and kept for 1 epoch of SFT, 2 more GRPO steps. */
+const PIPELINE_QUICK_STEPS = 4;
+const FOUR_STAGES_QUICK: DeepPartial<RunConfig> = {
+  pipeline: { coldStartSteps: 2, coldStartTraces: 8, rl1Steps: 2, rejectionPrompts: 4, rejectionSamples: 4, rejectionSftEpochs: 1 },
+};
+const pipelineQuick: VariantSpec = { base: mergeConfig(countdownQuick, { grpo: { evalEvery: PIPELINE_QUICK_STEPS } }), steps: PIPELINE_QUICK_STEPS, speed: 'countdown' };
 const STUDENT: DeepPartial<RunConfig> = { model: STUDENT_MODEL };
 const cell = ([m, lo, hi]: Cell) => `${m.toFixed(1)}% [${lo.toFixed(1)}, ${hi.toFixed(1)}]`;
 const dr = DISTILL.rows;
@@ -198,6 +209,23 @@ export const CARDS: readonly ExperimentCard[] = [
     full: student(cd(DISTILL.equalSteps)),
     quick: student(cdQuick),
   },
+  {
+    id: 'r1-pipeline',
+    title: 'R1-Zero against R1\'s four stages',
+    question: 'Does R1\'s recipe (a cold-start SFT, GRPO with a consistency reward, rejection-sampling SFT, GRPO again) reach a given accuracy sooner, or read better, than GRPO alone from the same base?',
+    watch: 'Held-out accuracy (greedy), Completion length and Reward (its consistency component) of both arms; the stage markers on every chart; the Pipeline stages region (what rejection sampling kept and dropped).',
+    status: 'not measured',
+    measured: 'Not measured yet: README has no table of R1-Zero against the four stages on countdown (issue 17 item 5). Run it here to see both arms; '
+      + 'the full variant is the preset\'s 150 GRPO steps, split 75 + 75 around the rejection stage.',
+    source: null,
+    notHere: null,
+    arms: [
+      { label: 'R1-Zero', overrides: {} },
+      { label: 'four stages', overrides: FOUR_STAGES, quickOverrides: FOUR_STAGES_QUICK },
+    ],
+    full: cd(a.steps),
+    quick: pipelineQuick,
+  },
 ];
 
 export function cardById(id: string): ExperimentCard | null {
@@ -208,7 +236,7 @@ export function cardById(id: string): ExperimentCard | null {
 export function planRuns(card: ExperimentCard, variant: Variant, seedList: readonly number[] = [1]): PlannedRun[] {
   const v = card[variant];
   return card.arms.flatMap((arm) => seedList.map((seed) => {
-    const config = mergeConfig(v.base, { ...arm.overrides, seed });
+    const config = mergeConfig(mergeConfig(v.base, { ...arm.overrides, seed }), variant === 'quick' ? arm.quickOverrides ?? {} : {});
     const { errors } = validateConfig(config);
     if (errors.length) throw new Error(`experiment ${card.id}, arm ${arm.label}: ${errors.map((e) => e.message).join('; ')}`);
     return { arm: arm.label, config, steps: v.steps };
