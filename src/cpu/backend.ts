@@ -1,7 +1,8 @@
 // The CPU reference backend: implements ops/ops.ts's Ops over typed-array
 // subarray views. Float32Array matches the GPU; Float64Array makes the whole
 // model finite-difference checkable. This file only adapts signatures: the
-// math lives in the op files beside it.
+// math lives in the op files beside it (llm.c style, positional arguments;
+// ops/named.ts adapts the ops Ops takes by name).
 //
 // The contract is ops/ops.ts (below cpu/ and gpu/); `satisfies` checks the
 // fit here while keeping the concrete FloatArray types for callers.
@@ -19,6 +20,7 @@ import { residualBackward, residualForward } from './residual';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm';
 import { ropeBackward, ropeForward } from './rope';
 import { routerBackward, routerForward } from './router';
+import { named } from '../ops/named';
 import type { AdamwHyper, Ops } from '../ops/ops';
 import type { FloatArray } from './types';
 
@@ -55,8 +57,6 @@ export function createCpuOps(precision: CpuPrecision = 'f32') {
     encoderBackward,
     rmsnormForward,
     rmsnormBackward,
-    matmulForward,
-    matmulBackward,
     ropeForward,
     ropeBackward,
     attentionForward,
@@ -67,10 +67,7 @@ export function createCpuOps(precision: CpuPrecision = 'f32') {
     logprobBackward,
     entropyForward,
 
-    routerForward,
-    routerBackward,
-    moeForward,
-    moeBackward,
+    ...named<FloatArray, Int32Array>({ matmulForward, matmulBackward, routerForward, routerBackward, moeForward, moeBackward }),
     switchAuxLossForward(loss: FloatArray, scores: FloatArray, topIdx: Int32Array, N: number, E: number, k: number, alpha: number) {
       loss[0] = switchAuxLossForward(scores, topIdx, N, E, k, alpha);
     },

@@ -28,11 +28,7 @@ import type { FloatArray } from './types';
 export type MoeCache = MoeCacheOf<FloatArray>;
 export type { MoeDims };
 
-/** Element counts of one hidden cache buffer (h1, h3, act each) and of y, so the model can carve them out. */
-export function moeCacheSize(d: MoeDims): { h: number; y: number } {
-  const slots = d.N * (d.S + d.k);
-  return { h: slots * d.H, y: slots * d.C };
-}
+export { moeCacheSize } from '../ops/ops';
 
 const GELU_SCALE = Math.sqrt(2 / Math.PI);
 const GELU_CUBE = 0.044715;

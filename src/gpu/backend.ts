@@ -1,7 +1,8 @@
 // The WebGPU backend: ops/ops.ts's Ops over GpuRuntime tensors. Like
 // cpu/backend.ts it only adapts signatures: memory maps onto the runtime,
 // every op onto its kernel wrapper in kernels/ (same name and argument order
-// as the CPU twin, with the runtime first). Every op only enqueues;
+// as the CPU twin, with the runtime first; ops/named.ts turns the ops Ops
+// takes by name into that order). Every op only enqueues;
 // read / readInt are the only points that wait for the GPU.
 // `satisfies Ops<GpuTensor, GpuTensor>` checks the fit against the contract
 // (ops/ sits below gpu/, cpu/ and model/).
@@ -19,6 +20,7 @@ import { residualBackward, residualForward } from './kernels/residual';
 import { rmsnormBackward, rmsnormForward } from './kernels/rmsnorm';
 import { ropeBackward, ropeForward } from './kernels/rope';
 import { routerBackward, routerForward } from './kernels/router';
+import { named } from '../ops/named';
 import type { Ops } from '../ops/ops';
 import type { GpuRuntime, GpuTensor } from './runtime';
 
@@ -64,8 +66,6 @@ export function createGpuOps(rt: GpuRuntime) {
     encoderBackward: withRuntime(rt, encoderBackward),
     rmsnormForward: withRuntime(rt, rmsnormForward),
     rmsnormBackward: withRuntime(rt, rmsnormBackward),
-    matmulForward: withRuntime(rt, matmulForward),
-    matmulBackward: withRuntime(rt, matmulBackward),
     ropeForward: withRuntime(rt, ropeForward),
     ropeBackward: withRuntime(rt, ropeBackward),
     attentionForward: withRuntime(rt, attentionForward),
@@ -76,10 +76,14 @@ export function createGpuOps(rt: GpuRuntime) {
     logprobBackward: withRuntime(rt, logprobBackward),
     entropyForward: withRuntime(rt, entropyForward),
 
-    routerForward: withRuntime(rt, routerForward),
-    routerBackward: withRuntime(rt, routerBackward),
-    moeForward: withRuntime(rt, moeForward),
-    moeBackward: withRuntime(rt, moeBackward),
+    ...named<GpuTensor, GpuTensor>({
+      matmulForward: withRuntime(rt, matmulForward),
+      matmulBackward: withRuntime(rt, matmulBackward),
+      routerForward: withRuntime(rt, routerForward),
+      routerBackward: withRuntime(rt, routerBackward),
+      moeForward: withRuntime(rt, moeForward),
+      moeBackward: withRuntime(rt, moeBackward),
+    }),
     switchAuxLossForward: withRuntime(rt, switchAuxLossForward),
     switchAuxLossBackward: withRuntime(rt, switchAuxLossBackward),
     expertLoad: withRuntime(rt, expertLoad),

@@ -25,7 +25,7 @@
 
 import type { Model, ModelDims } from './model';
 import type { DecodeOps, SampleDims } from '../ops/decode';
-import type { MoeCacheOf, MoeDims, Ops } from '../ops/ops';
+import { moeCacheSize, type MoeCacheOf, type MoeDims, type Ops, type RouterDims } from '../ops/ops';
 import { alignUp } from './params';
 
 
@@ -71,14 +71,14 @@ export interface DecodeState<F, I> {
 
 function layoutPass<F, I>(take: (n: number) => F, takeInt: (n: number) => I, dims: ModelDims, swiglu: boolean, N: number): PassActs<F, I> {
   const { C, V, E, k, S, H, L } = dims;
-  const slots = N * (S + k);
+  const mc = moeCacheSize({ N, C, H, S, k });
   const layers: PassActs<F, I>['layers'] = [];
   const tokens = takeInt(N);
   for (let l = 0; l < L; l++) {
     layers.push({
       ln1: take(N * C), rstd1: take(N), qkv: take(N * 3 * C), atty: take(N * C), attproj: take(N * C), res2: take(N * C),
       ln2: take(N * C), rstd2: take(N), scores: take(N * E), gates: take(N * k), topIdx: takeInt(N * k),
-      moe: { h1: take(slots * H), h3: swiglu ? take(slots * H) : null, act: take(slots * H), y: take(slots * C) },
+      moe: { h1: take(mc.h), h3: swiglu ? take(mc.h) : null, act: take(mc.h), y: take(mc.y) },
       moeOut: take(N * C), res3: take(N * C),
     });
   }
@@ -151,6 +151,7 @@ function pass<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, model: Model<F>, st: D
   const N = nSeq * T;
   const rope = m.positions === 'rope';
   const md: MoeDims = { N, C, H: model.dims.H, E, S: model.dims.S, k, ffn: m.ffn };
+  const rd: RouterDims = { N, C, E, k, kind: m.router };
   // learned positions: a view of wpe starting at pos0, so the encoder's t indexes pos0 + t
   ops.encoderForward(a.encoded, a.tokens, p.wte, p.wpe ? ops.view(p.wpe, pos0 * C, T * C) : null, nSeq, T, C);
   let res = a.encoded;
@@ -158,19 +159,19 @@ function pass<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, model: Model<F>, st: D
     const w = p.layers[l]!;
     const la = a.layers[l]!;
     ops.rmsnormForward(la.ln1, la.rstd1, res, w.ln1, N, C);
-    ops.matmulForward(la.qkv, la.ln1, w.wqkv, null, N, C, 3 * C);
+    ops.matmulForward({ out: la.qkv, inp: la.ln1, weight: w.wqkv, bias: null }, { N, C, OC: 3 * C });
     dec.kvWrite(st.kCache[l]!, st.vCache[l]!, la.qkv, nSeq, T, pos0, C, NH, Tmax, rope);
     dec.attentionDecode(la.atty, la.qkv, st.kCache[l]!, st.vCache[l]!, nSeq, T, pos0, C, NH, Tmax, rope);
-    ops.matmulForward(la.attproj, la.atty, w.wproj, null, N, C, C);
+    ops.matmulForward({ out: la.attproj, inp: la.atty, weight: w.wproj, bias: null }, { N, C, OC: C });
     ops.residualForward(la.res2, res, la.attproj, N * C);
     ops.rmsnormForward(la.ln2, la.rstd2, la.res2, w.ln2, N, C);
-    ops.routerForward(la.scores, la.topIdx, la.gates, la.ln2, w.wRouter, model.bias[l]!, N, C, E, k, m.router);
-    ops.moeForward(la.moeOut, la.moe, la.ln2, la.topIdx, la.gates, w.w1, w.w3, w.w2, md);
+    ops.routerForward({ scores: la.scores, topIdx: la.topIdx, gates: la.gates, inp: la.ln2, wRouter: w.wRouter, bias: model.bias[l]! }, rd);
+    ops.moeForward({ out: la.moeOut, cache: la.moe, inp: la.ln2, topIdx: la.topIdx, gates: la.gates, w1: w.w1, w3: w.w3, w2: w.w2 }, md);
     ops.residualForward(la.res3, la.res2, la.moeOut, N * C);
     res = la.res3;
   }
   ops.rmsnormForward(a.lnf, a.rstdf, res, p.lnf, N, C);
-  ops.matmulForward(a.logits, a.lnf, p.wte, null, N, C, V);
+  ops.matmulForward({ out: a.logits, inp: a.lnf, weight: p.wte, bias: null }, { N, C, OC: V });
 }
 
 /** What a rollout fixes for all its sample() calls. */

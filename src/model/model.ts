@@ -20,7 +20,7 @@
 
 import type { RunConfig } from '../core/config';
 import { VOCAB_SIZE } from '../core/tokenizer';
-import type { MoeCacheOf, MoeDims, Ops } from '../ops/ops';
+import { moeCacheSize, type MoeCacheOf, type MoeDims, type Ops, type RouterDims } from '../ops/ops';
 import { alignUp, buildParamTable, type ParamTable } from './params';
 
 export interface ModelDims {
@@ -175,7 +175,7 @@ export interface Activations<F, I> {
 
 function layoutActs<X>(take: (n: number) => X, d: ModelDims, cfg: RunConfig, B: number, T: number): ActsOf<X> {
   const N = B * T, { C, V, E, k, NH, S, H } = d;
-  const slots = N * (S + k);
+  const mc = moeCacheSize({ N, C, H, S, k });
   const layers: LayerActs<X>[] = [];
   for (let l = 0; l < d.L; l++) {
     const qkv = take(N * 3 * C);
@@ -184,7 +184,7 @@ function layoutActs<X>(take: (n: number) => X, d: ModelDims, cfg: RunConfig, B: 
       qkvr: cfg.model.positions === 'rope' ? take(N * 3 * C) : qkv,
       atty: take(N * C), att: take(B * NH * T * T), attproj: take(N * C), res2: take(N * C),
       ln2: take(N * C), rstd2: take(N), scores: take(N * E), gates: take(N * k),
-      moe: { h1: take(slots * H), h3: cfg.model.ffn === 'swiglu' ? take(slots * H) : null, act: take(slots * H), y: take(slots * C) },
+      moe: { h1: take(mc.h), h3: cfg.model.ffn === 'swiglu' ? take(mc.h) : null, act: take(mc.h), y: take(mc.y) },
       moeOut: take(N * C), res3: take(N * C), auxLoss: take(1), load: take(E),
     });
   }
@@ -250,6 +250,7 @@ export function forward<F, I>(ops: Ops<F, I>, model: Model<F>, acts: Activations
   const p = model.p;
   const a = acts.a;
   const md = moeDims(model, N);
+  const rd: RouterDims = { N, C, E, k, kind: m.router };
   acts.temperature = temperature;
 
   ops.encoderForward(a.encoded, acts.tokens, p.wte, p.wpe, B, T, C);
@@ -259,21 +260,21 @@ export function forward<F, I>(ops: Ops<F, I>, model: Model<F>, acts: Activations
     const la = a.layers[l]!;
     const top = acts.topIdx[l]!;
     ops.rmsnormForward(la.ln1, la.rstd1, res, w.ln1, N, C);
-    ops.matmulForward(la.qkv, la.ln1, w.wqkv, null, N, C, 3 * C);
+    ops.matmulForward({ out: la.qkv, inp: la.ln1, weight: w.wqkv, bias: null }, { N, C, OC: 3 * C });
     if (m.positions === 'rope') ops.ropeForward(la.qkvr, la.qkv, B, T, C, NH);
     ops.attentionForward(la.atty, la.att, la.qkvr, B, T, C, NH);
-    ops.matmulForward(la.attproj, la.atty, w.wproj, null, N, C, C);
+    ops.matmulForward({ out: la.attproj, inp: la.atty, weight: w.wproj, bias: null }, { N, C, OC: C });
     ops.residualForward(la.res2, res, la.attproj, N * C);
     ops.rmsnormForward(la.ln2, la.rstd2, la.res2, w.ln2, N, C);
-    ops.routerForward(la.scores, top, la.gates, la.ln2, w.wRouter, model.bias[l]!, N, C, E, k, m.router);
-    ops.moeForward(la.moeOut, la.moe, la.ln2, top, la.gates, w.w1, w.w3, w.w2, md);
+    ops.routerForward({ scores: la.scores, topIdx: top, gates: la.gates, inp: la.ln2, wRouter: w.wRouter, bias: model.bias[l]! }, rd);
+    ops.moeForward({ out: la.moeOut, cache: la.moe, inp: la.ln2, topIdx: top, gates: la.gates, w1: w.w1, w3: w.w3, w2: w.w2 }, md);
     ops.residualForward(la.res3, la.res2, la.moeOut, N * C);
     ops.expertLoad(la.load, top, N, E, k);
     if (m.balance === 'aux') ops.switchAuxLossForward(la.auxLoss, la.scores, top, N, E, k, m.auxAlpha);
     res = la.res3;
   }
   ops.rmsnormForward(a.lnf, a.rstdf, res, p.lnf, N, C);
-  ops.matmulForward(a.logits, a.lnf, p.wte, null, N, C, V);
+  ops.matmulForward({ out: a.logits, inp: a.lnf, weight: p.wte, bias: null }, { N, C, OC: V });
   ops.logprobForward(a.logp, a.probs, a.logits, acts.targets, N, V, temperature);
   ops.entropyForward(a.entropy, a.probs, N, V);
 }
@@ -292,11 +293,12 @@ export function backward<F, I>(ops: Ops<F, I>, model: Model<F>, acts: Activation
   const a = acts.a;
   const d = acts.d;
   const md = moeDims(model, N);
+  const rd: RouterDims = { N, C, E, k, kind: m.router };
   const aux = m.balance === 'aux' && auxWeight !== 0;
   ops.zero(acts.dBuf);
 
   ops.logprobBackward(d.logits, dLogp, a.probs, acts.targets, N, V, acts.temperature);
-  ops.matmulBackward(d.lnf, g.wte, null, d.logits, a.lnf, p.wte, N, C, V);
+  ops.matmulBackward({ dInp: d.lnf, dWeight: g.wte, dBias: null, dOut: d.logits, inp: a.lnf, weight: p.wte }, { N, C, OC: V });
   const L = model.dims.L;
   ops.rmsnormBackward(L > 0 ? d.layers[L - 1]!.res3 : d.encoded, g.lnf, d.lnf, L > 0 ? a.layers[L - 1]!.res3 : a.encoded, p.lnf, a.rstdf, N, C);
   for (let l = L - 1; l >= 0; l--) {
@@ -308,15 +310,21 @@ export function backward<F, I>(ops: Ops<F, I>, model: Model<F>, acts: Activation
     const res = l === 0 ? a.encoded : a.layers[l - 1]!.res3;
     const dRes = l === 0 ? d.encoded : d.layers[l - 1]!.res3;
     ops.residualBackward(ld.res2, ld.moeOut, ld.res3, N * C);
-    ops.moeBackward(ld.ln2, gw.w1, gw.w3, gw.w2, ld.gates, ld.moeOut, la.moe, la.ln2, top, la.gates, w.w1, w.w3, w.w2, md);
+    ops.moeBackward({
+      dInp: ld.ln2, dW1: gw.w1, dW3: gw.w3, dW2: gw.w2, dGates: ld.gates, dOut: ld.moeOut,
+      cache: la.moe, inp: la.ln2, topIdx: top, gates: la.gates, w1: w.w1, w3: w.w3, w2: w.w2,
+    }, md);
     if (aux) ops.switchAuxLossBackward(ld.scores, la.scores, top, N, E, k, m.auxAlpha, auxWeight);
-    ops.routerBackward(ld.ln2, gw.wRouter, ld.gates, aux ? ld.scores : null, la.scores, top, la.gates, la.ln2, w.wRouter, N, C, E, k, m.router);
+    ops.routerBackward({
+      dInp: ld.ln2, dWRouter: gw.wRouter, dGates: ld.gates, dScoresExtra: aux ? ld.scores : null,
+      scores: la.scores, topIdx: top, gates: la.gates, inp: la.ln2, wRouter: w.wRouter,
+    }, rd);
     ops.rmsnormBackward(ld.res2, gw.ln2, ld.ln2, la.res2, w.ln2, la.rstd2, N, C);
     ops.residualBackward(dRes, ld.attproj, ld.res2, N * C);
-    ops.matmulBackward(ld.atty, gw.wproj, null, ld.attproj, la.atty, w.wproj, N, C, C);
+    ops.matmulBackward({ dInp: ld.atty, dWeight: gw.wproj, dBias: null, dOut: ld.attproj, inp: la.atty, weight: w.wproj }, { N, C, OC: C });
     ops.attentionBackward(ld.qkvr, ld.atty, la.qkvr, la.att, B, T, C, NH);
     if (m.positions === 'rope') ops.ropeBackward(ld.qkv, ld.qkvr, B, T, C, NH);
-    ops.matmulBackward(ld.ln1, gw.wqkv, null, ld.qkv, la.ln1, w.wqkv, N, C, 3 * C);
+    ops.matmulBackward({ dInp: ld.ln1, dWeight: gw.wqkv, dBias: null, dOut: ld.qkv, inp: la.ln1, weight: w.wqkv }, { N, C, OC: 3 * C });
     ops.rmsnormBackward(dRes, gw.ln1, ld.ln1, res, w.ln1, la.rstd1, N, C);
   }
   ops.encoderBackward(g.wte, g.wpe, d.encoded, acts.tokens, B, T, C);

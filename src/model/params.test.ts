@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig, type DeepPartial, type RunConfig } from '../core/config';
 import { estimateParamCount } from '../core/validate';
 import { VOCAB_SIZE } from '../core/tokenizer';
-import { buildParamTable, findTensor, initParams, PARAM_ALIGN } from './params';
+import { buildParamTable, initParams, PARAM_ALIGN, type ParamTable, type ParamTensor } from './params';
+
+/** The tensor called name; throws with the known names when absent. */
+function findTensor(table: ParamTable, name: string): ParamTensor {
+  const t = table.tensors.find((x) => x.name === name);
+  if (!t) throw new Error(`no parameter tensor ${JSON.stringify(name)}; known: ${table.tensors.map((x) => x.name).join(', ')}`);
+  return t;
+}
 
 const variants: DeepPartial<RunConfig>[] = [
   {},

@@ -92,13 +92,6 @@ export function buildParamTable(cfg: RunConfig): ParamTable {
   return { tensors, count, total: offset };
 }
 
-/** The tensor called name; throws with the known names when absent. */
-export function findTensor(table: ParamTable, name: string): ParamTensor {
-  const t = table.tensors.find((x) => x.name === name);
-  if (!t) throw new Error(`no parameter tensor ${JSON.stringify(name)}; known: ${table.tensors.map((x) => x.name).join(', ')}`);
-  return t;
-}
-
 /**
  * Seeded initial weights, drawn in table order from Rng(seed, STREAM.init):
  * normal(0, initStd) for weights, 1 for RMSNorm gains, and the residual-output

@@ -84,6 +84,88 @@ export interface MoeDims {
   ffn: FfnKind;
 }
 
+/** Element counts of one hidden cache buffer (h1, h3, act each) and of y: what the caller allocates for MoeCacheOf. */
+export function moeCacheSize(d: Pick<MoeDims, 'N' | 'C' | 'H' | 'S' | 'k'> & Partial<MoeDims>): { h: number; y: number } {
+  const slots = d.N * (d.S + d.k);
+  return { h: slots * d.H, y: slots * d.C };
+}
+
+// Named arguments of the ops with many of one type (a swapped pair of tensors
+// would still typecheck as positional arguments): the tensors in one object,
+// the dimensions in another, which a layer builds once for all its calls.
+
+export interface MatmulDims {
+  N: number;
+  C: number;
+  OC: number;
+}
+/** out (N,OC) = inp (N,C) @ weight (OC,C)^T + bias (OC). */
+export interface MatmulForwardArgs<F> {
+  out: F;
+  inp: F;
+  weight: F;
+  bias: F | null;
+}
+export interface MatmulBackwardArgs<F> {
+  dInp: F;
+  dWeight: F;
+  dBias: F | null;
+  dOut: F;
+  inp: F;
+  weight: F;
+}
+
+/** The router's dimensions (cpu/router.ts names the letters) and its gate function. */
+export interface RouterDims {
+  N: number;
+  C: number;
+  E: number;
+  k: number;
+  kind: RouterKind;
+}
+/** scores (N,E), topIdx (N,k), gates (N,k) written from inp (N,C), wRouter (E,C), bias (E) (selection only). */
+export interface RouterForwardArgs<F, I> {
+  scores: F;
+  topIdx: I;
+  gates: F;
+  inp: F;
+  wRouter: F;
+  bias: F;
+}
+/** dScoresExtra (N,E) or null: extra gradient on the scores (the aux loss); the forward's tensors as it left them. */
+export interface RouterBackwardArgs<F, I> {
+  dInp: F;
+  dWRouter: F;
+  dGates: F;
+  dScoresExtra: F | null;
+  scores: F;
+  topIdx: I;
+  gates: F;
+  inp: F;
+  wRouter: F;
+}
+
+/** out (N,C); w1, w3 (S+E,H,C), w3 null for GELU; w2 (S+E,C,H); topIdx, gates (N,k) from the router. */
+export interface MoeForwardArgs<F, I> {
+  out: F;
+  cache: MoeCacheOf<F>;
+  inp: F;
+  topIdx: I;
+  gates: F;
+  w1: F;
+  w3: F | null;
+  w2: F;
+}
+/** dGates (N,k) is written, every other gradient accumulated; dW3 null exactly when w3 is. */
+export interface MoeBackwardArgs<F, I> extends Omit<MoeForwardArgs<F, I>, 'out'> {
+  dInp: F;
+  dW1: F;
+  dW3: F | null;
+  dW2: F;
+  dGates: F;
+  dOut: F;
+}
+
 export interface Ops<F, I> {
   readonly name: string;
 
@@ -114,8 +196,8 @@ export interface Ops<F, I> {
   rmsnormForward(out: F, rstd: F, inp: F, weight: F, N: number, C: number): void;
   rmsnormBackward(dInp: F, dWeight: F, dOut: F, inp: F, weight: F, rstd: F, N: number, C: number): void;
   /** out (N,OC) = inp (N,C) @ weight (OC,C)^T + bias (OC). */
-  matmulForward(out: F, inp: F, weight: F, bias: F | null, N: number, C: number, OC: number): void;
-  matmulBackward(dInp: F, dWeight: F, dBias: F | null, dOut: F, inp: F, weight: F, N: number, C: number, OC: number): void;
+  matmulForward(t: MatmulForwardArgs<F>, d: MatmulDims): void;
+  matmulBackward(t: MatmulBackwardArgs<F>, d: MatmulDims): void;
   /**
    * Rotate-half RoPE on the q and k parts of (B,T,3C); v copied. In each head,
    * channel i < HS/2 pairs with i + HS/2, angle = t * 10000^(-2i/HS), t the
@@ -140,14 +222,10 @@ export interface Ops<F, I> {
   entropyForward(ent: F, probs: F, N: number, V: number): void;
 
   // --- mixture of experts ---------------------------------------------------
-  /** scores (N,E), topIdx (N,k), gates (N,k) from inp (N,C), wRouter (E,C), bias (E) (selection only). */
-  routerForward(scores: F, topIdx: I, gates: F, inp: F, wRouter: F, bias: F, N: number, C: number, E: number, k: number, kind: RouterKind): void;
-  /** dScoresExtra (N,E) or null: extra gradient on the scores (the aux loss). */
-  routerBackward(dInp: F, dWRouter: F, dGates: F, dScoresExtra: F | null, scores: F, topIdx: I, gates: F, inp: F, wRouter: F, N: number, C: number, E: number, k: number, kind: RouterKind): void;
-  /** out (N,C); w1, w3 (S+E,H,C), w3 null for GELU; w2 (S+E,C,H). */
-  moeForward(out: F, cache: MoeCacheOf<F>, inp: F, topIdx: I, gates: F, w1: F, w3: F | null, w2: F, d: MoeDims): void;
-  /** dGates (N,k) is written, everything else accumulated. */
-  moeBackward(dInp: F, dW1: F, dW3: F | null, dW2: F, dGates: F, dOut: F, cache: MoeCacheOf<F>, inp: F, topIdx: I, gates: F, w1: F, w3: F | null, w2: F, d: MoeDims): void;
+  routerForward(t: RouterForwardArgs<F, I>, d: RouterDims): void;
+  routerBackward(t: RouterBackwardArgs<F, I>, d: RouterDims): void;
+  moeForward(t: MoeForwardArgs<F, I>, d: MoeDims): void;
+  moeBackward(t: MoeBackwardArgs<F, I>, d: MoeDims): void;
   /** loss (1) = alpha * E * sum_i f_i P_i (Switch). */
   switchAuxLossForward(loss: F, scores: F, topIdx: I, N: number, E: number, k: number, alpha: number): void;
   switchAuxLossBackward(dScores: F, scores: F, topIdx: I, N: number, E: number, k: number, alpha: number, dLoss: number): void;

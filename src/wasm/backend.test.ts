@@ -50,16 +50,16 @@ describe('matmul', () => {
       it(`forward and backward N=${N} C=${C} OC=${OC} bias=${withBias}`, () => {
         const inp = rand(N * C, 1), w = rand(OC * C, 2), bias = withBias ? rand(OC, 3) : null;
         const want = new Float32Array(N * OC), got = new Float32Array(N * OC).fill(NaN);
-        ref.matmulForward(want, inp, w, bias, N, C, OC);
-        fast.matmulForward(got, inp, w, bias, N, C, OC);
+        ref.matmulForward({ out: want, inp, weight: w, bias }, { N, C, OC });
+        fast.matmulForward({ out: got, inp, weight: w, bias }, { N, C, OC });
         expectClose('out', got, want);
 
         const dOut = rand(N * OC, 4);
         const dInp0 = rand(N * C, 5), dW0 = rand(OC * C, 6), dB0 = rand(OC, 7);
         const r = { dInp: dInp0.slice(), dW: dW0.slice(), dB: withBias ? dB0.slice() : null };
         const f = { dInp: dInp0.slice(), dW: dW0.slice(), dB: withBias ? dB0.slice() : null };
-        ref.matmulBackward(r.dInp, r.dW, r.dB, dOut, inp, w, N, C, OC);
-        fast.matmulBackward(f.dInp, f.dW, f.dB, dOut, inp, w, N, C, OC);
+        ref.matmulBackward({ dInp: r.dInp, dWeight: r.dW, dBias: r.dB, dOut, inp, weight: w }, { N, C, OC });
+        fast.matmulBackward({ dInp: f.dInp, dWeight: f.dW, dBias: f.dB, dOut, inp, weight: w }, { N, C, OC });
         expectClose('dInp', f.dInp, r.dInp);
         expectClose('dWeight', f.dW, r.dW);
         if (withBias) expectClose('dBias', f.dB!, r.dB!);
@@ -71,8 +71,8 @@ describe('matmul', () => {
     const buf = rand(100, 8), outBuf = new Float32Array(50).fill(7);
     const inp = buf.subarray(10, 10 + 3 * 5), w = buf.subarray(40, 40 + 4 * 5);
     const want = new Float32Array(12);
-    ref.matmulForward(want, inp, w, null, 3, 5, 4);
-    fast.matmulForward(outBuf.subarray(20, 32), inp, w, null, 3, 5, 4);
+    ref.matmulForward({ out: want, inp, weight: w, bias: null }, { N: 3, C: 5, OC: 4 });
+    fast.matmulForward({ out: outBuf.subarray(20, 32), inp, weight: w, bias: null }, { N: 3, C: 5, OC: 4 });
     expectClose('out', outBuf.subarray(20, 32), want);
     expect(outBuf[19]).toBe(7);
     expect(outBuf[32]).toBe(7);
@@ -81,8 +81,8 @@ describe('matmul', () => {
   it('takes the reference on Float64Array (the gradient checks)', () => {
     const inp = Float64Array.from(randn(6, 9)), w = Float64Array.from(randn(6, 10));
     const want = new Float64Array(4), got = new Float64Array(4);
-    createCpuOps('f64').matmulForward(want, inp, w, null, 2, 3, 2);
-    fast.matmulForward(got, inp, w, null, 2, 3, 2);
+    createCpuOps('f64').matmulForward({ out: want, inp, weight: w, bias: null }, { N: 2, C: 3, OC: 2 });
+    fast.matmulForward({ out: got, inp, weight: w, bias: null }, { N: 2, C: 3, OC: 2 });
     expect(Array.from(got)).toEqual(Array.from(want));
   });
 });
@@ -181,8 +181,8 @@ describe('MoE', () => {
       const w1 = rand(W, 23, 0.3), w3 = ffn === 'swiglu' ? rand(W, 24, 0.3) : null, w2 = rand(W, 25, 0.3);
       const r = { out: new Float32Array(N * C), cache: cacheOf(d) };
       const f = { out: new Float32Array(N * C).fill(NaN), cache: cacheOf(d, NaN) };
-      ref.moeForward(r.out, r.cache, inp, topIdx, gates, w1, w3, w2, d);
-      fast.moeForward(f.out, f.cache, inp, topIdx, gates, w1, w3, w2, d);
+      ref.moeForward({ out: r.out, cache: r.cache, inp, topIdx, gates, w1, w3, w2 }, d);
+      fast.moeForward({ out: f.out, cache: f.cache, inp, topIdx, gates, w1, w3, w2 }, d);
       expectClose('out', f.out, r.out);
       for (const key of ['h1', 'h3', 'act', 'y'] as const) if (r.cache[key]) expectClose(key, f.cache[key]!, r.cache[key]!);
 
@@ -190,8 +190,8 @@ describe('MoE', () => {
       const start = { dInp: rand(N * C, 27), dW1: rand(W, 28), dW3: ffn === 'swiglu' ? rand(W, 29) : null, dW2: rand(W, 30) };
       const grads = () => ({ dInp: start.dInp.slice(), dW1: start.dW1.slice(), dW3: start.dW3 ? start.dW3.slice() : null, dW2: start.dW2.slice(), dGates: new Float32Array(N * k).fill(NaN) });
       const rg = grads(), fg = grads();
-      ref.moeBackward(rg.dInp, rg.dW1, rg.dW3, rg.dW2, rg.dGates, dOut, r.cache, inp, topIdx, gates, w1, w3, w2, d);
-      fast.moeBackward(fg.dInp, fg.dW1, fg.dW3, fg.dW2, fg.dGates, dOut, r.cache, inp, topIdx, gates, w1, w3, w2, d);
+      ref.moeBackward({ ...rg, dOut, cache: r.cache, inp, topIdx, gates, w1, w3, w2 }, d);
+      fast.moeBackward({ ...fg, dOut, cache: r.cache, inp, topIdx, gates, w1, w3, w2 }, d);
       for (const key of ['dInp', 'dW1', 'dW3', 'dW2', 'dGates'] as const) if (rg[key]) expectClose(key, fg[key]!, rg[key]!);
     });
   }
@@ -199,7 +199,7 @@ describe('MoE', () => {
   it('rejects a topIdx outside the routed experts, as the reference does', () => {
     const d: MoeDims = { N: 2, C: 4, H: 4, E: 3, S: 1, k: 1, ffn: 'gelu' };
     const W = 4 * 16;
-    expect(() => fast.moeForward(new Float32Array(8), cacheOf(d), rand(8, 1), Int32Array.from([0, 3]), rand(2, 2), rand(W, 3), null, rand(W, 4), d))
+    expect(() => fast.moeForward({ out: new Float32Array(8), cache: cacheOf(d), inp: rand(8, 1), topIdx: Int32Array.from([0, 3]), gates: rand(2, 2), w1: rand(W, 3), w3: null, w2: rand(W, 4) }, d))
       .toThrow(/topIdx\[1\] = 3 is not a routed expert in \[0, 3\)/);
   });
 });

@@ -21,7 +21,7 @@ import { createCpuDecodeOps } from '../cpu/decode';
 import { ROPE_BASE } from '../cpu/rope';
 import type { FloatArray } from '../cpu/types';
 import type { DecodeOps } from '../ops/decode';
-import type { MoeCacheOf, MoeDims, Ops } from '../ops/ops';
+import type { MatmulBackwardArgs, MatmulDims, MatmulForwardArgs, MoeBackwardArgs, MoeDims, MoeForwardArgs, Ops } from '../ops/ops';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm';
 
 type Ptr = number;
@@ -148,8 +148,6 @@ function ropeAngles(dst: Float64Array, P: number, half: number): void {
 
 const f32 = (...xs: (FloatArray | null)[]): boolean => xs.every((x) => x === null || x instanceof Float32Array);
 
-type MoeCache = MoeCacheOf<FloatArray>;
-
 function checkMoe(w3: FloatArray | null, topIdx: Int32Array, d: MoeDims, who: string): void {
   if ((d.ffn === 'swiglu') !== (w3 !== null)) throw new Error(`${who}: w3 must be given for swiglu and null for gelu (ffn=${d.ffn})`);
   for (let i = 0; i < d.N * d.k; i++) {
@@ -198,8 +196,9 @@ export function createWasmOps(kernels: Kernels = loadKernels()) {
       a.get(dInp, pD, n);
     },
 
-    matmulForward(out: FloatArray, inp: FloatArray, weight: FloatArray, bias: FloatArray | null, N: number, C: number, OC: number): void {
-      if (!f32(out, inp, weight, bias)) return ref.matmulForward(out, inp, weight, bias, N, C, OC);
+    matmulForward(t: MatmulForwardArgs<FloatArray>, d: MatmulDims): void {
+      const { out, inp, weight, bias } = t, { N, C, OC } = d;
+      if (!f32(out, inp, weight, bias)) return ref.matmulForward(t, d);
       a.begin(N * C + 2 * OC * C + OC + N * OC);
       const pIn = a.put(inp, N * C), pW = a.put(weight, OC * C), pWt = a.alloc(OC * C), pOut = a.alloc(N * OC);
       k.transpose(pWt, pW, OC, C);
@@ -208,8 +207,9 @@ export function createWasmOps(kernels: Kernels = loadKernels()) {
       a.get(out, pOut, N * OC);
     },
 
-    matmulBackward(dInp: FloatArray, dWeight: FloatArray, dBias: FloatArray | null, dOut: FloatArray, inp: FloatArray, weight: FloatArray, N: number, C: number, OC: number): void {
-      if (!f32(dInp, dWeight, dBias, dOut, inp, weight)) return ref.matmulBackward(dInp, dWeight, dBias, dOut, inp, weight, N, C, OC);
+    matmulBackward(t: MatmulBackwardArgs<FloatArray>, d: MatmulDims): void {
+      const { dInp, dWeight, dBias, dOut, inp, weight } = t, { N, C, OC } = d;
+      if (!f32(dInp, dWeight, dBias, dOut, inp, weight)) return ref.matmulBackward(t, d);
       a.begin(2 * N * OC + 2 * N * C + 2 * OC * C + OC);
       const pDOut = a.put(dOut, N * OC), pW = a.put(weight, OC * C), pDInp = a.put(dInp, N * C);
       // dInp (N,C) += dOut (N,OC) @ weight (OC,C)
@@ -246,9 +246,9 @@ export function createWasmOps(kernels: Kernels = loadKernels()) {
       a.get(dInp, pDInp, B * T * 3 * C);
     },
 
-    moeForward(out: FloatArray, cache: MoeCache, inp: FloatArray, topIdx: Int32Array, gates: FloatArray, w1: FloatArray, w3: FloatArray | null, w2: FloatArray, d: MoeDims): void {
-      const { h1, h3, act, y } = cache;
-      if (!f32(out, h1, h3, act, y, inp, gates, w1, w3, w2)) return ref.moeForward(out, cache, inp, topIdx, gates, w1, w3, w2, d);
+    moeForward(t: MoeForwardArgs<FloatArray, Int32Array>, d: MoeDims): void {
+      const { out, inp, topIdx, gates, w1, w3, w2 } = t, { h1, h3, act, y } = t.cache;
+      if (!f32(out, h1, h3, act, y, inp, gates, w1, w3, w2)) return ref.moeForward(t, d);
       checkMoe(w3, topIdx, d, 'moeForward');
       const { N, C, H, E, S } = d, kk = d.k, K = S + kk, W = (S + E) * H * C, sw = w3 ? 1 : 0;
       a.begin(N * C * 2 + N * kk * 2 + W * (2 + sw) + N * K * (3 * H + C) + N * (1 + 2 * C + 3 * H) + 2 * H * C);
@@ -264,12 +264,9 @@ export function createWasmOps(kernels: Kernels = loadKernels()) {
       a.get(y, pY, N * K * C);
     },
 
-    moeBackward(dInp: FloatArray, dW1: FloatArray, dW3: FloatArray | null, dW2: FloatArray, dGates: FloatArray, dOut: FloatArray, cache: MoeCache,
-      inp: FloatArray, topIdx: Int32Array, gates: FloatArray, w1: FloatArray, w3: FloatArray | null, w2: FloatArray, d: MoeDims): void {
-      const { h1, h3, act, y } = cache;
-      if (!f32(dInp, dW1, dW3, dW2, dGates, dOut, h1, h3, act, y, inp, gates, w1, w3, w2)) {
-        return ref.moeBackward(dInp, dW1, dW3, dW2, dGates, dOut, cache, inp, topIdx, gates, w1, w3, w2, d);
-      }
+    moeBackward(t: MoeBackwardArgs<FloatArray, Int32Array>, d: MoeDims): void {
+      const { dInp, dW1, dW3, dW2, dGates, dOut, inp, topIdx, gates, w1, w3, w2 } = t, { h1, h3, act, y } = t.cache;
+      if (!f32(dInp, dW1, dW3, dW2, dGates, dOut, h1, h3, act, y, inp, gates, w1, w3, w2)) return ref.moeBackward(t, d);
       checkMoe(w3, topIdx, d, 'moeBackward');
       if ((dW3 === null) !== (w3 === null)) throw new Error('moeBackward: dW3 must be given exactly when w3 is');
       const { N, C, H, E, S } = d, kk = d.k, K = S + kk, W = (S + E) * H * C, sw = w3 ? 1 : 0;
