@@ -64,10 +64,18 @@ function StatusLine() {
       </span>
       {status === 'running' && <StepProgress />}
       {status === 'pretraining' && pretrain && (
-        <label className="pretrain">
-          pretraining the base model {pretrainText(pretrain)}
-          <progress aria-label="Pretraining" max={pretrain.total} value={Math.min(pretrain.step + 1, pretrain.total)} />
-        </label>
+        // R1's cold start (train/pipeline.ts) reports like pretraining, with messages "cold start i/n: loss …": it is SFT of the base, not pretraining
+        /^cold start/.test(message) ? (
+          <label className="pretrain">
+            cold-start SFT {pretrainText(pretrain)}
+            <progress aria-label="Cold start" max={pretrain.total} value={Math.min(pretrain.step + 1, pretrain.total)} />
+          </label>
+        ) : (
+          <label className="pretrain">
+            pretraining the base model {pretrainText(pretrain)}
+            <progress aria-label="Pretraining" max={pretrain.total} value={Math.min(pretrain.step + 1, pretrain.total)} />
+          </label>
+        )
       )}
     </div>
   );

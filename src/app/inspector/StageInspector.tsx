@@ -6,7 +6,7 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { reachedStep } from '../charts/stages';
 import { useStore, type AppState } from '../store';
-import { countRows, examplesByOutcome, REASON_WORDS, sftLossText, STAGE_TITLES, stageViews, type StageView } from './stages';
+import { countRows, examplesByOutcome, promptText, REASON_WORDS, sftLossText, STAGE_TITLES, stageViews, type StageView } from './stages';
 import './inspector.css';
 
 const AXIS = { stroke: '#6f86a3', fontSize: 10 };
@@ -83,7 +83,7 @@ function Report({ report }: { report: NonNullable<StageView['report']> }) {
             <LineChart data={report.sft.loss.map((loss, i) => ({ step: i + 1, loss }))} margin={{ top: 4, right: 8, bottom: 4, left: 0 }}>
               <CartesianGrid stroke="#253756" strokeDasharray="3 3" />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={AXIS} stroke={AXIS.stroke} />
-              <YAxis domain={['auto', 'auto']} tick={AXIS} stroke={AXIS.stroke} width={40} tickFormatter={(v: number) => v.toFixed(2)} />
+              <YAxis domain={['auto', 'auto']} tick={AXIS} stroke={AXIS.stroke} width={40} tickFormatter={(v: number) => v.toPrecision(3)} />
               <Tooltip contentStyle={{ background: '#0f1724', border: '1px solid #253756', fontSize: 12 }} labelFormatter={(s) => `SFT step ${String(s)}`}
                 formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} isAnimationActive={false} />
               <Line dataKey="loss" name="SFT loss" stroke="#4cc9f0" dot={report.sft.loss.length < 20 ? { r: 2 } : false} isAnimationActive={false} />
@@ -100,7 +100,7 @@ function Report({ report }: { report: NonNullable<StageView['report']> }) {
           <ul>
             {g.traces.map((t, i) => (
               <li key={i} data-testid="stage-example" data-outcome={g.outcome}>
-                <code>{t.prompt}</code> <code className="stage-completion">{t.completion}</code>{' '}
+                <code>{promptText(t.prompt)}</code> <code className="stage-completion">{t.completion}</code>{' '}
                 <span className="muted">{t.tokens} tokens{t.waits > 0 ? `, ${t.waits} <wait>` : ''}</span>
               </li>
             ))}

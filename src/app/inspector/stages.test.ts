@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig, preset } from '../../core/config';
 import type { StageReport, StageTrace } from '../../train/stages';
-import { countRows, examplesByOutcome, sftLossText, stageViews } from './stages';
+import { countRows, examplesByOutcome, promptText, sftLossText, stageViews } from './stages';
 
 const R1 = mergeConfig(preset('R1 (four stages, Countdown)'), { pipeline: { coldStartSteps: 2, rl1Steps: 3 } });
 const trace = (reason: StageTrace['reason'], completion = 'x'): StageTrace => ({ prompt: '3;5;7=5', completion, tokens: 4, waits: 0, reason });
@@ -36,6 +36,11 @@ describe('the stage inspector', () => {
     expect(examplesByOutcome(rejection().examples).map((g) => [g.outcome, g.traces.map((t) => t.completion)])).toEqual([
       ['kept', ['a', 'b']], ['format', ['d']], ['wrong', ['c', 'e']],
     ]);
+  });
+
+  it('shows a prompt without its <bos>', () => {
+    expect(promptText('<bos>6;6;7=19')).toBe('6;6;7=19');
+    expect(promptText('6;6;7=19')).toBe('6;6;7=19');
   });
 
   it('says the SFT loss from first to last step, or that none was taken', () => {

@@ -70,6 +70,9 @@ export function examplesByOutcome(examples: readonly StageTrace[]): { outcome: '
   return out;
 }
 
+/** A trace's prompt as the step inspector shows prompts: without the <bos> the model reads first. */
+export const promptText = (prompt: string): string => (prompt.startsWith('<bos>') ? prompt.slice('<bos>'.length) : prompt);
+
 /** "SFT loss 0.543 → 0.177 over 16 steps (32 rows, lr 5e-4); held-out corpus loss 0.201". */
 export function sftLossText(sft: StageReport['sft']): string {
   const { loss } = sft;

@@ -1,0 +1,116 @@
+import { expect, test } from '@playwright/test';
+import { preset } from '../src/core/config';
+
+// R1's four stages end to end (issue 17): the 'R1 (four stages, Countdown)'
+// preset in the config panel turns the stages on; shrunk so every stage takes
+// a few steps (a 2-step cold start on 8 traces, 2 GRPO steps, rejection
+// sampling of 4 prompts x 4, one epoch of SFT, then GRPO again), the run
+// reports the cold start during init and the rejection stage after its second
+// step; every chart marks both stages, and the "Pipeline stages" region shows
+// what rejection sampling kept and dropped, by reason, with examples.
+//
+// The CPU engine (?backend=cpu), as in countdown.spec.ts: this spec is about
+// the stages, not the kernels, and SwiftShader's WebGPU would take minutes
+// over the held-out evaluations. The task, model and corpus stay the preset's
+// (they decide the shipped base); B x G and the held-out set are shrunk.
+
+const R1 = preset('R1 (four stages, Countdown)');
+const B = 2, G = 4, PROMPTS = 4, K = 4;
+// every chart the Charts region draws from this run's rows (expert load: one plot per layer)
+const CHARTS = ['reward', 'heldout', 'length', 'aha', 'signal', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed'];
+
+test('the four-stage recipe: quick stages run, every chart marks them, the inspector shows the rejection stage', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  const t0 = Date.now();
+
+  await page.goto('/?backend=cpu');
+  const status = page.getByTestId('run-status');
+  await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  // R1-Zero (the default) has no stages: no markers, no stage region
+  await expect(page.getByTestId('stage-list')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Pipeline stages' })).toHaveCount(0);
+
+  // --- the preset turns the stages on; the panel says which
+  const config = page.getByRole('complementary', { name: 'Config' });
+  const knob = (group: string, label: string) => config.getByRole('group', { name: group }).getByLabel(label, { exact: true });
+  const r1 = config.getByRole('button', { name: 'R1 (four stages, Countdown)', exact: true });
+  await expect(knob('Pipeline', 'rejectionPrompts')).toBeDisabled(); // no rejection stage in R1-Zero
+  await r1.click();
+  await expect(r1).toHaveAttribute('aria-pressed', 'true');
+  await expect(knob('Pipeline', 'rl1Steps')).toHaveValue(String(R1.pipeline.rl1Steps));
+  await expect(knob('Pipeline', 'coldStartSteps')).toHaveValue(String(R1.pipeline.coldStartSteps));
+  await expect(knob('GRPO', 'consistencyWeight')).toHaveValue(String(R1.grpo.consistencyWeight));
+  await expect(config.getByTestId('pipeline-note')).toContainText(`cold start (${R1.pipeline.coldStartSteps} SFT steps on ${R1.pipeline.coldStartTraces} search traces)`);
+
+  // --- every stage a few steps
+  const set = async (group: string, label: string, value: number) => knob(group, label).fill(String(value));
+  await set('GRPO', 'batchPrompts', B);
+  await set('GRPO', 'groupSize', G);
+  await set('GRPO', 'heldOutSize', 8);
+  await set('Pipeline', 'coldStartSteps', 2);
+  await set('Pipeline', 'coldStartTraces', 8);
+  await set('Pipeline', 'rl1Steps', 2);
+  await set('Pipeline', 'rejectionPrompts', PROMPTS);
+  await set('Pipeline', 'rejectionSamples', K);
+  await set('Pipeline', 'rejectionSftEpochs', 1);
+  await expect(config.locator('.knob-error')).toHaveCount(0);
+  await expect(config.getByTestId('pipeline-note')).toHaveText(/^Stages: cold start \(2 SFT steps on 8 search traces\) → GRPO steps 0–1 → rejection sampling \(4 prompts × 4, readable only\)/);
+  await config.getByRole('button', { name: 'Apply and reset' }).click();
+
+  // --- the cold start runs during init: reported, and marked left of step 0 once the step-0 evaluation is in
+  const stages = page.getByRole('region', { name: 'Pipeline stages' });
+  const cold = stages.getByTestId('stage-coldStart');
+  await expect(cold).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(cold.getByTestId('stage-sft')).toContainText(/^SFT loss \d\.\d{3} → \d\.\d{3} over 2 steps \(8 examples/);
+  await expect(stages.getByTestId('stage-rejection')).toHaveAttribute('data-state', 'pending');
+  await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('header-step')).toHaveAttribute('data-done', '0');
+
+  // --- three GRPO steps: the rejection stage runs after the second
+  const step = page.getByRole('button', { name: 'Step', exact: true });
+  for (let n = 1; n <= 3; n++) {
+    await expect(step).toBeEnabled({ timeout: 60_000 });
+    await step.click();
+    await expect(page.getByTestId('header-step')).toHaveAttribute('data-done', String(n), { timeout: 60_000 });
+  }
+  const rejection = stages.getByTestId('stage-rejection');
+  await expect(rejection).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+
+  // --- every chart marks both stages, labelled
+  const charts = page.getByRole('region', { name: 'Charts' });
+  await expect(charts.getByTestId('stage-list')).toContainText('cold start: 2 SFT steps on 8 search traces, before step 0');
+  await expect(charts.getByTestId('stage-list')).toContainText(`rejection sampling (${PROMPTS} prompts x ${K}, readable only) + 1 epoch of SFT, before step 2`);
+  for (const c of CHARTS) {
+    const chart = charts.locator(`[data-chart="${c}"]`);
+    await expect(chart.locator('.stage-marker'), c).toHaveCount(2);
+    await expect(chart.locator('.stage-marker-coldStart'), c).toHaveCount(1);
+    // the labels (recharts draws them in a layer of their own)
+    await expect(chart.locator('svg text', { hasText: /^cold start$/ }), c).toHaveCount(1);
+    await expect(chart.locator('svg text', { hasText: /^rejection SFT$/ }), c).toHaveCount(1);
+  }
+  const layers = await charts.locator('[data-chart="experts"] .expert-layer').count();
+  await expect(charts.locator('[data-chart="experts"] .stage-marker')).toHaveCount(2 * layers);
+
+  // --- the rejection stage in the inspector: kept and dropped by reason, summing to the samples, with examples of each
+  const counts = rejection.getByTestId('stage-counts');
+  await expect(counts).toHaveAttribute('data-sampled', String(PROMPTS * K));
+  const ns = await counts.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-outcome'), Number(r.getAttribute('data-n'))] as const));
+  expect(ns.map(([o]) => o)).toEqual(['kept', 'format', 'wrong', 'waits', 'unreadable']);
+  expect(ns.reduce((a, [, n]) => a + n, 0)).toBe(PROMPTS * K);
+  await expect(counts).toHaveAttribute('data-kept', String(ns[0]![1]));
+  const groups = rejection.getByTestId('stage-examples');
+  const outcomes = await groups.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-outcome')));
+  // an example of every outcome that happened (the report keeps up to 4 kept and 2 per reason)
+  expect(outcomes).toEqual(ns.filter(([, n]) => n > 0).map(([o]) => o));
+  for (const ex of await rejection.getByTestId('stage-example').all()) await expect(ex.locator('code').first()).toHaveText(/^\d+;\d+;\d+=-?\d+$/);
+  await expect(rejection.getByTestId('stage-sft')).toContainText(ns[0]![1] > 0 ? /^SFT loss \d\.\d{3} → \d\.\d{3} over \d+ steps?/ : /^no SFT step taken/);
+
+  await page.screenshot({ path: 'test-results/pipeline.png', fullPage: true });
+  await charts.screenshot({ path: 'test-results/pipeline-charts.png' });
+  await stages.screenshot({ path: 'test-results/pipeline-stages.png' });
+  console.log(`pipeline spec: ${((Date.now() - t0) / 1000).toFixed(1)} s; rejection ${ns.map(([o, n]) => `${o} ${n}`).join(', ')}`);
+  expect(errors).toEqual([]);
+});
