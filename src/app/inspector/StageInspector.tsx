@@ -43,7 +43,7 @@ function Stage({ view }: { view: StageView }) {
       </h3>
       <p className="stage-plan">{marker.label}</p>
       {state === 'pending' && <p className="muted">Not reached yet: it runs after {marker.step} GRPO step{marker.step === 1 ? '' : 's'}{marker.step === 0 ? ' (when the run starts)' : ''}.</p>}
-      {state === 'unreported' && <p className="muted">It ran in an earlier session of this run (resumed here); its report is not stored with the run.</p>}
+      {state === 'unreported' && <p className="muted">It ran, but this page holds no report of it (a run stored before stage reports were kept, or a report that could not be read back).</p>}
       {report && <Report report={report} />}
     </article>
   );

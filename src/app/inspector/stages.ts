@@ -23,8 +23,8 @@ export interface StageView {
   report: StageReport | null;
   /**
    * 'done': reported. 'pending': the run has not reached it. 'unreported': the
-   * run is past it but this page holds no report (a resumed run: its stages ran
-   * in an earlier session, and the reports are not stored with the run).
+   * run is past it but this page holds no report (a resumed run stored before
+   * stage reports were kept with it, or one whose report could not be read).
    */
   state: 'done' | 'pending' | 'unreported';
 }

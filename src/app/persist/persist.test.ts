@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG } from '../../core/config';
 import type { GrpoMetrics } from '../../train/grpo';
 import { PROTOCOL_VERSION as v, type CheckpointEvent, type TrainerEvent } from '../../train/protocol';
 import { QUICK_CONFIG } from '../../train/quick';
+import type { StageReport } from '../../train/stages';
 import { HISTORY_STEPS } from '../store';
 import { createMemoryDb, type RunDb } from './db';
 import { createPersister, describeFailure, loadMetrics, loadRun, loadRuns, PERSIST_TAG } from './persister';
@@ -213,6 +214,34 @@ describe('persister', () => {
     await h.db.deleteRun(first.id);
     expect((await loadRuns(h.db)).runs.map((r) => r.name)).toEqual(['a (reset)']);
     expect(await h.db.getAll('metrics', first.id)).toEqual([]);
+  });
+
+  it('keeps the stage reports with the run record: the cold start with the first step, the rejection stage at once, a Reset\'s record the cold start only', async () => {
+    const h = setup();
+    const report = (kind: StageReport['kind'], step: number): StageReport => ({
+      kind, step, examples: [{ prompt: 'p', completion: 'c', tokens: 3, waits: 0, reason: null }], sft: { examples: 1, steps: 1, lr: 5e-4, rows: 1, loss: [0.5], heldOutLoss: null },
+      seconds: { sampling: 0, sft: 0.1 },
+      rejection: kind === 'coldStart' ? null : { k: 2, prompts: 1, sampled: 2, kept: 1, promptsCovered: 1, dropped: { format: 0, wrong: 1, waits: 0, unreadable: 0 }, readable: false, temperature: 1, keptMeanLength: 3, keptReflection: 0 },
+    });
+    h.p.begin(QUICK_CONFIG, 'r1');
+    h.p.onEvent({ type: 'stage', v, report: report('coldStart', 0) });
+    h.runTasks();
+    await h.p.flush();
+    expect((await loadRuns(h.db)).runs).toEqual([]); // not before the first step
+    h.p.onEvent(mEv(0));
+    h.p.onEvent(mEv(1));
+    h.p.onEvent({ type: 'stage', v, report: report('rejection', 2) });
+    h.runTasks();
+    await h.p.flush();
+    const [stored] = (await loadRuns(h.db)).runs;
+    expect(stored!.stages!.map((x) => [x.kind, x.step])).toEqual([['coldStart', 0], ['rejection', 2]]);
+    expect(stored!.stages![1]).toEqual(report('rejection', 2));
+    h.p.onEvent({ type: 'status', v, state: 'ready', step: 0, backend: 'cpu', backendLabel: '', message: 'reset' });
+    expect(h.p.run!.stages!.map((x) => x.kind)).toEqual(['coldStart']);
+    // a malformed report is dropped on load, the run kept
+    const bad = { ...stored!, stages: [report('coldStart', 0), { kind: 'rejection', step: 2, sft: { loss: 'x' } }] };
+    expect((checkRun(bad) as RunRecord).stages!.map((x) => x.kind)).toEqual(['coldStart']);
+    expect(checkRun({ ...goodRun, stages: 'nonsense' })).toEqual(goodRun);
   });
 
   it('stop() (the live run deleted): its queued writes are dropped, a write under way settles first so the delete sticks, later steps are not saved; a Reset saves again', async () => {

@@ -197,9 +197,21 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
         saveRun();
         return;
       }
+      case 'stage': {
+        // with the run record: written now if the run is stored, else with its first step (the cold start reports before it)
+        const k = e.report;
+        r.stages = [...(r.stages ?? []).filter((x) => x.kind !== k.kind || x.step !== k.step), k].sort((a, b) => a.step - b.step);
+        if (r.lastStep > 0) saveRun();
+        return;
+      }
       case 'status':
-        // a reset: the run starts over from its base; saved as a new run, the old one stays in the list
-        if (isReset(e, r)) begin(r.config, `${r.name} (reset)`);
+        // a reset: the run starts over from its base; saved as a new run, the old one stays in the list.
+        // Its base is after the cold start (train/pipeline.ts): the new run keeps that report.
+        if (isReset(e, r)) {
+          const cold = (r.stages ?? []).filter((x) => x.step === 0);
+          const next = begin(r.config, `${r.name} (reset)`);
+          if (cold.length > 0) next.stages = cold;
+        }
         return;
       default:
         return;

@@ -7,6 +7,7 @@ import { type RunConfig } from '../../core/config';
 import { validateConfig } from '../../core/validate';
 import type { EvalResult } from '../../train/evaluate';
 import type { GrpoMetrics, GrpoSample } from '../../train/grpo';
+import { STAGE_KINDS, type StageReport } from '../../train/stages';
 
 export interface RunRecord {
   id: string;
@@ -21,6 +22,8 @@ export interface RunRecord {
   lastReward: number | null;
   /** Step of the newest checkpoint, null before the first. */
   checkpointStep: number | null;
+  /** The pipeline's stage reports as they ran (issue 17; absent in runs stored before them, and in runs without stages). */
+  stages?: StageReport[];
 }
 
 /** One step's metrics; key [runId, step]. */
@@ -79,7 +82,24 @@ export function checkRun(x: unknown): RunRecord | string {
   // the same door as a link or an import: knobs an older build lacked take their defaults
   const { config, errors } = validateConfig(x.config);
   if (errors.length > 0) return `${who}: config: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`;
-  return { id, name: x.name, label: typeof x.label === 'string' ? x.label : null, created: x.created, config, lastStep: x.lastStep, lastReward: x.lastReward as number | null, checkpointStep: x.checkpointStep as number | null };
+  const stages = Array.isArray(x.stages) ? x.stages.filter(isStageReport) : [];
+  return {
+    id, name: x.name, label: typeof x.label === 'string' ? x.label : null, created: x.created, config, lastStep: x.lastStep, lastReward: x.lastReward as number | null,
+    checkpointStep: x.checkpointStep as number | null, ...(stages.length > 0 ? { stages } : {}),
+  };
+}
+
+/**
+ * A stored stage report the stage inspector can draw. A malformed one is
+ * dropped, not the run: the report is for reading only (the run's curves and
+ * checkpoints stand without it), and the inspector then says its report was
+ * not kept.
+ */
+function isStageReport(x: unknown): x is StageReport {
+  if (!isObj(x) || !STAGE_KINDS.includes(x.kind as StageReport['kind']) || !isStep(x.step)) return false;
+  if (!isObj(x.sft) || !Array.isArray(x.sft.loss) || !x.sft.loss.every((l) => typeof l === 'number') || !Array.isArray(x.examples) || !isObj(x.seconds)) return false;
+  if (x.rejection === null) return x.kind === 'coldStart';
+  return isObj(x.rejection) && isObj(x.rejection.dropped) && typeof x.rejection.sampled === 'number' && typeof x.rejection.kept === 'number';
 }
 
 /** The metrics records of a run, in step order, the malformed ones dropped (counted). */

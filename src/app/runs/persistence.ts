@@ -103,16 +103,18 @@ export async function prepareResume(id: string): Promise<{ run: RunRecord; weigh
   for (const m of loaded.metrics) if (m.evaluation && m.step + 1 <= ck.step) evals.set(m.step + 1, { step: m.step + 1, result: m.evaluation });
   const evalList = [...evals.values()].sort((a, b) => a.step - b.step);
   const history = loaded.samples.filter((x) => x.step < ck.step).map((x) => ({ step: x.step, samples: x.samples }));
+  // a stage at step k ran after k steps were taken: the checkpoint's state is past those at or before its step; a later one runs again
+  const stages = (run.stages ?? []).filter((x) => x.step <= ck.step);
   restore = {
     step: ck.step,
     apply: () => {
       useStore.setState({
-        metrics, evals: evalList, history, baseAha: evalList.find((x) => x.step === 0)?.result.sampled.aha ?? null,
+        metrics, evals: evalList, history, stages, baseAha: evalList.find((x) => x.step === 0)?.result.sampled.aha ?? null,
         firstAhaStep: metrics.find((m) => m.aha.aha > 0)?.step ?? null,
       });
     },
   };
-  persister?.attach({ ...run, lastStep: ck.step });
+  persister?.attach({ ...run, lastStep: ck.step, stages });
   setRuns({ currentId: run.id, unsaved: null, resumeOffer: null, ...(loaded.problems.length ? { skipped: [...useStore.getState().runs.skipped, ...loaded.problems] } : {}) });
   return {
     run,
