@@ -11,6 +11,7 @@ import { initParams } from '../../model/params';
 import { trainConfigErrors } from '../checks';
 import { createEvaluator, evaluate } from '../evaluate';
 import { createGrpoTrainer } from '../grpo';
+import { coldStart } from '../pipeline';
 import { createPretrainer, pretrainStep } from '../pretrain';
 import { PROTOCOL_VERSION as v, type InitCommand, type SetLiveCommand } from '../protocol';
 import { baseState, copyState, resumeInto } from './checkpoint';
@@ -77,6 +78,9 @@ async function build(c: Core, backend: Backend, cfg: RunConfig, cmd: InitCommand
   } else {
     await pretrainBase(c, backend, ops, model, gen);
   }
+  // R1's cold start (train/pipeline.ts), not on resume: a resumed run's weights are its saved base, already cold-started
+  if (cfg.pipeline.coldStartSteps > 0 && !cmd.resume) await coldStartStage(c, backend, ops, model, gen);
+  // the GRPO start: what reset returns to and the KL reference (after a cold start, the cold-started policy)
   const base = {
     params: new Float32Array(await ops.read(model.params)),
     routerBias: new Float32Array(await ops.read(model.routerBias)),
@@ -106,6 +110,24 @@ async function pretrainBase(c: Core, backend: Backend, ops: Ops<unknown, unknown
       if (gen !== c.generation) throw new Cancelled();
     }
   }
+}
+
+async function coldStartStage(c: Core, backend: Backend, ops: Ops<unknown, unknown>, model: Model<unknown>, gen: number): Promise<void> {
+  const total = model.cfg.pipeline.coldStartSteps;
+  const every = Math.max(1, Math.floor(total / (c.opts.pretrainReports ?? 20)));
+  c.activity = 'running the cold start';
+  const report = await coldStart(ops, model, {
+    onStep: (m) => {
+      if ((m.step + 1) % every !== 0 && m.step + 1 !== total) return;
+      c.post({
+        type: 'status', v, state: 'pretraining', step: 0, backend: backend.kind, backendLabel: backend.label,
+        message: `cold start ${m.step + 1}/${total}: loss ${m.loss.toFixed(3)}`, pretrain: { metrics: m, total },
+      });
+    },
+  });
+  c.activity = null;
+  if (gen !== c.generation) throw new Cancelled();
+  c.post({ type: 'stage', v, report });
 }
 
 export async function reset(c: Core, r: Run): Promise<void> {

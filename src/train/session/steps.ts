@@ -10,9 +10,10 @@
 
 import { evaluate } from '../evaluate';
 import { grpoStep } from '../grpo';
+import { rejectionDue, rejectionStage, type StageReport } from '../pipeline';
 import { PROTOCOL_VERSION as v } from '../protocol';
 import { keepSnapshot } from './checkpoint';
-import { currentStep, error, exclusive, lostMeanwhile, message, status, type Core } from './core';
+import { currentStep, error, exclusive, lostMeanwhile, message, status, type Core, type Run } from './core';
 
 /**
  * A count, not a step index: the charts' last point after n steps is step
@@ -29,6 +30,9 @@ async function oneStep(c: Core): Promise<void> {
     c.activity = `taking GRPO step ${r.tr.step}`;
     c.post({ type: 'progress', v, step: r.tr.step, phase: 'grpo' });
     const { metrics, samples } = await grpoStep(r.tr);
+    // R1's rejection stage (train/pipeline.ts) after the GRPO step that leaves rl1Steps taken, before the snapshot,
+    // so every saved state at or past rl1Steps is past the stage and a resumed run never repeats it
+    const stage = rejectionDue(r.cfg, r.tr.step) ? await runRejectionStage(c, r) : null;
     const every = r.cfg.grpo.evalEvery;
     c.activity = `evaluating after step ${metrics.step}`;
     const due = r.tr.step % every === 0;
@@ -38,6 +42,7 @@ async function oneStep(c: Core): Promise<void> {
     if (c.run !== r) return; // the device was lost meanwhile: this step is taken again on the new one
     c.post(evaluation ? { type: 'metrics', v, metrics, evaluation } : { type: 'metrics', v, metrics });
     c.post({ type: 'samples', v, step: metrics.step, samples });
+    if (stage) c.post({ type: 'stage', v, report: stage });
     c.reported = metrics.step + 1;
     c.pending = Math.max(0, c.pending - 1); // a pause during the step already set 0: a later step(1) must still take one
   } catch (e) {
@@ -49,6 +54,19 @@ async function oneStep(c: Core): Promise<void> {
   } finally {
     c.activity = null;
   }
+}
+
+async function runRejectionStage(c: Core, r: Run): Promise<StageReport> {
+  const at = r.tr.step;
+  c.activity = `running the rejection stage after step ${at - 1}`;
+  return rejectionStage(r.tr, {
+    onPhase: (phase) => status(c, 'running', phase === 'sampling'
+      ? `rejection stage: sampling ${r.cfg.pipeline.rejectionPrompts} prompts x ${r.cfg.pipeline.rejectionSamples}`
+      : 'rejection stage: SFT on the kept traces'),
+    onStep: (m, total) => {
+      if ((m.step + 1) % Math.max(1, Math.floor(total / 10)) === 0 || m.step + 1 === total) status(c, 'running', `rejection stage: SFT ${m.step + 1}/${total}, loss ${m.loss.toFixed(3)}`);
+    },
+  });
 }
 
 async function stepLoop(c: Core): Promise<void> {
