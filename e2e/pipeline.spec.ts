@@ -26,7 +26,8 @@ test('the four-stage recipe: quick stages run, every chart marks them, the inspe
   page.on('pageerror', (e) => errors.push(e.message));
   const t0 = Date.now();
 
-  await page.goto('/?backend=cpu');
+  // a checkpoint after every step, so a reload can resume the run at step 3 (persist.spec.ts)
+  await page.goto('/?backend=cpu&checkpointEvery=1');
   const status = page.getByTestId('run-status');
   await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
   // R1-Zero (the default) has no stages: no markers, no stage region
@@ -111,6 +112,18 @@ test('the four-stage recipe: quick stages run, every chart marks them, the inspe
   await page.screenshot({ path: 'test-results/pipeline.png', fullPage: true });
   await charts.screenshot({ path: 'test-results/pipeline-charts.png' });
   await stages.screenshot({ path: 'test-results/pipeline-stages.png' });
+
+  // --- the stage reports are kept with the run: a reload and Resume bring them back, the markers too
+  await page.waitForTimeout(1000); // the step-3 checkpoint: requested after the metrics, written a macrotask later
+  await page.reload();
+  const resume = page.getByRole('button', { name: /^Resume run .* from step 3$/ });
+  await expect(resume).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled({ timeout: 60_000 });
+  await resume.click();
+  await expect(rejection).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(cold).toHaveAttribute('data-state', 'done');
+  await expect(rejection.getByTestId('stage-counts')).toHaveAttribute('data-kept', String(ns[0]![1]));
+  await expect(charts.locator('[data-chart="reward"] .stage-marker')).toHaveCount(2);
   console.log(`pipeline spec: ${((Date.now() - t0) / 1000).toFixed(1)} s; rejection ${ns.map(([o, n]) => `${o} ${n}`).join(', ')}`);
   expect(errors).toEqual([]);
 });
