@@ -7,7 +7,11 @@ import { preset } from '../src/core/config';
 // sampling of 4 prompts x 4, one epoch of SFT, then GRPO again), the run
 // reports the cold start during init and the rejection stage after its second
 // step; every chart marks both stages, and the "Pipeline stages" region shows
-// what rejection sampling kept and dropped, by reason, with examples.
+// what rejection sampling kept and dropped, by reason, with examples; a
+// reload and Resume bring the reports back. Then the two Experiments cards of
+// issue 17: R1-Zero against the four stages (its quick variant runs both arms,
+// the second through every stage) and the distillation card (GRPO on the dense
+// student, loaded from its shipped base; the distilled arm named as Node-only).
 //
 // The CPU engine (?backend=cpu), as in countdown.spec.ts: this spec is about
 // the stages, not the kernels, and SwiftShader's WebGPU would take minutes
@@ -125,5 +129,63 @@ test('the four-stage recipe: quick stages run, every chart marks them, the inspe
   await expect(rejection.getByTestId('stage-counts')).toHaveAttribute('data-kept', String(ns[0]![1]));
   await expect(charts.locator('[data-chart="reward"] .stage-marker')).toHaveCount(2);
   console.log(`pipeline spec: ${((Date.now() - t0) / 1000).toFixed(1)} s; rejection ${ns.map(([o, n]) => `${o} ${n}`).join(', ')}`);
+  expect(errors).toEqual([]);
+});
+
+test('the Experiments card R1-Zero against the four stages: its quick variant runs both arms, the second through every stage', async ({ page }) => {
+  test.setTimeout(180_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?backend=cpu');
+  await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled({ timeout: 90_000 });
+  const p = page.getByRole('region', { name: 'Experiments' });
+  await p.getByRole('button', { name: 'Show the experiments' }).click();
+  const card = p.getByTestId('experiment-r1-pipeline');
+  await expect(card.getByTestId('experiment-measured')).toContainText('Not measured yet');
+  const title = 'R1-Zero against R1\'s four stages';
+  await card.getByLabel(`Variant of ${title}`).selectOption('quick');
+  await expect(card).toContainText('4 steps per run');
+  await card.getByRole('button', { name: `Run ${title}`, exact: true }).click();
+  const progress = p.getByTestId('experiment-progress');
+  await expect(progress).toContainText('four stages, seed 1 (run 2 of 2', { timeout: 90_000 });
+  await expect(progress).toHaveCount(0, { timeout: 90_000 });
+  await expect(p.getByRole('alert')).toHaveCount(0);
+  await expect(p.getByTestId('experiment-shown')).toContainText('R1-Zero (1 run), four stages (1 run)');
+  // the live run is the four-stage arm: both its stages reported and marked; the R1-Zero arm (drawn dashed) has none
+  const stages = page.getByRole('region', { name: 'Pipeline stages' });
+  await expect(stages.getByTestId('stage-coldStart')).toHaveAttribute('data-state', 'done');
+  await expect(stages.getByTestId('stage-rejection')).toHaveAttribute('data-state', 'done');
+  await expect(stages.getByTestId('stage-rejection').getByTestId('stage-counts')).toHaveAttribute('data-sampled', '16');
+  const charts = page.getByRole('region', { name: 'Charts' });
+  await expect(charts.locator('[data-chart="reward"] .stage-marker')).toHaveCount(2);
+  await expect(charts.locator('[data-chart="reward"] path.recharts-line-curve[data-testid="overlay-curve"]')).toHaveCount(2);
+  await expect(charts.getByTestId('stage-list')).toContainText('before step 2');
+  expect(errors).toEqual([]);
+});
+
+test('the distillation card runs GRPO on the dense student from its shipped base, and says the distilled arm is Node-only', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const fetched: string[] = [];
+  page.on('request', (r) => r.url().endsWith('.safetensors') && fetched.push(new URL(r.url()).pathname));
+  await page.goto('/?backend=cpu');
+  await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled({ timeout: 90_000 });
+  const p = page.getByRole('region', { name: 'Experiments' });
+  await p.getByRole('button', { name: 'Show the experiments' }).click();
+  const card = p.getByTestId('experiment-distill-student');
+  const title = 'Distil a dense student, or run GRPO on it';
+  await expect(card.getByTestId('experiment-measured')).toContainText('reaches 57.2% [54.7, 59.6]');
+  await expect(card.getByTestId('experiment-not-here')).toContainText('npm run distill');
+  await card.getByLabel(`Variant of ${title}`).selectOption('quick');
+  const before = fetched.length;
+  await card.getByRole('button', { name: `Run ${title}`, exact: true }).click();
+  await expect(p.getByTestId('experiment-progress')).toHaveCount(0, { timeout: 90_000 });
+  await expect(p.getByRole('alert')).toHaveCount(0);
+  await expect(p.getByTestId('experiment-shown')).toContainText('GRPO on the dense student (1 run)');
+  // the student's own base, first and only: never pretrained in the page, never the MoE base
+  expect(fetched.slice(before)).toEqual(['/student-countdown-dense.safetensors']);
+  await expect(page.getByRole('complementary', { name: 'Config' })).toContainText('21,504 parameters');
+  await expect(page.getByRole('region', { name: 'Charts' }).getByTestId('readout-reward')).toHaveText(/at step 2/);
   expect(errors).toEqual([]);
 });
