@@ -141,12 +141,15 @@ function Completion({ s, view, maxAdv, stats, bg }: { s: GrpoSample; view: Token
         <span className={s.advantage >= 0 ? 'adv-bar pos' : 'adv-bar neg'} style={s.advantage >= 0 ? { left: '50%', width: `${w}%` } : { right: '50%', width: `${w}%` }} />
       </span>
       <span className="adv-text" data-testid="advantage">{adv}</span>
-      <span className="reward" style={{ background: bg }} title={`format ${r.format}, accuracy ${r.accuracy}, overlong ${formatValue(r.overlong)}`}>
+      <span className="reward" style={{ background: bg }}
+        title={`format ${r.format}, accuracy ${r.accuracy}, overlong ${formatValue(r.overlong)}${r.consistency !== undefined ? `, consistency ${formatValue(r.consistency)}` : ''}`}>
         R {formatValue(r.total)}
       </span>
       <span className="components muted">
         acc {formatValue(r.accuracy)} · fmt {formatValue(r.format)}
         {r.overlong !== 0 && <> · long {formatValue(r.overlong)}</>}
+        {/* the consistency penalty (issue 17): a share of the thought's unreadable claims, weighted; absent in samples saved before it */}
+        {r.consistency !== undefined && r.consistency !== 0 && <span data-testid="consistency"> · consistency {formatValue(r.consistency)}</span>}
         {attempts !== null && <> · {attemptsLabel(attempts)}</>}
         {s.truncated && <> · truncated</>}
         {s.aha.aha && <> · aha</>}
