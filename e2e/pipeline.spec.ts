@@ -182,7 +182,12 @@ test('the distillation card runs GRPO on the dense student from its shipped base
   await card.getByRole('button', { name: `Run ${title}`, exact: true }).click();
   await expect(p.getByTestId('experiment-progress')).toHaveCount(0, { timeout: 90_000 });
   await expect(p.getByRole('alert')).toHaveCount(0);
-  await expect(p.getByTestId('experiment-shown')).toContainText('GRPO on the dense student (1 run)');
+  await expect(p.getByTestId('experiment-shown')).toContainText('GRPO on the dense student (1 run); against distilled student (README): 57.2%.');
+  // the distilled arm, which the app cannot run, is drawn from README beside the GRPO arm on held-out accuracy
+  const heldout = page.getByRole('region', { name: 'Charts' }).locator('[data-chart="heldout"]');
+  await expect(heldout.locator('.experiment-reference')).toHaveCount(1);
+  await expect(heldout.locator('svg text', { hasText: 'distilled student (README): 57.2%' })).toHaveCount(1);
+  await expect(heldout.locator('path.recharts-line-curve[data-testid="overlay-curve"]')).toHaveCount(1);
   // the student's own base, first and only: never pretrained in the page, never the MoE base
   expect(fetched.slice(before)).toEqual(['/student-countdown-dense.safetensors']);
   await expect(page.getByRole('complementary', { name: 'Config' })).toContainText('21,504 parameters');

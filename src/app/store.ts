@@ -131,6 +131,13 @@ export interface ArmRuns {
   label: string;
   runs: readonly OverlayRun[];
 }
+/** A measured value an experiment is set against, drawn as a horizontal line on one chart (the distilled student's accuracy on held-out). */
+export interface ChartReference {
+  /** Charts.tsx id. */
+  chart: string;
+  y: number;
+  label: string;
+}
 export interface ExperimentSlice {
   experiment: {
     /** The card a ?experiment= link opened, offered to run. */
@@ -138,7 +145,7 @@ export interface ExperimentSlice {
     /** A queue in progress: the run it is on (index of total) and its arm. */
     progress: { title: string; index: number; total: number; label: string } | null;
     /** The last experiment's arms, drawn over the charts (kept across reloads). */
-    shown: { title: string; arms: ArmRuns[] } | null;
+    shown: { title: string; arms: ArmRuns[]; references?: ChartReference[] } | null;
     band: SeedBandKind;
     /** Why the last queue stopped early, or a bad ?experiment= link. */
     error: string | null;

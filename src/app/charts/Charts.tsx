@@ -115,6 +115,11 @@ export function Charts() {
   const reached = reachedStep(metrics, evals, stages.map((x) => x.step));
   const markers = useMemo(() => chartMarkers({ config, reached }, overlaid, shown?.arms ?? []), [config, reached, overlaid, shown]);
   const ownMarkers = useMemo(() => markers.filter((m) => !m.dashed), [markers]);
+  // what the shown experiment is set against (README's distilled student on held-out): a dotted line, labelled
+  const refs = (chart: string) => (shown?.references ?? []).filter((x) => x.chart === chart).map((x) => (
+    <ReferenceLine key={`ref:${x.label}`} y={x.y} ifOverflow="extendDomain" stroke={C.violet} strokeDasharray="2 3" className="experiment-reference"
+      label={{ value: x.label, position: 'insideBottomRight', fill: C.violet, fontSize: 10 }} />
+  ));
   const perStep = config.grpo.batchPrompts * config.grpo.groupSize;
   const reward = useRows(metrics, REWARD);
   const ahaRaw = useRows(metrics, AHA);
@@ -150,7 +155,9 @@ export function Charts() {
       <div className="chart-grid">
         <ChartCard markers={markers} id="reward" help={help('reward')} title={T.reward} rows={reward} lines={REWARD_LINES} overlays={over.reward} seedBands={seeds.reward} readout={r.reward} footer={pick('reward')} />
         <ChartCard markers={markers} id="heldout" help={help('heldout')} title={T.heldout} rows={held} lines={EVAL_LINES} band={HELD_BAND} overlays={over.heldout} seedBands={seeds.heldout} readout={evalReadout(evals)} footer={pick('heldout')}
-          emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct} />
+          emptyText="waiting for the first evaluation" yDomain={[0, 1]} yTick={pct}>
+          {refs('heldout')}
+        </ChartCard>
         <ChartCard markers={markers} id="length" help={help('length')} title={T.length} rows={length} lines={config.task.family === 'countdown' ? LENGTH_ATTEMPTS_LINES : LENGTH_LINES} band={LENGTH_BAND}
           overlays={over.length} seedBands={seeds.length} readout={r.length} />
         <ChartCard markers={markers} id="aha" help={help('aha')} title={T.aha} rows={aha} lines={AHA_LINES} band={AHA_BANDS} overlays={over.aha} seedBands={seeds.aha} readout={r.aha} yDomain={FRACTION} yTick={pct} footer={pick('aha')}>

@@ -29,7 +29,7 @@ function Card({ card, linked, busy }: { card: ExperimentCard; linked: boolean; b
   const paired = card.arms.length > 1;
   const run = (seeds: number[]) => {
     const plan = planRuns(card, variant, seeds);
-    void runPlan(`${card.title}${variant === 'quick' ? ' (quick)' : ''}${seeds.length > 1 ? `, ${seeds.length} seeds` : ''}`, plan);
+    void runPlan(`${card.title}${variant === 'quick' ? ' (quick)' : ''}${seeds.length > 1 ? `, ${seeds.length} seeds` : ''}`, plan, card.references);
   };
   const titleId = `experiment-${card.id}-title`;
   return (
@@ -101,7 +101,8 @@ export function ExperimentsPanel() {
       )}
       {exp.shown && exp.shown.arms.length > 0 && (
         <div className="experiments-shown" data-testid="experiment-shown">
-          On the charts: <strong>{exp.shown.title}</strong>: {exp.shown.arms.map((a) => `${a.label} (${a.runs.length} run${a.runs.length === 1 ? '' : 's'})`).join(', ')}.{' '}
+          On the charts: <strong>{exp.shown.title}</strong>: {exp.shown.arms.map((a) => `${a.label} (${a.runs.length} run${a.runs.length === 1 ? '' : 's'})`).join(', ')}
+          {(exp.shown.references ?? []).map((r) => `; against ${r.label}`).join('')}.{' '}
           {exp.shown.arms.some((a) => a.runs.length > 1) && (
             <label>
               Band over seeds{' '}

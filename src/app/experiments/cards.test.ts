@@ -70,6 +70,9 @@ describe('experiment cards', () => {
     expect(card.measured).toContain(`${grpoEqual.greedy[0].toFixed(1)}% [${grpoEqual.greedy[1].toFixed(1)}, ${grpoEqual.greedy[2].toFixed(1)}] at equal samples (64 steps)`);
     expect(card.measured).toContain(`${grpoLong.greedy[0].toFixed(1)}% [`);
     expect(card.notHere).toMatch(/npm run distill/);
+    // the distilled arm the app cannot run is drawn from README beside the GRPO arm, on held-out accuracy
+    expect(card.references).toEqual([{ chart: 'heldout', y: distilled.greedy[0] / 100, label: `distilled student (README): ${distilled.greedy[0].toFixed(1)}%` }]);
+    for (const c of CARDS) if (c.id !== 'distill-student') expect(c.references, c.id).toBeUndefined();
     for (const c of CARDS) if (c.id !== 'distill-student') expect(c.notHere, c.id).toBeNull();
     for (const v of ['full', 'quick'] as const) {
       const [p] = planRuns(card, v);

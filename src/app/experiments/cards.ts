@@ -8,6 +8,7 @@
 
 import { mergeConfig, preset, type DeepPartial, type RunConfig } from '../../core/config';
 import { validateConfig } from '../../core/validate';
+import type { ChartReference } from '../store';
 import { QUICK_CONFIG } from '../../train/quick';
 import { STUDENT_MODEL } from '../trainer';
 import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, SECONDS_PER_STEP, type Cell } from './measured';
@@ -44,6 +45,8 @@ export interface ExperimentCard {
   source: string | null;
   /** What the app cannot run of this comparison, and where it runs instead (null: every arm runs here). */
   notHere: string | null;
+  /** README's measured values of what the app cannot run, drawn as lines on the charts beside the runs (the distilled student's accuracy). */
+  references?: ChartReference[];
   arms: ArmSpec[];
   full: VariantSpec;
   quick: VariantSpec;
@@ -205,6 +208,7 @@ export const CARDS: readonly ExperimentCard[] = [
     source: 'README, "Distillation, measured"',
     notHere: 'The distilled arm (the teacher\'s sampling, rejection and SFT into the student) runs in Node only: npm run distill (experiments/run-distill.sh). '
       + 'Here Run trains the GRPO arm on the student from its shipped base (student-countdown-dense.safetensors), to set against the distilled numbers above.',
+    references: [{ chart: 'heldout', y: dr.distilled.greedy[0] / 100, label: `distilled student (README): ${dr.distilled.greedy[0].toFixed(1)}%` }],
     arms: [{ label: 'GRPO on the dense student', overrides: {} }],
     full: student(cd(DISTILL.equalSteps)),
     quick: student(cdQuick),

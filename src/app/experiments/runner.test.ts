@@ -15,6 +15,10 @@ describe('experiment runner (the parts without a worker)', () => {
   it('reads back only a well-formed stored experiment', () => {
     const good = { title: 'T', band: 't95', arms: [{ label: 'T = 1', ids: ['a', 'b'] }] };
     expect(parseShown(JSON.stringify(good))).toEqual(good);
+    const withRef = { ...good, references: [{ chart: 'heldout', y: 0.572, label: 'distilled' }] };
+    expect(parseShown(JSON.stringify(withRef))).toEqual(withRef);
+    expect(parseShown(JSON.stringify({ ...good, references: [{ chart: 'heldout', y: 'x', label: 'distilled' }] }))).toBeNull();
+    expect(parseShown(JSON.stringify({ ...good, references: {} }))).toBeNull();
     for (const bad of [null, '', '{', '[]', JSON.stringify({ ...good, band: 'x' }), JSON.stringify({ ...good, arms: [{ label: 1, ids: [] }] }),
       JSON.stringify({ ...good, arms: [{ label: 'a', ids: [3] }] })]) {
       expect(parseShown(bad), String(bad)).toBeNull();

@@ -8,7 +8,7 @@
 
 import { matchingPreset, type RunConfig } from '../../core/config';
 import { readOverlay } from '../runs/persistence';
-import { useStore, type AppState, type ArmRuns, type OverlayRun, type SeedBandKind } from '../store';
+import { useStore, type AppState, type ArmRuns, type ChartReference, type OverlayRun, type SeedBandKind } from '../store';
 import { pause, send, startRun } from '../trainer';
 import { CARDS, type PlannedRun } from './cards';
 import { experimentFromSearch } from './link';
@@ -20,6 +20,7 @@ export interface StoredShown {
   title: string;
   band: SeedBandKind;
   arms: { label: string; ids: string[] }[];
+  references?: ChartReference[];
 }
 
 type Experiment = AppState['experiment'];
@@ -37,7 +38,10 @@ function saveShown(): void {
   const { shown, band } = useStore.getState().experiment;
   try {
     if (!shown) storage()?.removeItem(SHOWN_KEY);
-    else storage()?.setItem(SHOWN_KEY, JSON.stringify({ title: shown.title, band, arms: shown.arms.map((a) => ({ label: a.label, ids: a.runs.map((r) => r.id) })) } satisfies StoredShown));
+    else {
+      const arms = shown.arms.map((a) => ({ label: a.label, ids: a.runs.map((r) => r.id) }));
+      storage()?.setItem(SHOWN_KEY, JSON.stringify({ title: shown.title, band, arms, ...(shown.references ? { references: shown.references } : {}) } satisfies StoredShown));
+    }
   } catch {
     // storage refused (private mode, quota): the experiment stays on the charts until the page closes
   }
@@ -49,7 +53,9 @@ export function parseShown(text: string | null): StoredShown | null {
   try {
     const x = JSON.parse(text) as StoredShown;
     const ok = typeof x.title === 'string' && (x.band === 'minmax' || x.band === 't95') && Array.isArray(x.arms)
-      && x.arms.every((a) => typeof a.label === 'string' && Array.isArray(a.ids) && a.ids.every((id) => typeof id === 'string'));
+      && x.arms.every((a) => typeof a.label === 'string' && Array.isArray(a.ids) && a.ids.every((id) => typeof id === 'string'))
+      && (x.references === undefined || (Array.isArray(x.references)
+        && x.references.every((r) => typeof r.chart === 'string' && typeof r.y === 'number' && Number.isFinite(r.y) && typeof r.label === 'string')));
     return ok ? x : null;
   } catch {
     return null;
@@ -71,7 +77,7 @@ export async function openExperiments(search: string): Promise<void> {
     const runs = (await Promise.all(a.ids.map((id) => readOverlay(id)))).filter((r): r is OverlayRun => r !== null).map((r) => ({ ...r, name: a.label }));
     if (runs.length) arms.push({ label: a.label, runs });
   }
-  if (arms.length) setExp({ shown: { title: stored.title, arms }, band: stored.band });
+  if (arms.length) setExp({ shown: { title: stored.title, arms, ...(stored.references ? { references: stored.references } : {}) }, band: stored.band });
 }
 
 export function setBand(band: SeedBandKind): void {
@@ -122,7 +128,8 @@ async function runOne(p: PlannedRun, q: { stopped: boolean }): Promise<OverlayRu
   send({ type: 'step', n: p.steps });
   await stepsTaken(p.steps, q);
   const s = useStore.getState();
-  return { id, name: p.arm, metrics: s.metrics, evals: s.evals };
+  // its config too: the charts draw an arm's pipeline stages from it (charts/stages.ts)
+  return { id, name: p.arm, config: p.config, metrics: s.metrics, evals: s.evals };
 }
 
 /**
@@ -131,12 +138,13 @@ async function runOne(p: PlannedRun, q: { stopped: boolean }): Promise<OverlayRu
  * runs is ignored. Resolves when the queue is done, stopped or failed (the
  * reason in store.experiment.error).
  */
-export async function runPlan(title: string, plan: readonly PlannedRun[]): Promise<void> {
+export async function runPlan(title: string, plan: readonly PlannedRun[], references?: ChartReference[]): Promise<void> {
   if (queue || plan.length === 0) return;
   const q = { stopped: false };
   queue = q;
   const arms: ArmRuns[] = [];
-  setExp({ error: null, linked: null, shown: { title, arms: [] } });
+  const refs = references?.length ? { references } : {};
+  setExp({ error: null, linked: null, shown: { title, arms: [], ...refs } });
   saveShown();
   try {
     for (let i = 0; i < plan.length; i++) {
@@ -146,7 +154,7 @@ export async function runPlan(title: string, plan: readonly PlannedRun[]): Promi
       const arm = arms.find((a) => a.label === p.arm);
       if (arm) arm.runs = [...arm.runs, run];
       else arms.push({ label: p.arm, runs: [run] });
-      setExp({ shown: { title, arms: arms.map((a) => ({ ...a })) } });
+      setExp({ shown: { title, arms: arms.map((a) => ({ ...a })), ...refs } });
       saveShown();
     }
   } catch (e) {
