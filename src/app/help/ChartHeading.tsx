@@ -30,6 +30,7 @@ export function HelpText({ id, help, testId }: { id?: string; help: ChartHelp; t
       {help.terms && <AhaTermList terms={help.terms} />}
       <p><strong>Good.</strong> {help.good}</p>
       {help.flat && <p data-testid={testId ? `${testId}-flat` : undefined}><strong>Flat?</strong> {help.flat}</p>}
+      {help.stages && <p data-testid={testId ? `${testId}-stages` : undefined}><strong>Stages.</strong> {help.stages}</p>}
     </div>
   );
 }

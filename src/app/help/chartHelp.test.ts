@@ -21,6 +21,19 @@ describe('chartHelp', () => {
     }
   });
 
+  it('with R1\'s stages: every chart says what its stage lines mark, KL what the rejection SFT does to it; the reward names the consistency penalty', () => {
+    const r1 = preset('R1 (four stages, Countdown)');
+    for (const id of CHART_IDS) {
+      expect(chartHelp(id, countdown).stages, id).toBeNull();
+      expect(chartHelp(id, r1).stages, id).toBe('The vertical lines mark this run\'s stages: the cold start (SFT on search traces) before step 0: step 0 is already the cold-started policy; '
+        + 'the rejection stage (sampling, then SFT on the kept traces) between steps 74 and 75. No stage takes a GRPO step.'
+        + (id === 'kl' ? ' KL stays measured against the policy at step 0, so after the rejection stage it includes what that SFT moved.' : ''));
+    }
+    expect(chartHelp('reward', mergeConfig(countdown, { pipeline: { coldStartSteps: 4 } })).stages).not.toContain('rejection');
+    expect(chartHelp('reward', r1).shows).toContain('− 0.1 × the share of the thought\'s claims that are false or unreadable (the consistency penalty');
+    expect(chartHelp('reward', countdown).shows).not.toContain('consistency');
+  });
+
   it('explains a flat KL only when beta is 0, and a flat clip ratio only when mu is 1', () => {
     expect(QUICK_CONFIG.grpo.beta).toBe(0);
     expect(chartHelp('kl', QUICK_CONFIG).flat).toMatch(/β = 0.*stays at 0/);

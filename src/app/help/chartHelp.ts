@@ -22,6 +22,8 @@ export interface ChartHelp {
   flat: string | null;
   /** Terms the chart counts, listed under "Shows" (the aha chart: the detector's classes). */
   terms?: AhaTerm[];
+  /** What R1's pipeline stages do to this chart, for a config that has them (issue 17); null without stages. */
+  stages?: string | null;
 }
 
 /** One of the aha detector's four classes (rl/aha.ts), defined in a line with an example completion. */
@@ -71,6 +73,22 @@ function corpusReflects(c: RunConfig): boolean {
 }
 
 export function chartHelp(id: ChartId, c: RunConfig): ChartHelp {
+  return { ...baseHelp(id, c), stages: stagesHelp(id, c) };
+}
+
+/** The stage markers, in words, for a config with R1's stages; what the rejection stage's SFT does to KL, which is measured against the GRPO start. */
+function stagesHelp(id: ChartId, c: RunConfig): string | null {
+  const p = c.pipeline;
+  if (p.coldStartSteps === 0 && p.rl1Steps === 0) return null;
+  const lines = [
+    ...(p.coldStartSteps > 0 ? ['the cold start (SFT on search traces) before step 0: step 0 is already the cold-started policy'] : []),
+    ...(p.rl1Steps > 0 ? [`the rejection stage (sampling, then SFT on the kept traces) between steps ${p.rl1Steps - 1} and ${p.rl1Steps}`] : []),
+  ];
+  const kl = id === 'kl' && p.rl1Steps > 0 ? ' KL stays measured against the policy at step 0, so after the rejection stage it includes what that SFT moved.' : '';
+  return `The vertical lines mark this run's stages: ${lines.join('; ')}. No stage takes a GRPO step.${kl}`;
+}
+
+function baseHelp(id: ChartId, c: RunConfig): ChartHelp {
   const g = c.grpo;
   const N = g.batchPrompts * g.groupSize;
   switch (id) {
@@ -78,7 +96,9 @@ export function chartHelp(id: ChartId, c: RunConfig): ChartHelp {
       return {
         shows: `The mean reward of the step's ${g.batchPrompts} prompts × ${g.groupSize} sampled completions (${N} answers to ${taskWords(c)}). `
           + `total = ${g.accuracyWeight} × accuracy (1 when the answer is right) + ${g.formatWeight} × format (1 when it is exactly <think>…</think><answer>…</answer> and stops with <eos>)`
-          + `${g.overlongShaping ? ' + the overlong penalty' : ''}; accuracy and format are the shares of completions that earn each.`,
+          + `${g.overlongShaping ? ' + the overlong penalty' : ''}`
+          + `${g.consistencyWeight > 0 ? ` − ${g.consistencyWeight} × the share of the thought's claims that are false or unreadable (the consistency penalty, R1's language-consistency reward in this toy)` : ''}`
+          + '; accuracy and format are the shares of completions that earn each.',
         good: 'total rising with accuracy. A total that rises on format alone while accuracy stays flat means the policy learned the tags, not the task: compare held-out accuracy.',
         flat: 'Flat stretches are normal: GRPO learns only from groups whose answers differ in reward, and '
           + `at lr ${g.lr} progress can take hundreds of steps (README: the default run gained most of its accuracy after step 200).`,
