@@ -48,6 +48,8 @@ describe('records', () => {
     expect(stepsToPrune([10, 30, 20], 2)).toEqual([10]);
     expect(stepsToPrune([5], 2)).toEqual([]);
     expect(configSummary(QUICK_CONFIG)).toBe('add d1 · 1L·4E·d32 · G8 · seed 7');
+    expect(configSummary({ ...QUICK_CONFIG, pipeline: { ...QUICK_CONFIG.pipeline, coldStartSteps: 4, rl1Steps: 10 } })).toBe('add d1 · 1L·4E·d32 · G8 · cold start + rejection after 10 · seed 7');
+    expect(configSummary({ ...QUICK_CONFIG, pipeline: { ...QUICK_CONFIG.pipeline, rl1Steps: 10 } })).toBe('add d1 · 1L·4E·d32 · G8 · rejection after 10 · seed 7');
   });
 
   it('checkCheckpoint refuses wrong sizes, wrong types and NaN weights', () => {

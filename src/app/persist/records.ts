@@ -152,5 +152,8 @@ export function stepsToPrune(steps: readonly number[], keep: number): number[] {
 /** The label in the Runs list: "add d1 · 2L·4E·d32 · G8 · seed 7". */
 export function configSummary(c: RunConfig): string {
   const m = c.model;
-  return `${c.task.family} d${c.task.difficulty} · ${m.nLayers}L·${m.nRouted}E·d${m.dModel} · G${c.grpo.groupSize} · seed ${c.seed}`;
+  // R1's stages (issue 17), when the run has any
+  const p = c.pipeline;
+  const stages = [...(p.coldStartSteps > 0 ? ['cold start'] : []), ...(p.rl1Steps > 0 ? [`rejection after ${p.rl1Steps}`] : [])];
+  return `${c.task.family} d${c.task.difficulty} · ${m.nLayers}L·${m.nRouted}E·d${m.dModel} · G${c.grpo.groupSize}${stages.length ? ` · ${stages.join(' + ')}` : ''} · seed ${c.seed}`;
 }
