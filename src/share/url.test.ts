@@ -74,7 +74,7 @@ describe('config links', () => {
   it('round-trips the default and each preset, and stays short (config-only <= 600 characters)', async () => {
     for (const c of [DEFAULT_CONFIG, preset('R1-Zero'), preset('Dr. GRPO'), preset('DAPO'), preset('R1-Zero (Arithmetic)')]) {
       const hash = await encodeRunLink(c);
-      expect(hash).toMatch(/^#r2\.[A-Za-z0-9_-]+$/);
+      expect(hash).toMatch(/^#r3\.[A-Za-z0-9_-]+$/);
       expect(hash.length).toBeLessThanOrEqual(600);
       const d = await decodeRunLink(hash);
       expect(d.errors).toEqual([]);
@@ -116,8 +116,8 @@ describe('config links', () => {
   it('falls back to the defaults, naming the problem, for wrong version, bad base64, bad deflate, bad JSON, over-long', async () => {
     const good = await encodeRunLink(preset('DAPO'));
     const cases: [string, RegExp][] = [
-      ['', /version r1 or r2/],
-      ['#r3.' + good.slice(4), /version r1 or r2.*"r3"/],
+      ['', /version r1 or r2 or r3/],
+      ['#r4.' + good.slice(4), /version r1 or r2 or r3.*"r4"/],
       ['#r1.ab$cd', /base64url/],
       ['#r1.a', /truncated/],
       ['#r1.' + toBase64Url(new Uint8Array([0xff, 0xff, 0xff, 0xff])), /corrupted/],
