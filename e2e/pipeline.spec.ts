@@ -8,7 +8,8 @@ import { preset } from '../src/core/config';
 // reports the cold start during init and the rejection stage after its second
 // step; every chart marks both stages, and the "Pipeline stages" region shows
 // what rejection sampling kept and dropped, by reason, with examples; a
-// reload and Resume bring the reports back. Then the two Experiments cards of
+// Share link opens with the stages set and its curves marked; a reload and
+// Resume bring the reports back. Then the two Experiments cards of
 // issue 17: R1-Zero against the four stages (its quick variant runs both arms,
 // the second through every stage) and the distillation card (GRPO on the dense
 // student, loaded from its shipped base; the distilled arm named as Node-only).
@@ -19,6 +20,7 @@ import { preset } from '../src/core/config';
 // (they decide the shipped base); B x G and the held-out set are shrunk.
 
 const R1 = preset('R1 (four stages, Countdown)');
+test.use({ permissions: ['clipboard-read', 'clipboard-write'] }); // Share copies the link
 const B = 2, G = 4, PROMPTS = 4, K = 4;
 // every chart the Charts region draws from this run's rows (expert load: one plot per layer)
 const CHARTS = ['reward', 'heldout', 'length', 'aha', 'signal', 'kl', 'entropy', 'clip', 'policyLoss', 'gradNorm', 'speed'];
@@ -116,6 +118,20 @@ test('the four-stage recipe: quick stages run, every chart marks them, the inspe
   await page.screenshot({ path: 'test-results/pipeline.png', fullPage: true });
   await charts.screenshot({ path: 'test-results/pipeline-charts.png' });
   await stages.screenshot({ path: 'test-results/pipeline-stages.png' });
+
+  // --- a link reproduces the pipeline: the shared run opens with its stages set, its snapshot's curves marked
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await expect(page.getByText('Link copied')).toBeVisible({ timeout: 5_000 });
+  const link = page.url();
+  expect(link).toMatch(/#r\d+\.[A-Za-z0-9_-]+$/);
+  const shared = await page.context().newPage();
+  await shared.goto(link);
+  await expect(shared.getByRole('region', { name: 'Shared run' })).toContainText('Shared run: 3 GRPO steps', { timeout: 30_000 });
+  const sharedKnob = (group: string, label: string) => shared.getByRole('complementary', { name: 'Config' }).getByRole('group', { name: group }).getByLabel(label, { exact: true });
+  await expect(sharedKnob('Pipeline', 'rl1Steps')).toHaveValue('2');
+  await expect(sharedKnob('Pipeline', 'rejectionPrompts')).toHaveValue(String(PROMPTS));
+  await expect(shared.getByRole('region', { name: 'Charts' }).locator('[data-chart="reward"] .stage-marker')).toHaveCount(2);
+  await shared.close();
 
   // --- the stage reports are kept with the run: a reload and Resume bring them back, the markers too
   await page.waitForTimeout(1000); // the step-3 checkpoint: requested after the metrics, written a macrotask later
