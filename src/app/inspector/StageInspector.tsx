@@ -43,7 +43,7 @@ function Stage({ view }: { view: StageView }) {
       </h3>
       <p className="stage-plan">{marker.label}</p>
       {state === 'pending' && <p className="muted">Not reached yet: it runs after {marker.step} GRPO step{marker.step === 1 ? '' : 's'}{marker.step === 0 ? ' (when the run starts)' : ''}.</p>}
-      {state === 'unreported' && <p className="muted">It ran, but this page holds no report of it (a run stored before stage reports were kept, or a report that could not be read back).</p>}
+      {state === 'unreported' && <p className="muted">It ran, but this page holds no report of it: a shared link's curves carry none (Re-run takes the stages again), and neither does a run stored before stage reports were kept.</p>}
       {report && <Report report={report} />}
     </article>
   );

@@ -23,8 +23,9 @@ export interface StageView {
   report: StageReport | null;
   /**
    * 'done': reported. 'pending': the run has not reached it. 'unreported': the
-   * run is past it but this page holds no report (a resumed run stored before
-   * stage reports were kept with it, or one whose report could not be read).
+   * run is past it but this page holds no report (a shared link's snapshot, a
+   * resumed run stored before stage reports were kept, or one whose report
+   * could not be read).
    */
   state: 'done' | 'pending' | 'unreported';
 }
