@@ -131,6 +131,8 @@ test('the four-stage recipe: quick stages run, every chart marks them, the inspe
   await expect(sharedKnob('Pipeline', 'rl1Steps')).toHaveValue('2');
   await expect(sharedKnob('Pipeline', 'rejectionPrompts')).toHaveValue(String(PROMPTS));
   await expect(shared.getByRole('region', { name: 'Charts' }).locator('[data-chart="reward"] .stage-marker')).toHaveCount(2);
+  // the snapshot carries curves, not stage reports: the inspector says so rather than showing nothing
+  await expect(shared.getByRole('region', { name: 'Pipeline stages' }).getByTestId('stage-rejection')).toHaveAttribute('data-state', 'unreported');
   await shared.close();
 
   // --- the stage reports are kept with the run: a reload and Resume bring them back, the markers too
