@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { SEED_BAND_WORDS } from '../charts/bands';
 import { useStore, type AppState, type SeedBandKind } from '../store';
-import { CARDS, durationWords, estimateSeconds, planRuns, type ExperimentCard, type Variant } from './cards';
+import { CARDS, durationWords, estimateSeconds, hasStages, planRuns, type ExperimentCard, type Variant } from './cards';
 import { experimentLink } from './link';
 import { dismissLinked, hideShown, runPlan, seedPlan, setBand, stopQueue } from './runner';
 import './experiments.css';
@@ -45,7 +45,8 @@ function Card({ card, linked, busy }: { card: ExperimentCard; linked: boolean; b
         {card.source && <span className="experiment-source"> Source: {card.source}.</span>}</p>
       <p className="experiment-runs">
         <strong>Runs.</strong> {paired ? `${card.arms.map((a) => a.label).join(', then ')}, one after the other, drawn over each other.` : `${card.arms[0]!.label}.`}{' '}
-        {v.steps} steps per run; {durationWords(estimateSeconds(card, variant))} on the CPU backend here ({durationWords(estimateSeconds(card, variant, SEEDS.length))} for 3 seeds), evaluations not counted.
+        {v.steps} steps per run; {durationWords(estimateSeconds(card, variant))} on the CPU backend here ({durationWords(estimateSeconds(card, variant, SEEDS.length))} for 3 seeds), evaluations
+        {hasStages(card, variant) ? ' and the pipeline\'s stages' : ''} not counted.
       </p>
       {card.notHere && <p className="experiment-not-here" data-testid="experiment-not-here"><strong>Not in the app.</strong> {card.notHere}</p>}
       <div className="experiment-actions">

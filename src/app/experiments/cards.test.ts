@@ -4,7 +4,7 @@ import { validateConfig } from '../../core/validate';
 import { QUICK_CONFIG } from '../../train/quick';
 import { stageMarkers } from '../../train/stages';
 import { basesToTry, STUDENT_MODEL } from '../trainer';
-import { CARDS, cardById, durationWords, estimateSeconds, planRuns } from './cards';
+import { CARDS, cardById, durationWords, estimateSeconds, hasStages, planRuns } from './cards';
 import { experimentFromSearch, experimentLink } from './link';
 import { COUNTDOWN_ARMS, DISTILL } from './measured';
 
@@ -102,6 +102,8 @@ describe('experiment cards', () => {
     expect(qf!.steps).toBeGreaterThan(qf!.config.pipeline.rl1Steps); // GRPO goes on after the rejection stage
     expect(qf!.config.grpo.evalEvery).toBe(qf!.steps); // evaluated after the last step
     expect(basesToTry(qf!.config)[0]).toBe(COUNTDOWN_ARMS.a.base);
+    // the panel says the stages' time is not in the estimate, on this card only
+    expect(CARDS.filter((c) => hasStages(c, 'quick') || hasStages(c, 'full')).map((c) => c.id)).toEqual(['r1-pipeline']);
   });
 
   it('estimates run times from README\'s seconds per step', () => {

@@ -10,6 +10,7 @@ import { mergeConfig, preset, type DeepPartial, type RunConfig } from '../../cor
 import { validateConfig } from '../../core/validate';
 import type { ChartReference } from '../store';
 import { QUICK_CONFIG } from '../../train/quick';
+import { stageMarkers } from '../../train/stages';
 import { STUDENT_MODEL } from '../trainer';
 import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, SECONDS_PER_STEP, type Cell } from './measured';
 
@@ -245,6 +246,11 @@ export function planRuns(card: ExperimentCard, variant: Variant, seedList: reado
     if (errors.length) throw new Error(`experiment ${card.id}, arm ${arm.label}: ${errors.map((e) => e.message).join('; ')}`);
     return { arm: arm.label, config, steps: v.steps };
   }));
+}
+
+/** Whether an arm of the variant runs R1's pipeline stages (their time is not in estimateSeconds). */
+export function hasStages(card: ExperimentCard, variant: Variant): boolean {
+  return planRuns(card, variant).some((p) => stageMarkers(p.config).length > 0);
 }
 
 /** Seconds a plan takes on the CPU backend here, from README's seconds per step (evaluations not counted). */
