@@ -6,6 +6,9 @@
 #   countdown-a-long-wasm  preset 'R1-Zero (Countdown)': arm (a) of README "Countdown" again, on the engine and code
 #                          of the four-stage runs (arm (a) ran on the JavaScript reference, before the readability
 #                          rate existed), so that both arms are measured alike
+#   r1-cold-start-only     ablation, run after the first two arms were read: the four-stage preset with the rejection
+#                          stage and the consistency term off (pipeline.rl1Steps=0, grpo.consistencyWeight=0), i.e.
+#                          the cold start, then R1-Zero's 150 GRPO steps: how much of the recipe is the cold start
 # Held-out evaluation every 10 steps (--set grpo.evalEvery=10, the presets say 50), for the steps each arm takes
 # to reach a held-out accuracy; evaluation changes no weight and draws from its own stream, so the trajectory is
 # the one evalEvery=50 gives (the first seed-1 runs, kept as <arm>-e50-s1, show it: equal at steps 50, 100, 150).
@@ -19,15 +22,21 @@ OUT=${OUT:-$PWD/experiments}
 declare -A PRESET=(
   [r1-four-stage]='R1 (four stages, Countdown)'
   [countdown-a-long-wasm]='R1-Zero (Countdown)'
+  [r1-cold-start-only]='R1 (four stages, Countdown)'
+)
+declare -A EXTRA=(
+  [r1-four-stage]=''
+  [countdown-a-long-wasm]=''
+  [r1-cold-start-only]='--set pipeline.rl1Steps=0 --set grpo.consistencyWeight=0'
 )
 ARMS=("$@")
-[ ${#ARMS[@]} -eq 0 ] && ARMS=(r1-four-stage countdown-a-long-wasm)
+[ ${#ARMS[@]} -eq 0 ] && ARMS=(r1-four-stage countdown-a-long-wasm r1-cold-start-only)
 SEEDS=${SEEDS:-"1 2 3"}
 STEPS=${STEPS:-150}
 for seed in $SEEDS; do
   for arm in "${ARMS[@]}"; do
     out=$OUT/results/$arm-s$seed.json
     log=$OUT/logs/$arm-s$seed.log
-    echo "(set -C; : > $log) 2>/dev/null && npm run experiment -- --preset \"${PRESET[$arm]}\" --steps $STEPS --seed $seed --base base-countdown-long.safetensors --set grpo.evalEvery=10 --out $out >> $log 2>&1"
+    echo "(set -C; : > $log) 2>/dev/null && npm run experiment -- --preset \"${PRESET[$arm]}\" --steps $STEPS --seed $seed --base base-countdown-long.safetensors --set grpo.evalEvery=10 ${EXTRA[$arm]} --out $out >> $log 2>&1"
   done
 done | xargs -d '\n' -P "${JOBS:-2}" -I{} bash -c '{}'
