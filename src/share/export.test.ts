@@ -17,7 +17,7 @@ const rates = (a: number) => ({ reflection: a, aha: a / 2, verification: 0, over
 
 function metricsAt(step: number, over: Partial<GrpoMetrics> = {}): GrpoMetrics {
   return {
-    step, reward: 0.5, rewards: { format: 0.75, accuracy: 0.25, overlong: 0 }, rewardStd: 0.125, fracRewardZeroStd: 0.5, keptGroups: 2,
+    step, reward: 0.5, rewards: { format: 0.75, accuracy: 0.25, overlong: 0, consistency: -0.05 }, rewardStd: 0.125, fracRewardZeroStd: 0.5, keptGroups: 2,
     completionLength: { mean: 12.5, min: 7, max: 20 }, clippedRatio: 0, loss: -0.0625, policyLoss: -0.0625, kl: 0.001, entropy: 1.5,
     clipRatio: { low: 0, high: 0.25, region: 0.25 }, meanRatio: 1, gradNorm: 2, lr: 0.0001, expertLoad: [[0.25, 0.75], [0.5, 0.5]],
     auxLoss: 0, stepTime: 250, tokensPerSec: 400, aha: rates(0.5), skipped: false, ...over,
@@ -28,7 +28,7 @@ const evalAt = (step: number, g: number, s: number): RunEval => ({
   step, result: { problems: 4, greedy: { accuracy: g, meanLength: 10, aha: rates(0) }, sampled: { accuracy: s, meanLength: 11.5, aha: rates(0.25) } },
 });
 
-const BASE_HEADER = 'step,reward,reward_std,rewards/format/mean,rewards/accuracy/mean,rewards/overlong/mean,frac_reward_zero_std,kept_groups,' +
+const BASE_HEADER = 'step,reward,reward_std,rewards/format/mean,rewards/accuracy/mean,rewards/overlong/mean,rewards/consistency/mean,frac_reward_zero_std,kept_groups,' +
   'completions/mean_length,completions/min_length,completions/max_length,completions/clipped_ratio,loss,policy_loss,kl,entropy,' +
   'clip_ratio/low_mean,clip_ratio/high_mean,clip_ratio/region_mean,mean_ratio,grad_norm,learning_rate,aux_loss,step_time_ms,tokens_per_sec,' +
   'aha/reflection,aha/aha,aha/verification,aha/overthinking,skipped';
@@ -38,9 +38,9 @@ const EVAL_HEADER = 'eval_greedy_accuracy,eval_sampled_accuracy,eval_greedy_mean
 describe('metricsCsv', () => {
   it('writes one row per step the charts show: the step-0 baseline beside the first step, each evaluation at its own step', () => {
     const csv = metricsCsv([metricsAt(0), metricsAt(1, { reward: NaN, skipped: true })], [evalAt(0, 0.1, 0.2), evalAt(2, 0.25, 0.5)]);
-    const row0 = '0,0.5,0.125,0.75,0.25,0,0.5,2,12.5,7,20,0,-0.0625,-0.0625,0.001,1.5,0,0.25,0.25,1,2,0.0001,0,250,400,0.5,0.25,0,0,0';
-    const row1 = '1,,0.125,0.75,0.25,0,0.5,2,12.5,7,20,0,-0.0625,-0.0625,0.001,1.5,0,0.25,0.25,1,2,0.0001,0,250,400,0.5,0.25,0,0,1';
-    const empty = Array.from({ length: 29 + 4 }, () => '').join(',');
+    const row0 = '0,0.5,0.125,0.75,0.25,0,-0.05,0.5,2,12.5,7,20,0,-0.0625,-0.0625,0.001,1.5,0,0.25,0.25,1,2,0.0001,0,250,400,0.5,0.25,0,0,0';
+    const row1 = '1,,0.125,0.75,0.25,0,-0.05,0.5,2,12.5,7,20,0,-0.0625,-0.0625,0.001,1.5,0,0.25,0.25,1,2,0.0001,0,250,400,0.5,0.25,0,0,1';
+    const empty = Array.from({ length: 30 + 4 }, () => '').join(',');
     expect(csv).toBe(
       `${BASE_HEADER},${LOAD_HEADER},${EVAL_HEADER}\n` +
       `${row0},0.25,0.75,0.5,0.5,0.1,0.2,10,11.5\n` + // the base model's evaluation at step 0, as on the held-out chart
@@ -50,13 +50,13 @@ describe('metricsCsv', () => {
   });
 
   it('is the step-0 baseline alone for a run evaluated but not yet stepped', () => {
-    expect(metricsCsv([], [evalAt(0, 0.1, 0.2)])).toBe(`${BASE_HEADER},${EVAL_HEADER}\n0,${Array.from({ length: 29 }, () => '').join(',')},0.1,0.2,10,11.5\n`);
+    expect(metricsCsv([], [evalAt(0, 0.1, 0.2)])).toBe(`${BASE_HEADER},${EVAL_HEADER}\n0,${Array.from({ length: 30 }, () => '').join(',')},0.1,0.2,10,11.5\n`);
   });
 
   it('has as many cells in each row as in the header', () => {
     const lines = metricsCsv([metricsAt(0), metricsAt(1)], [evalAt(0, 0.1, 0.2), evalAt(2, 0.3, 0.4)]).trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    for (const l of lines) expect(l.split(',')).toHaveLength(30 + 4 + 4);
+    for (const l of lines) expect(l.split(',')).toHaveLength(31 + 4 + 4);
   });
 });
 

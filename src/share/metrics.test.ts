@@ -5,7 +5,7 @@ import { EVAL_METRICS, EVAL_SERIES, SERIES_KEYS, STEP_METRIC, STEP_METRICS, step
 
 // every field set, each number distinct, so a row reading the wrong field shows
 const FULL: GrpoMetrics = {
-  step: 7, reward: 1, rewards: { format: 2, accuracy: 3, overlong: 4 }, rewardStd: 5, fracRewardZeroStd: 6, keptGroups: 7,
+  step: 7, reward: 1, rewards: { format: 2, accuracy: 3, overlong: 4, consistency: -0.5 }, rewardStd: 5, fracRewardZeroStd: 6, keptGroups: 7,
   completionLength: { mean: 8, min: 9, max: 10 }, lengthRight: 11, lengthWrong: 12, attempts: 13, clippedRatio: 14,
   loss: 15, policyLoss: 16, kl: 17, entropy: 18, clipRatio: { low: 19, high: 20, region: 21 }, meanRatio: 22, gradNorm: 23, lr: 24,
   expertLoad: [[0.5, 0.5]], auxLoss: 25, stepTime: 26, tokensPerSec: 27,

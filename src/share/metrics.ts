@@ -71,6 +71,7 @@ export const STEP_METRICS = [
   step({ key: 'format', path: 'rewards.format', label: 'format', csv: 'rewards/format/mean', link: 'format' }),
   step({ key: 'accuracy', path: 'rewards.accuracy', label: 'accuracy', csv: 'rewards/accuracy/mean', link: 'accuracy' }),
   step({ key: 'overlong', path: 'rewards.overlong', label: 'overlong', csv: 'rewards/overlong/mean' }),
+  step({ key: 'consistency', path: 'rewards.consistency', label: 'consistency', csv: 'rewards/consistency/mean', optional: true }),
   step({ key: 'zeroStd', path: 'fracRewardZeroStd', label: 'groups with zero reward spread', csv: 'frac_reward_zero_std' }),
   step({ key: 'keptGroups', path: 'keptGroups', label: 'kept groups', csv: 'kept_groups' }),
   step({ key: 'lengthMean', path: 'completionLength.mean', label: 'mean', csv: 'completions/mean_length', link: 'lenMean' }),

@@ -49,6 +49,7 @@ export const REWARD: SeriesSpec[] = [
   line('reward', C.blue, { key: 'total', label: 'total' }),
   line('accuracy', C.green),
   line('format', C.yellow),
+  line('consistency', C.violet),
 ];
 export const AHA: SeriesSpec[] = [line('reflection', C.blue), line('aha', C.red), line('verification', C.green), line('overthinking', C.yellow)];
 export const CLIP: SeriesSpec[] = [line('clipRegion', C.blue, { key: 'region' }), line('clipLow', C.yellow, { key: 'low' }), line('clipHigh', C.red, { key: 'high' })];
