@@ -9,6 +9,9 @@
 #   r1-cold-start-only     ablation, run after the first two arms were read: the four-stage preset with the rejection
 #                          stage and the consistency term off (pipeline.rl1Steps=0, grpo.consistencyWeight=0), i.e.
 #                          the cold start, then R1-Zero's 150 GRPO steps: how much of the recipe is the cold start
+#   r1-no-consistency      ablation, run after the cold-start-only arm showed that the cold start alone does not keep
+#                          readability: the four stages with the consistency term off (grpo.consistencyWeight=0), so
+#                          the rejection stage alone is what differs from the cold-start-only arm
 # Held-out evaluation every 10 steps (--set grpo.evalEvery=10, the presets say 50), for the steps each arm takes
 # to reach a held-out accuracy; evaluation changes no weight and draws from its own stream, so the trajectory is
 # the one evalEvery=50 gives (the first seed-1 runs, kept as <arm>-e50-s1, show it: equal at steps 50, 100, 150).
@@ -23,14 +26,16 @@ declare -A PRESET=(
   [r1-four-stage]='R1 (four stages, Countdown)'
   [countdown-a-long-wasm]='R1-Zero (Countdown)'
   [r1-cold-start-only]='R1 (four stages, Countdown)'
+  [r1-no-consistency]='R1 (four stages, Countdown)'
 )
 declare -A EXTRA=(
   [r1-four-stage]=''
   [countdown-a-long-wasm]=''
   [r1-cold-start-only]='--set pipeline.rl1Steps=0 --set grpo.consistencyWeight=0'
+  [r1-no-consistency]='--set grpo.consistencyWeight=0'
 )
 ARMS=("$@")
-[ ${#ARMS[@]} -eq 0 ] && ARMS=(r1-four-stage countdown-a-long-wasm r1-cold-start-only)
+[ ${#ARMS[@]} -eq 0 ] && ARMS=(r1-four-stage countdown-a-long-wasm r1-cold-start-only r1-no-consistency)
 SEEDS=${SEEDS:-"1 2 3"}
 STEPS=${STEPS:-150}
 for seed in $SEEDS; do
