@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig, preset } from '../../core/config';
-import { chartMarkers, LIVE_STAGE_COLOR, reachedStep } from './stages';
+import { STAGE_KINDS } from '../../train/stages';
+import { chartMarkers, LIVE_STAGE_COLOR, reachedStep, STAGE_WORDS } from './stages';
 import { overlayColors } from './overlay';
 import { armKey } from './bands';
 
@@ -10,6 +11,10 @@ const QUICK_R1 = mergeConfig(R1, { pipeline: { coldStartSteps: 2, rl1Steps: 3 } 
 const steps = (n: number) => Array.from({ length: n }, (_, step) => ({ step }));
 
 describe('stage markers on the charts', () => {
+  it('every stage kind has its words', () => {
+    for (const k of STAGE_KINDS) expect(STAGE_WORDS[k], k).toBeTruthy();
+  });
+
   it('the live run\'s stages, once reached, between the points before and after them', () => {
     expect(chartMarkers({ config: ZERO, reached: 500 })).toEqual([]);
     expect(chartMarkers({ config: R1, reached: -1 })).toEqual([]); // nothing yet: not even the cold start

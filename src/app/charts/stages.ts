@@ -35,7 +35,9 @@ export interface ChartMarker {
   dashed: boolean;
 }
 
-export const STAGE_WORDS: Record<StageKind, string> = { coldStart: 'cold start', rejection: 'rejection SFT' };
+/** A stage's short label beside its line; stages.test.ts checks every STAGE_KINDS entry has one (distill: the pipeline's distillation stage). */
+export const STAGE_WORDS: Readonly<Record<string, string>> = { coldStart: 'cold start', distill: 'distilled', rejection: 'rejection SFT' };
+const stageWord = (kind: StageKind): string => STAGE_WORDS[kind] ?? kind;
 export const LIVE_STAGE_COLOR = C.grey;
 
 /**
@@ -54,7 +56,7 @@ function markersOf(cfg: RunConfig, reached: number, run: { key: string; name: st
     x: m.step - 0.5,
     kind: m.kind,
     run: run.name,
-    label: run.name === null ? STAGE_WORDS[m.kind] : `${STAGE_WORDS[m.kind]} (${run.name})`,
+    label: run.name === null ? stageWord(m.kind) : `${stageWord(m.kind)} (${run.name})`,
     title: m.label,
     color: run.color,
     dashed: run.name !== null,

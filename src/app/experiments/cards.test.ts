@@ -6,7 +6,7 @@ import { stageMarkers } from '../../train/stages';
 import { basesToTry, STUDENT_MODEL } from '../trainer';
 import { CARDS, cardById, durationWords, estimateSeconds, hasStages, planRuns } from './cards';
 import { experimentFromSearch, experimentLink } from './link';
-import { COUNTDOWN_ARMS, DISTILL } from './measured';
+import { COUNTDOWN_ARMS, DISTILL, PIPELINE } from './measured';
 
 describe('experiment cards', () => {
   it('the issue\'s cards exist, each with a question, what to watch, and a measured line or an honest "not measured"', () => {
@@ -86,7 +86,12 @@ describe('experiment cards', () => {
 
   it('R1-Zero against the four stages: the same base and task, the second arm with the preset\'s stages; the quick one with every stage a few steps', () => {
     const card = cardById('r1-pipeline')!;
-    expect(card.status).toBe('not measured'); // until README has its table (issue 17 item 5)
+    expect(card.status).toBe('measured');
+    const rows = PIPELINE.rows;
+    expect(card.measured).toContain('greedy 56.1% [51.2, 61.0] (R1-Zero) against 57.0% [49.3, 64.7] (four stages)');
+    expect(card.measured).toContain(`the four stages end at ${rows.four.readable[0].toFixed(1)}% [${rows.four.readable[1].toFixed(1)}, ${rows.four.readable[2].toFixed(1)}]`);
+    expect(card.measured).toContain(`to ${rows.zero.readable[0].toFixed(1)}% [`);
+    expect(card.source).toBe('README, "The four-stage recipe, measured"');
     const [zero, four] = planRuns(card, 'full');
     expect(stageMarkers(zero!.config)).toEqual([]);
     expect(four!.config.pipeline).toEqual(preset('R1 (four stages, Countdown)').pipeline);

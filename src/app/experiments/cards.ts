@@ -12,7 +12,7 @@ import type { ChartReference } from '../store';
 import { QUICK_CONFIG } from '../../train/quick';
 import { stageMarkers } from '../../train/stages';
 import { STUDENT_MODEL } from '../trainer';
-import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, SECONDS_PER_STEP, type Cell } from './measured';
+import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, PIPELINE, SECONDS_PER_STEP, type Cell } from './measured';
 
 export type Variant = 'full' | 'quick';
 
@@ -91,6 +91,7 @@ const pipelineQuick: VariantSpec = { base: mergeConfig(countdownQuick, { grpo: {
 const STUDENT: DeepPartial<RunConfig> = { model: STUDENT_MODEL };
 const cell = ([m, lo, hi]: Cell) => `${m.toFixed(1)}% [${lo.toFixed(1)}, ${hi.toFixed(1)}]`;
 const dr = DISTILL.rows;
+const pr = PIPELINE.rows;
 // GRPO on the dense student: the countdown preset (and its quick scale) with the student's architecture, timed at the student's speed
 const student = (v: VariantSpec): VariantSpec => ({ base: mergeConfig(v.base, STUDENT), steps: v.steps, speed: 'student' });
 
@@ -219,10 +220,14 @@ export const CARDS: readonly ExperimentCard[] = [
     title: 'R1-Zero against R1\'s four stages',
     question: 'Does R1\'s recipe (a cold-start SFT, GRPO with a consistency reward, rejection-sampling SFT, GRPO again) reach a given accuracy sooner, or read better, than GRPO alone from the same base?',
     watch: 'Held-out accuracy (greedy), Completion length and Reward (its consistency component) of both arms; the stage markers on every chart; the Pipeline stages region (what rejection sampling kept and dropped).',
-    status: 'not measured',
-    measured: 'Not measured yet: README has no table of R1-Zero against the four stages on countdown (issue 17 item 5). Run it here to see both arms; '
-      + 'the full variant is the preset\'s 150 GRPO steps, split 75 + 75 around the rejection stage.',
-    source: null,
+    status: 'measured',
+    measured: `${seeds(PIPELINE.seeds)} × ${PIPELINE.steps} GRPO steps from the same base, ${PIPELINE.heldOut} held-out problems (mean [95% t over seeds]). `
+      + `Accuracy: no difference, greedy ${cell(pr.zero.greedy as Cell)} (R1-Zero) against ${cell(pr.four.greedy as Cell)} (four stages). `
+      + `The cold start gets there first: it takes greedy accuracy from the base's ${pr.base.greedy}% to ${(pr.coldStart.greedy as Cell)[0].toFixed(1)}% before any GRPO step; `
+      + `R1-Zero reaches 55% after ${PIPELINE.to55.zero} steps (per seed), the four stages after ${PIPELINE.to55.four}. `
+      + `Readable thoughts (sampled) are where they differ: R1-Zero's fall from the base's ${pr.base.readable[0].toFixed(1)}% to ${cell(pr.zero.readable)}, `
+      + `the four stages end at ${cell(pr.four.readable)}. Length ${pr.zero.length} against ${pr.four.length} tokens.`,
+    source: 'README, "The four-stage recipe, measured"',
     notHere: null,
     arms: [
       { label: 'R1-Zero', overrides: {} },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, SECONDS_PER_STEP_README, type ArmRow, type Cell } from './measured';
+import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, PIPELINE, SECONDS_PER_STEP_README, type ArmRow, type Cell } from './measured';
 
 // The cards' measured numbers are README's: each is read back from README's
 // tables here, so a rerun that changes README fails this test until the
@@ -82,6 +82,36 @@ describe('the cards quote README', () => {
     expect(DISTILL.rows.grpoEqual.row).toContain(`step ${DISTILL.equalSteps} `);
     expect(DISTILL.rows.grpoLong.row).toContain(`step ${DISTILL.longSteps} `);
     expect(section.split('\n').find((l) => l.startsWith(DISTILL.rows.distilled.row))).toContain(`${DISTILL.teacherSamples} teacher samples`);
+  });
+
+  it('the four-stage table: R1-Zero and the four stages at step 150, the base, after the cold start; steps to 55%', () => {
+    const start = README.indexOf(`\n${PIPELINE.heading}\n`);
+    expect(start, `README lost "${PIPELINE.heading}"`).toBeGreaterThan(0);
+    const rest = README.slice(start + 1);
+    const section = rest.slice(0, rest.slice(4).search(/\n##+ /) + 4);
+    const prose = section.replace(/\s+/g, ' ');
+    expect(prose).toContain(`Both arms take ${PIPELINE.steps} GRPO steps`);
+    expect(prose).toContain(`same ${PIPELINE.heldOut} held-out problems`);
+    expect(prose).toContain(`Seeds ${PIPELINE.seeds.join(', ')};`);
+    expect(prose).toContain(`R1-Zero ${PIPELINE.to55.zero}; four stages ${PIPELINE.to55.four}`);
+    const header = section.split('\n').find((l) => l.startsWith('| arm, point |'));
+    expect(header, 'the table header').toBe('| arm, point | greedy acc % | sampled acc % | length | well-formed % | readable % | readable, greedy % | reflection % | aha % |');
+    const cell = (c: string): Cell | number => {
+      if (/^\d+\.\d$/.test(c)) return Number(c);
+      const m = /^(\d+\.\d) \[(\d+\.\d), (\d+\.\d)\]$/.exec(c);
+      expect(m, `"${c}" is not "mean [lo, hi]"`).not.toBeNull();
+      return [Number(m![1]), Number(m![2]), Number(m![3])];
+    };
+    for (const [key, r] of Object.entries(PIPELINE.rows)) {
+      const line = section.split('\n').find((l) => l.replace(/\*\*/g, '').startsWith(r.row));
+      expect(line, `${key}: no row "${r.row}"`).toBeDefined();
+      const cells = line!.replace(/\*\*/g, '').split('|').slice(2, -1).map((c) => c.trim());
+      expect(cell(cells[0]!), `${key} greedy`).toEqual(r.greedy);
+      expect(cell(cells[1]!), `${key} sampled`).toEqual(r.sampled);
+      expect(cell(cells[2]!), `${key} length`).toBe(r.length);
+      expect(cell(cells[4]!), `${key} readable`).toEqual(r.readable);
+      expect(cell(cells[6]!), `${key} reflection`).toEqual(r.reflection);
+    }
   });
 
   it('the speeds the cards estimate run times from', () => {

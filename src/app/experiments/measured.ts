@@ -121,6 +121,35 @@ export const DISTILL: DistillMeasured = {
   },
 };
 
+/** One row of README's four-stage table: rates in % as mean [95% t over seeds] (a mean alone where README gives one), length in tokens. */
+export interface PipelineRow {
+  /** README's row starts with this (bold marks dropped). */
+  row: string;
+  /** A number where README gives no interval (the base's greedy accuracy is the same for every seed). */
+  greedy: Cell | number;
+  sampled: Cell;
+  length: number;
+  /** Well formed, ended and readable (sampled pass). */
+  readable: Cell;
+  reflection: Cell;
+}
+
+/** README "The four-stage recipe, measured": R1-Zero against R1's four stages, 150 GRPO steps each from the same base, 3 seeds, 256 held-out problems. */
+export const PIPELINE = {
+  heading: '### The four-stage recipe, measured',
+  seeds: [1, 2, 3] as readonly number[],
+  steps: 150,
+  heldOut: 256,
+  rows: {
+    base: { row: '| base (step 0 of every arm) |', greedy: 30.1, sampled: [28.1, 15.3, 41.0], length: 19.6, readable: [55.2, 49.9, 60.6], reflection: [11.7, 9.2, 14.3] },
+    zero: { row: '| R1-Zero, step 150 |', greedy: [56.1, 51.2, 61.0], sampled: [49.3, 46.4, 52.3], length: 29.9, readable: [17.4, 0.0, 43.2], reflection: [62.5, 37.2, 87.8] },
+    coldStart: { row: '| four stages, after the cold start (step 0) |', greedy: [53.6, 45.2, 62.1], sampled: [40.0, 29.2, 50.7], length: 27.2, readable: [42.8, 31.3, 54.4], reflection: [59.1, 54.3, 63.9] },
+    four: { row: '| four stages, step 150 |', greedy: [57.0, 49.3, 64.7], sampled: [53.1, 42.9, 63.4], length: 28.8, readable: [45.2, 37.3, 53.0], reflection: [59.9, 53.1, 66.7] },
+  } satisfies Record<string, PipelineRow>,
+  /** "GRPO steps to a held-out greedy accuracy" ≥ 55%, per seed, as README lists them. */
+  to55: { zero: '130, 130, 130', four: '75, 75, 0' },
+};
+
 /**
  * Seconds per GRPO step on the CPU backend, as README measured them: the
  * countdown preset "about 4–5 s of one core" (4.5 taken), QUICK_CONFIG 0.43 s

@@ -6,7 +6,7 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { reachedStep } from '../charts/stages';
 import { useStore, type AppState } from '../store';
-import { countRows, examplesByOutcome, promptText, REASON_WORDS, sftLossText, STAGE_TITLES, stageViews, type StageView } from './stages';
+import { countRows, examplesByOutcome, promptText, REASON_WORDS, sftLossText, stageTitle, stageViews, type StageView } from './stages';
 import './inspector.css';
 
 const AXIS = { stroke: '#6f86a3', fontSize: 10 };
@@ -37,9 +37,9 @@ export function StageInspector() {
 function Stage({ view }: { view: StageView }) {
   const { marker, report, state } = view;
   return (
-    <article className="stage" data-testid={`stage-${marker.kind}`} data-state={state} aria-label={`${STAGE_TITLES[marker.kind]} stage`}>
+    <article className="stage" data-testid={`stage-${marker.kind}`} data-state={state} aria-label={`${stageTitle(marker.kind)} stage`}>
       <h3>
-        {STAGE_TITLES[marker.kind]} <span className="muted">before GRPO step {marker.step}</span>
+        {stageTitle(marker.kind)} <span className="muted">before GRPO step {marker.step}</span>
       </h3>
       <p className="stage-plan">{marker.label}</p>
       {state === 'pending' && <p className="muted">Not reached yet: it runs after {marker.step} GRPO step{marker.step === 1 ? '' : 's'}{marker.step === 0 ? ' (when the run starts)' : ''}.</p>}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig, preset } from '../../core/config';
-import type { StageReport, StageTrace } from '../../train/stages';
-import { countRows, examplesByOutcome, promptText, sftLossText, stageViews } from './stages';
+import { STAGE_KINDS, type StageReport, type StageTrace } from '../../train/stages';
+import { countRows, examplesByOutcome, promptText, sftLossText, STAGE_TITLES, stageViews } from './stages';
 
 const R1 = mergeConfig(preset('R1 (four stages, Countdown)'), { pipeline: { coldStartSteps: 2, rl1Steps: 3 } });
 const trace = (reason: StageTrace['reason'], completion = 'x'): StageTrace => ({ prompt: '3;5;7=5', completion, tokens: 4, waits: 0, reason });
@@ -14,6 +14,10 @@ const rejection = (): StageReport => ({
 });
 
 describe('the stage inspector', () => {
+  it('every stage kind has its title', () => {
+    for (const k of STAGE_KINDS) expect(STAGE_TITLES[k], k).toBeTruthy();
+  });
+
   it('lists the config\'s stages: reported, not reached yet, or past but without a report (a resumed run)', () => {
     const cold: StageReport = { ...rejection(), kind: 'coldStart', step: 0, rejection: null };
     expect(stageViews(preset('R1-Zero (Countdown)'), [cold], 10)).toEqual([]);

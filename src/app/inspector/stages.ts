@@ -7,7 +7,9 @@ import type { RunConfig } from '../../core/config';
 import { DROP_REASONS, type DropReason } from '../../train/rejection';
 import { stageMarkers, type StageKind, type StageMarker, type StageReport, type StageTrace } from '../../train/stages';
 
-export const STAGE_TITLES: Record<StageKind, string> = { coldStart: 'Cold start', rejection: 'Rejection sampling' };
+/** Each stage's heading; stages.test.ts checks every STAGE_KINDS entry has one. */
+export const STAGE_TITLES: Readonly<Record<string, string>> = { coldStart: 'Cold start', distill: 'Distillation', rejection: 'Rejection sampling' };
+export const stageTitle = (kind: StageKind): string => STAGE_TITLES[kind] ?? kind;
 
 /** Each drop reason as train/rejection.ts defines it, in words. */
 export const REASON_WORDS: Record<DropReason, string> = {
