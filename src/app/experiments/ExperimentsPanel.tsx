@@ -45,7 +45,8 @@ function Card({ card, linked, busy }: { card: ExperimentCard; linked: boolean; b
         {card.source && <span className="experiment-source"> Source: {card.source}.</span>}</p>
       <p className="experiment-runs">
         <strong>Runs.</strong> {paired ? `${card.arms.map((a) => a.label).join(', then ')}, one after the other, drawn over each other.` : `${card.arms[0]!.label}.`}{' '}
-        {v.steps} steps per run; {durationWords(estimateSeconds(card, variant))} on the CPU backend here ({durationWords(estimateSeconds(card, variant, SEEDS.length))} for 3 seeds), evaluations
+        {card.arms.some((a) => a.steps !== undefined) ? card.arms.map((a) => `${a.label}: ${a.steps ?? v.steps} GRPO steps`).join(', ') : `${v.steps} steps per run`};{' '}
+        {durationWords(estimateSeconds(card, variant))} on the CPU backend here ({durationWords(estimateSeconds(card, variant, SEEDS.length))} for 3 seeds), evaluations
         {hasStages(card, variant) ? ' and the pipeline\'s stages' : ''} not counted.
       </p>
       {card.notHere && <p className="experiment-not-here" data-testid="experiment-not-here"><strong>Not in the app.</strong> {card.notHere}</p>}

@@ -111,6 +111,14 @@ describe('experiment cards', () => {
     expect(CARDS.filter((c) => hasStages(c, 'quick') || hasStages(c, 'full')).map((c) => c.id)).toEqual(['r1-pipeline']);
   });
 
+  it('an arm may take its own number of GRPO steps (0: its stages and the step-0 evaluation only); the estimate sums them', () => {
+    const base = cardById('dr-grpo')!;
+    const card = { ...base, arms: [{ ...base.arms[0]!, steps: 0 }, base.arms[1]!] };
+    expect(planRuns(card, 'full').map((p) => p.steps)).toEqual([0, 150]);
+    expect(estimateSeconds(card, 'full')).toBeCloseTo(150 * 4.5, 6);
+    expect(estimateSeconds(card, 'full', 3)).toBeCloseTo(3 * 150 * 4.5, 6);
+  });
+
   it('estimates run times from README\'s seconds per step', () => {
     // 2 arms × 150 steps × 4.5 s = 1350 s
     expect(estimateSeconds(cardById('dr-grpo')!, 'full')).toBeCloseTo(1350, 6);

@@ -22,6 +22,8 @@ export interface ArmSpec {
   overrides: DeepPartial<RunConfig>;
   /** The quick variant's change on top (a pipeline's stages shrunk to a few steps). */
   quickOverrides?: DeepPartial<RunConfig>;
+  /** Its GRPO steps when not the variant's: 0 takes none, the run is its stages and the step-0 evaluation (a distilled student, evaluated as distilled). */
+  steps?: number;
 }
 
 export interface VariantSpec {
@@ -249,7 +251,7 @@ export function planRuns(card: ExperimentCard, variant: Variant, seedList: reado
     const config = mergeConfig(mergeConfig(v.base, { ...arm.overrides, seed }), variant === 'quick' ? arm.quickOverrides ?? {} : {});
     const { errors } = validateConfig(config);
     if (errors.length) throw new Error(`experiment ${card.id}, arm ${arm.label}: ${errors.map((e) => e.message).join('; ')}`);
-    return { arm: arm.label, config, steps: v.steps };
+    return { arm: arm.label, config, steps: arm.steps ?? v.steps };
   }));
 }
 
@@ -263,7 +265,7 @@ export function estimateSeconds(card: ExperimentCard, variant: Variant, nSeeds =
   const v = card[variant];
   // the quick countdown variants sample 4 × 4 answers instead of 8 × 8: about a quarter of the step
   const scale = v.speed === 'quick' ? 1 : (v.base.grpo.batchPrompts * v.base.grpo.groupSize) / (COUNTDOWN.grpo.batchPrompts * COUNTDOWN.grpo.groupSize);
-  return card.arms.length * nSeeds * v.steps * SECONDS_PER_STEP[v.speed] * scale;
+  return card.arms.reduce((a, arm) => a + (arm.steps ?? v.steps), 0) * nSeeds * SECONDS_PER_STEP[v.speed] * scale;
 }
 
 /** "about 23 min", "about 40 s". */

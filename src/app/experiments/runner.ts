@@ -104,13 +104,17 @@ export function stopQueue(): void {
   useStore.setState({}); // wakes the wait below even when the worker is already paused
 }
 
-/** Resolves once the live run has taken n steps and stopped; rejects when it fails or the queue is stopped. */
+/**
+ * Resolves once the live run has taken n steps and stopped (n = 0: once it is
+ * ready with its step-0 evaluation, its stages done); rejects when it fails or
+ * the queue is stopped.
+ */
 function stepsTaken(n: number, q: { stopped: boolean }): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = (s: AppState) => {
       const done = q.stopped ? new Stopped('stopped') : s.error ? new Error(`the run stopped at step ${s.error.step}: ${s.error.message}`) : null;
       if (done) return finish(() => reject(done));
-      if (s.metrics.length >= n && s.status !== 'running') finish(resolve);
+      if (n === 0 ? s.status === 'ready' && s.evals.some((x) => x.step === 0) : s.metrics.length >= n && s.status !== 'running') finish(resolve);
     };
     const unsubscribe = useStore.subscribe(check);
     const finish = (f: () => void) => { unsubscribe(); f(); };
@@ -125,7 +129,7 @@ async function runOne(p: PlannedRun, q: { stopped: boolean }): Promise<OverlayRu
   await startRun(p.config);
   const id = useStore.getState().runs.currentId ?? `unsaved-${Date.now()}`;
   if (q.stopped) throw new Stopped('stopped'); // Stop while the base was fetched: take no step
-  send({ type: 'step', n: p.steps });
+  if (p.steps > 0) send({ type: 'step', n: p.steps });
   await stepsTaken(p.steps, q);
   const s = useStore.getState();
   // its config too: the charts draw an arm's pipeline stages from it (charts/stages.ts)
