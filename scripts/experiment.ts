@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, PRESET_NAMES, type PresetName } from '../src/core/config';
 import { decodeCheckpoint } from '../src/share/checkpoint';
 import { baseCheckpointName, experimentConfig, isPresetName, runExperiment, type BaseWeights, type ExperimentResult } from '../src/train/experiment';
+import type { TeacherWeights } from '../src/train/stages';
 import { QUICK_CONFIG } from '../src/train/quick';
 import { nodeCpuBackend } from './cpu-engine';
 
@@ -125,9 +126,19 @@ function readBase(o: CliOptions): BaseWeights | undefined {
   return { params: ck.params, routerBias: ck.routerBias, config: ck.config, source: `public/${baseName(o)}` };
 }
 
+/** The distillation teacher the config names (pipeline.teacher), from public/; undefined when it names none. */
+function readTeacher(o: CliOptions): TeacherWeights | undefined {
+  const name = experimentConfig(o.quick, o.seed, o.preset, o.overrides).pipeline.teacher;
+  if (name === 'none') return undefined;
+  const file = join(ROOT, 'public', `${name}.safetensors`);
+  if (!existsSync(file)) throw new Error(`pipeline.teacher is ${name}, but public/${name}.safetensors does not exist (experiments/run-distill.sh makes it)`);
+  const ck = decodeCheckpoint(new Uint8Array(readFileSync(file)));
+  return { name, config: ck.config, params: ck.params, routerBias: ck.routerBias };
+}
+
 async function runCpu(o: CliOptions): Promise<ExperimentResult> {
   const backend = nodeCpuBackend(o.backend === 'cpu-ref' ? 'js' : 'wasm', `Node, --backend ${o.backend}`);
-  return runExperiment({ ...o, backend, base: readBase(o), onLine: (s) => console.log(s) });
+  return runExperiment({ ...o, backend, base: readBase(o), teacher: readTeacher(o), onLine: (s) => console.log(s) });
 }
 
 async function runWebgpu(o: CliOptions): Promise<ExperimentResult> {
@@ -151,7 +162,7 @@ async function runWebgpuNode(o: CliOptions): Promise<ExperimentResult> {
   const backend = await createBackend(experimentConfig(o.quick, o.seed, o.preset, o.overrides), { prefer: 'webgpu', fallbackOnLimits: false });
   if (backend.kind !== 'webgpu') throw new Error(`--backend webgpu-node: no WebGPU adapter in Node (${backend.reason})`);
   try {
-    return await runExperiment({ ...o, backend, base: readBase(o), onLine: (s) => console.log(s) });
+    return await runExperiment({ ...o, backend, base: readBase(o), teacher: readTeacher(o), onLine: (s) => console.log(s) });
   } finally {
     backend.gpu.device.destroy();
   }

@@ -3,7 +3,9 @@
 // commands the UI sends. Nothing here computes; the shipped base checkpoint
 // is fetched and decoded here (parsing, not training) and handed to the worker.
 
-import { KNOBS, type RunConfig, type TaskFamily } from '../core/config';
+import { KNOBS, STUDENT_MODEL, type RunConfig, type TaskFamily } from '../core/config';
+
+export { STUDENT_MODEL };
 import { sameOn } from '../core/configDiff';
 import { corpusStyles } from '../tasks/corpus';
 import { FAMILIES } from '../tasks/problems';
@@ -11,6 +13,7 @@ import type { ResultsSnapshot } from '../share/url';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { createTrainerClient, type CommandInput, type TrainerClient } from '../train/client';
 import { EVENT_TYPES, FAULTS_WORKER_NAME, type EnginePreference, type EventOf, type FaultKind, type InitialWeights } from '../train/protocol';
+import type { TeacherWeights } from '../train/stages';
 import { QUICK_CONFIG } from '../train/quick';
 import { decodeRunLink } from '../share/url';
 import { enginePreference, rememberEngine, type EngineStorage } from './engine';
@@ -34,13 +37,6 @@ export interface ShippedBase {
   hint?: Partial<RunConfig['corpus']>;
   model?: Partial<RunConfig['model']>;
 }
-
-/**
- * The dense distillation student (README "Distillation, measured"): the
- * countdown preset's model with dModel 32 and one routed expert taken by every
- * token (nRouted must be at least 1, so "dense" is nShared 0, nRouted 1, topK 1).
- */
-export const STUDENT_MODEL = { dModel: 32, nShared: 0, nRouted: 1, topK: 1 } as const satisfies Partial<RunConfig['model']>;
 
 export const SHIPPED_BASES: readonly ShippedBase[] = [
   { file: 'base.safetensors', family: 'add' }, // R1-Zero (Arithmetic), DEFAULT_CONFIG before issue 13
@@ -187,6 +183,32 @@ async function fetchBase(cfg: RunConfig): Promise<{ weights: InitialWeights; nam
 }
 
 /**
+ * The distillation teacher a config names (pipeline.teacher), decoded from
+ * public/<name>.safetensors with its own config; a file that is missing or
+ * unreadable throws a message naming it (the run cannot distil without it).
+ */
+export async function fetchTeacher(cfg: RunConfig): Promise<TeacherWeights | null> {
+  const name = cfg.pipeline.teacher;
+  if (name === 'none') return null;
+  const file = `${name}.safetensors`;
+  let bytes: Uint8Array;
+  try {
+    const res = await fetch(`${import.meta.env.BASE_URL}${file}`);
+    // a missing file may come back as the app's index.html from a dev server
+    if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) throw new Error(res.ok ? 'not found' : `HTTP ${res.status}`);
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    throw new Error(`the distillation teacher ${file} could not be fetched (${e instanceof Error ? e.message : String(e)}); set pipeline.teacher to none to run without it`);
+  }
+  try {
+    const ck = decodeCheckpoint(bytes);
+    return { name, config: ck.config, params: ck.params, routerBias: ck.routerBias };
+  } catch (e) {
+    throw new Error(`the distillation teacher ${file} is unreadable (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/**
  * The config the page opens with: a run link in the hash (share/url.ts) wins,
  * then `?config=quick`, then the fallback. A link's problems come back as
  * messages (the config then holds defaults where the link was wrong).
@@ -205,9 +227,17 @@ export async function startRun(cfg: RunConfig): Promise<void> {
   // the last run's stage reports are not this one's: its cold start, if any, reports during init
   useStore.setState({ config: cfg, draft: cfg, draftErrors: [], shared: null, stages: [], ...(shared?.showing ? { metrics: [], evals: [], baseAha: null, firstAhaStep: null } : {}) });
   const base = await fetchBase(cfg);
+  let teacher: TeacherWeights | null;
+  try {
+    teacher = await fetchTeacher(cfg);
+  } catch (e) {
+    // nothing started: the message says which file and how to run without it
+    useStore.setState({ error: { message: e instanceof Error ? e.message : String(e), step: 0, recoverable: false } });
+    return;
+  }
   beginRun(cfg);
   const prefer = currentEngine();
-  c.send(base ? { type: 'init', config: cfg, weights: base.weights, prefer } : { type: 'init', config: cfg, prefer });
+  c.send({ type: 'init', config: cfg, prefer, ...(base ? { weights: base.weights } : {}), ...(teacher ? { teacher } : {}) });
 }
 
 /** Continues a stored run from its newest checkpoint: its config, curves and inspector history, then weights, Adam state and step. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_CONFIG, KNOBS, KNOB_BY_PATH, PRESET_NAMES, cloneConfig, getPath, matchingPreset, matchingPresets, preset, type NumberKnob, type RunConfig } from './config';
+import { DEFAULT_CONFIG, KNOBS, KNOB_BY_PATH, PRESET_NAMES, cloneConfig, getPath, matchingPreset, matchingPresets, preset, STUDENT_MODEL, type NumberKnob, type RunConfig } from './config';
 import { ConfigValidationError, MAX_PARAMS, estimateParamCount, parseConfig, validateConfig } from './validate';
 
 function leafPaths(obj: object, prefix = ''): string[] {
@@ -50,7 +50,8 @@ describe('presets', () => {
     for (const name of PRESET_NAMES) {
       const c = preset(name);
       expect(validateConfig(c).errors, name).toEqual([]);
-      expect(c.model).toEqual(DEFAULT_CONFIG.model);
+      // the student presets are another architecture: the dense student's, nothing else moved
+      expect(c.model).toEqual(name.includes('student') ? { ...DEFAULT_CONFIG.model, ...STUDENT_MODEL } : DEFAULT_CONFIG.model);
       expect(c.seed).toBe(DEFAULT_CONFIG.seed);
       expect(matchingPresets(c)).toContain(name);
     }
@@ -169,5 +170,19 @@ describe('helpers', () => {
     // wte 25*64 = 1600; per layer: 64 + 4*64*64 + 64 + 64*4 + 5*3*64*64 = 64+16384+64+256+61440 = 78208; lnf 64.
     expect(estimateParamCount(DEFAULT_CONFIG)).toBe(1600 + 2 * 78208 + 64);
     expect(MAX_PARAMS).toBeGreaterThan(estimateParamCount(DEFAULT_CONFIG));
+  });
+});
+
+describe('the distillation presets', () => {
+  it('are the dense student from its base, one with the shipped teacher and npm run distill\'s settings, one without', () => {
+    const dense = preset('Dense student (Countdown)'), distilled = preset('Distilled student (Countdown)');
+    expect(dense.pipeline.teacher).toBe('none');
+    expect(distilled.pipeline).toMatchObject({ teacher: 'teacher-countdown-grpo60', distillSteps: 300, rejectionPrompts: 512, rejectionSamples: 8, rejectionReadable: false, sftLr: 5e-4, coldStartSteps: 0, rl1Steps: 0 });
+    // the two arms differ in the teacher and nothing else
+    expect({ ...distilled, pipeline: { ...distilled.pipeline, teacher: 'none' } }).toEqual(dense);
+    expect(matchingPreset(distilled)).toBe('Distilled student (Countdown)');
+    expect(matchingPreset(dense)).toBe('Dense student (Countdown)');
+    // pressing R1-Zero (Countdown) turns distillation off
+    expect(preset('R1-Zero (Countdown)', distilled).pipeline.teacher).toBe('none');
   });
 });

@@ -99,8 +99,16 @@ export interface RunConfig {
     rejectionReadable: boolean; // also drop unreadable traces (train/rejection.ts)
     rejectionSftEpochs: number; // SFT on the kept traces: ceil(epochs * kept / rows) steps, since how many are kept is not known before
     sftLr: number; // both SFT stages, constant
+    // Distillation (issue 17 item 3; train/pipeline.ts distillStage): a shipped teacher's rejection-sampled traces
+    // (rejectionPrompts x rejectionSamples, rejectionReadable) fine-tune this run's model before GRPO step 0
+    teacher: TeacherName; // 'none' = no distillation; else public/<name>.safetensors
+    distillSteps: number; // SFT steps of the student on the kept traces (steps, not epochs: npm run distill's contract)
   };
 }
+
+/** Distillation teachers shipped as public/<name>.safetensors, each with its own model config (README "Distillation, measured"). */
+export const TEACHER_NAMES = ['none', 'teacher-countdown-grpo60'] as const;
+export type TeacherName = (typeof TEACHER_NAMES)[number];
 
 export type KnobGroup = 'Seed' | 'Task' | 'Model' | 'GRPO' | 'Sampling' | 'Base corpus' | 'Pipeline';
 
@@ -201,6 +209,8 @@ export const DEFAULT_CONFIG: RunConfig = {
     rejectionReadable: false,
     rejectionSftEpochs: 2,
     sftLr: 5e-4,
+    teacher: 'none',
+    distillSteps: 300,
   },
 };
 
@@ -291,15 +301,39 @@ export const KNOBS: readonly Knob[] = [
   int('pipeline.rejectionPrompts', 'Pipeline', 1, 4096, 'Rejection sampling: training prompts sampled.'),
   bool('pipeline.rejectionReadable', 'Pipeline', 'Rejection sampling also drops unreadable traces (a false claim, no candidate, an answer the thought did not reach).'),
   int('pipeline.rejectionSftEpochs', 'Pipeline', 1, 100, 'Epochs of SFT over the kept traces before GRPO resumes.'),
-  float('pipeline.sftLr', 'Pipeline', 1e-6, 1e-1, 'Learning rate of both SFT stages (constant).'),
+  float('pipeline.sftLr', 'Pipeline', 1e-6, 1e-1, 'Learning rate of the SFT stages (constant).'),
+  oneOf('pipeline.teacher', 'Pipeline', TEACHER_NAMES, 'Distillation: a shipped teacher whose right, well-formed samples (the rejection knobs) fine-tune this model before GRPO; none is off.'),
+  int('pipeline.distillSteps', 'Pipeline', 1, 100000, 'Distillation: SFT steps on the teacher\'s kept traces.'),
 ];
 
 export const KNOB_BY_PATH: ReadonlyMap<string, Knob> = new Map(KNOBS.map((k) => [k.path, k]));
 
-export const PRESET_NAMES = ['R1-Zero', 'Dr. GRPO', 'DAPO', 'R1-Zero (Countdown)', 'R1-Zero (Arithmetic)', 'R1 (four stages, Countdown)'] as const;
+export const PRESET_NAMES = ['R1-Zero', 'Dr. GRPO', 'DAPO', 'R1-Zero (Countdown)', 'R1-Zero (Arithmetic)', 'R1 (four stages, Countdown)', 'Dense student (Countdown)', 'Distilled student (Countdown)'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** The dense distillation student (README "Distillation, measured"): nRouted must be >= 1, so "dense" is nShared 0, nRouted 1, topK 1. */
+export const STUDENT_MODEL = { dModel: 32, nShared: 0, nRouted: 1, topK: 1 } as const satisfies Partial<RunConfig['model']>;
+
+// R1-Zero (Countdown), R1-Zero's objective on a search task (issue 13): countdown d=1, a base that mostly guesses and sometimes
+// searches (its shipped base public/base-countdown-long.safetensors), 256 held-out problems (the whole held-out
+// population is ~270). Sampling at T = 1, not 0.7: the base decides to search with one token after a miss
+// (<wait> instead of </think>), and a sharper temperature hides the minority behaviour GRPO should amplify.
+// maxCompletionLength 64 is over 3x the base's mean length (README "Countdown"). 1200 pretraining steps, not
+// 450: after 450 the base claimed the right value for only 21% of its candidates and waited as often after a
+// right one as after a wrong one, a search in form only (npm run countdown:diagnose; README "Countdown").
+// R1-Zero is GRPO alone: pressing it turns the pipeline's stages off.
+const COUNTDOWN = {
+  task: { family: 'countdown', difficulty: 1, heldOutPercent: 10 },
+  grpo: {
+    lossType: 'grpo', scaleRewards: 'group', beta: 0.001, epsLow: 0.2, epsHigh: 0.2, dynamicSampling: false, overlongShaping: false,
+    maxCompletionLength: 64, heldOutSize: 256, evalEvery: 50, consistencyWeight: 0,
+  },
+  sampling: { temperature: 1 },
+  corpus: { guess: 0.85, search: 0.15, searchWrong: 0, pretrainSteps: 1200 },
+  pipeline: { coldStartSteps: 0, rl1Steps: 0, teacher: 'none' },
+} as const satisfies DeepPartial<RunConfig>;
 
 /** Each preset overrides the defaults with the choices its paper made. */
 export const PRESET_OVERRIDES: Record<PresetName, DeepPartial<RunConfig>> = {
@@ -315,24 +349,7 @@ export const PRESET_OVERRIDES: Record<PresetName, DeepPartial<RunConfig>> = {
   DAPO: {
     grpo: { lossType: 'dapo', scaleRewards: 'group', beta: 0, epsLow: 0.2, epsHigh: 0.28, dynamicSampling: true, overlongShaping: true },
   },
-  // R1-Zero's objective on a search task (issue 13): countdown d=1, a base that mostly guesses and sometimes
-  // searches (its shipped base public/base-countdown-long.safetensors), 256 held-out problems (the whole held-out
-  // population is ~270). Sampling at T = 1, not 0.7: the base decides to search with one token after a miss
-  // (<wait> instead of </think>), and a sharper temperature hides the minority behaviour GRPO should amplify.
-  // maxCompletionLength 64 is over 3x the base's mean length (README "Countdown"). 1200 pretraining steps, not
-  // 450: after 450 the base claimed the right value for only 21% of its candidates and waited as often after a
-  // right one as after a wrong one, a search in form only (npm run countdown:diagnose; README "Countdown").
-  'R1-Zero (Countdown)': {
-    task: { family: 'countdown', difficulty: 1, heldOutPercent: 10 },
-    grpo: {
-      lossType: 'grpo', scaleRewards: 'group', beta: 0.001, epsLow: 0.2, epsHigh: 0.2, dynamicSampling: false, overlongShaping: false,
-      maxCompletionLength: 64, heldOutSize: 256, evalEvery: 50, consistencyWeight: 0,
-    },
-    sampling: { temperature: 1 },
-    corpus: { guess: 0.85, search: 0.15, searchWrong: 0, pretrainSteps: 1200 },
-    // R1-Zero is GRPO alone: pressing it turns the four-stage recipe's stages off
-    pipeline: { coldStartSteps: 0, rl1Steps: 0 },
-  },
+  'R1-Zero (Countdown)': COUNTDOWN,
   // The app's default until issue 13 (base public/base.safetensors): 2-digit addition. Accuracy rises under
   // GRPO, but length stays flat and reflection fades (README "The R1-Zero result"). T = 0.7, not 1: at T = 1
   // held-out greedy accuracy stayed flat over 300 steps. 450 pretraining steps: 375 leave greedy held-out
@@ -355,16 +372,23 @@ export const PRESET_OVERRIDES: Record<PresetName, DeepPartial<RunConfig>> = {
   // - rejection: 512 prompts x 8 = 4096 samples (the distillation's budget), the readability filter on (R1
   //   filters out mixed-language and unreadable chains), 2 epochs of SFT.
   'R1 (four stages, Countdown)': {
-    task: { family: 'countdown', difficulty: 1, heldOutPercent: 10 },
-    grpo: {
-      lossType: 'grpo', scaleRewards: 'group', beta: 0.001, epsLow: 0.2, epsHigh: 0.2, dynamicSampling: false, overlongShaping: false,
-      maxCompletionLength: 64, heldOutSize: 256, evalEvery: 50, consistencyWeight: 0.1,
-    },
-    sampling: { temperature: 1 },
-    corpus: { guess: 0.85, search: 0.15, searchWrong: 0, pretrainSteps: 1200 },
+    ...COUNTDOWN,
+    grpo: { ...COUNTDOWN.grpo, consistencyWeight: 0.1 },
     pipeline: {
       coldStartSteps: 16, coldStartTraces: 256, rl1Steps: 75, rejectionSamples: 8, rejectionPrompts: 512,
-      rejectionReadable: true, rejectionSftEpochs: 2, sftLr: 5e-4,
+      rejectionReadable: true, rejectionSftEpochs: 2, sftLr: 5e-4, teacher: 'none',
+    },
+  },
+  // Distillation's two arms (issue 17 item 3; README "Distillation, measured"), both from the student's own
+  // base (public/student-countdown-dense): GRPO on the student alone (64 steps spend the distillation's 4096
+  // samples), and the student first SFT'd for 300 steps on the kept traces of 512 prompts x 8 samples from
+  // the teacher (npm run distill's settings), then GRPO as the other arm.
+  'Dense student (Countdown)': { ...COUNTDOWN, model: STUDENT_MODEL },
+  'Distilled student (Countdown)': {
+    ...COUNTDOWN, model: STUDENT_MODEL,
+    pipeline: {
+      coldStartSteps: 0, rl1Steps: 0, teacher: 'teacher-countdown-grpo60', distillSteps: 300,
+      rejectionSamples: 8, rejectionPrompts: 512, rejectionReadable: false, sftLr: 5e-4,
     },
   },
 };

@@ -103,6 +103,8 @@ const R3_PINNED: Record<string, number | string | boolean> = {
   'pipeline.rejectionReadable': false,
   'pipeline.rejectionSftEpochs': 2,
   'pipeline.sftLr': 5e-4,
+  'pipeline.teacher': 'none',
+  'pipeline.distillSteps': 300,
 };
 
 const [R1, R2, R3] = LINK_VERSIONS as [LinkVersion, LinkVersion, LinkVersion];

@@ -186,6 +186,9 @@ export const R2_DEFAULTS: DefaultsTable = deepFreeze({
  * and the pipeline section, every stage off. Nothing r2 holds moved, so an r2
  * link means what it meant (the new knobs, absent from r2, take today's
  * defaults: off, i.e. R1-Zero); r3 only keeps today's default link short.
+ * pipeline.teacher and pipeline.distillSteps (distillation, the same day) were
+ * added to this table before r3 was released; an r3 link written before then
+ * lacks them and reads them as these same values (teacher none: no distillation).
  */
 export const R3_DEFAULTS: DefaultsTable = deepFreeze({
   seed: 1234,
@@ -258,6 +261,8 @@ export const R3_DEFAULTS: DefaultsTable = deepFreeze({
     rejectionReadable: false,
     rejectionSftEpochs: 2,
     sftLr: 5e-4,
+    teacher: 'none',
+    distillSteps: 300,
   },
 });
 

@@ -138,7 +138,7 @@ describe('npm run experiment (scripts/experiment.ts)', () => {
       [['--quick'], '--steps is required'],
       [['--steps', '0'], '--steps needs an integer >= 1, got "0"'],
       [['--steps', '2', '--backend', 'tpu'], '--backend must be cpu, cpu-ref, webgpu or webgpu-node, got "tpu"'],
-      [['--steps', '2', '--preset', 'PPO'], '--preset must be one of R1-Zero, Dr. GRPO, DAPO, R1-Zero (Countdown), R1-Zero (Arithmetic), R1 (four stages, Countdown), got "PPO"'],
+      [['--steps', '2', '--preset', 'PPO'], '--preset must be one of R1-Zero, Dr. GRPO, DAPO, R1-Zero (Countdown), R1-Zero (Arithmetic), R1 (four stages, Countdown), Dense student (Countdown), Distilled student (Countdown), got "PPO"'],
       [['--steps', '2', '--fast'], 'unknown argument "--fast"'],
     ] as const) {
       const r = cli(...args);

@@ -31,7 +31,7 @@ import { initParams } from '../model/params';
 import { wilson, type Rate } from '../core/stats';
 import { createEvaluator, evaluate, type EvalPass, type EvalResult } from './evaluate';
 import { createGrpoTrainer, grpoStep, type GrpoMetrics } from './grpo';
-import { coldStart, rejectionDue, rejectionStage, type StageReport } from './pipeline';
+import { coldStart, distillStage, rejectionDue, rejectionStage, type StageReport, type TeacherWeights } from './pipeline';
 import { createPretrainer, pretrain } from './pretrain';
 import { QUICK_CONFIG } from './quick';
 
@@ -53,6 +53,8 @@ export interface ExperimentOptions {
   backend: Backend;
   /** The shipped checkpoint's weights; absent: pretrain in-process (and say so). */
   base?: BaseWeights;
+  /** The distillation teacher, needed when the config's pipeline.teacher is not 'none' (the caller reads public/<name>.safetensors). */
+  teacher?: TeacherWeights;
   /** Knob values applied after the preset and seed (`--set grpo.lr=5e-4`); validated like any config. */
   overrides?: Readonly<Record<string, number | string | boolean>>;
   /** Fallback pretraining steps; default the config's corpus.pretrainSteps (tests shorten it). */
@@ -167,6 +169,7 @@ export function experimentConfig(quick: boolean, seed: number, presetName?: Pres
 /** The shipped checkpoint's file name (under public/) for this run: the preset's own base where it has one. */
 export function baseCheckpointName(quick: boolean, presetName?: PresetName): string {
   if (quick) return 'base-quick.safetensors';
+  if (presetName === 'Dense student (Countdown)' || presetName === 'Distilled student (Countdown)') return 'student-countdown-dense.safetensors';
   // every other preset sets only GRPO knobs, so it runs on DEFAULT_CONFIG's task: countdown
   return presetName === 'R1-Zero (Arithmetic)' ? 'base.safetensors' : 'base-countdown-long.safetensors';
 }
@@ -262,6 +265,16 @@ async function run<F, I>(
     const base = await evaluate(ev, model);
     sayEval('base (before the cold start)', base);
     const report = await coldStart(ops, model);
+    sayStage(report);
+    before0 = await evaluate(ev, model);
+    stages.push({ report, before: both(base), after: both(before0), wallSeconds: (performance.now() - t) / 1000 });
+  }
+  if (cfg.pipeline.teacher !== 'none') {
+    if (!opts.teacher) throw new Error(`experiment: pipeline.teacher is ${cfg.pipeline.teacher}, but no teacher weights were given`);
+    const t = performance.now();
+    const base = before0 ?? await evaluate(ev, model);
+    sayEval(before0 ? 'after the cold start (before distillation)' : 'base (before distillation)', base);
+    const report = await distillStage(ops, dec, model, opts.teacher);
     sayStage(report);
     before0 = await evaluate(ev, model);
     stages.push({ report, before: both(base), after: both(before0), wallSeconds: (performance.now() - t) / 1000 });

@@ -81,6 +81,17 @@ function parseInit(o: Obj): InitCommand {
     const adamStep = intIn(where, r, 'adamStep', 0, Number.MAX_SAFE_INTEGER);
     cmd.resume = { step, adamStep, params: r.params as Float32Array, routerBias: r.routerBias as Float32Array, m: r.m as Float32Array, v: r.v as Float32Array };
   }
+  if (o.teacher !== undefined) {
+    const t = o.teacher as Obj;
+    if (t === null || typeof t !== 'object') fail(where, 'teacher', 'an object { name, config, params, routerBias }', t);
+    if (typeof t.name !== 'string' || t.name === '') fail(where, 'teacher.name', 'a teacher name', t.name);
+    if (!(t.params instanceof Float32Array)) fail(where, 'teacher.params', 'a Float32Array', t.params);
+    if (!(t.routerBias instanceof Float32Array)) fail(where, 'teacher.routerBias', 'a Float32Array', t.routerBias);
+    // the teacher's own config: its model may be any shape the knobs allow, its task must be the run's (pipeline.ts teacherProblem)
+    const tc = validateConfig(t.config);
+    if (tc.errors.length > 0) throw new ProtocolError(`${where}: field "teacher.config" is not a config: ${tc.errors.map((e) => e.message).join('; ')}`);
+    cmd.teacher = { name: t.name, config: tc.config, params: t.params, routerBias: t.routerBias };
+  }
   return cmd;
 }
 

@@ -11,6 +11,13 @@
 //                      filter optional), then SFT (sft.ts) on the kept ones
 //   4. GRPO            steps rl1Steps .. on, the same trainer
 //
+// and distillation (issue 17 item 3), before GRPO step 0 after any cold start:
+// a shipped teacher (pipeline.teacher, its own model config) samples K
+// completions of the first `rejectionPrompts` train prompts, and the run's
+// model (the student, of any shape) takes `distillSteps` SFT steps on the
+// kept ones. Its sampling and SFT are npm run distill's (distill.ts): the same
+// prompts, streams and seeds, so a run of seed s reproduces distill-s<s>.
+//
 // Every stage is a pure function of the config: where the stages sit
 // (stageMarkers) needs nothing else, so a link or a saved run reproduces them,
 // and the GRPO step stays the x axis (a stage takes no GRPO step).
@@ -32,10 +39,10 @@
 //   samples train prompts 0 .. rejectionPrompts-1, some of which stage 2 saw
 //   (as R1's stage 3 samples its RL prompts).
 
-import type { RunConfig } from '../core/config';
+import { KNOBS, type RunConfig } from '../core/config';
 import { Rng, STREAM } from '../core/rng';
 import { encode } from '../core/tokenizer';
-import type { Model } from '../model/model';
+import { createModel, type Model } from '../model/model';
 import type { DecodeOps } from '../ops/decode';
 import type { Ops } from '../ops/ops';
 import { traceOf, type CorpusStyle, type PromptCompletion } from '../tasks/corpus';
@@ -43,11 +50,11 @@ import { DRAWS_PER_ITEM, drawTrainProblem, sampleTrainProblem } from '../tasks/s
 import { parseCompletion } from '../tasks/format';
 import type { GrpoTrainer } from './grpo';
 import type { PretrainMetrics } from './pretrain';
-import { DROP_REASONS, rejectionSample, type DropReason } from './rejection';
+import { DROP_REASONS, rejectionSample, type DropReason, type RejectionResult } from './rejection';
 import { sft } from './sft';
-import { rejectionDue, type StageReport, type StageTrace } from './stages';
+import { rejectionDue, type StageReport, type StageTrace, type TeacherWeights } from './stages';
 
-export { rejectionDue, stageMarkers, STAGE_KINDS, type StageKind, type StageMarker, type StageReport, type StageTrace } from './stages';
+export { rejectionDue, stageMarkers, STAGE_KINDS, type StageKind, type StageMarker, type StageReport, type StageTrace, type TeacherWeights } from './stages';
 
 /** The long, readable, right style of a family's corpus: countdown's search, arithmetic's stepwise. */
 export function coldStartStyle(cfg: RunConfig): CorpusStyle {
@@ -125,11 +132,6 @@ export async function rejectionStage<F, I>(tr: GrpoTrainer<F, I>, cb: StageCallb
     streamBase: 0x9000,
   });
   const sampling = (performance.now() - t0) / 1000;
-  const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, rs.counts[r]])) as Record<DropReason, number>;
-  const examples: StageTrace[] = [
-    ...rs.kept.slice(0, 4).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: null })),
-    ...DROP_REASONS.flatMap((r) => rs.dropped.filter((t) => t.reason === r).slice(0, 2).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: r }))),
-  ];
   // none kept (a policy that never answers right and well formed): reported as such, no SFT, GRPO goes on untouched
   let sftPart: { report: StageReport['sft']; seconds: number } = { report: { examples: 0, steps: 0, lr: p.sftLr, rows: 0, loss: [], heldOutLoss: null }, seconds: 0 };
   if (rs.kept.length > 0) {
@@ -139,13 +141,80 @@ export async function rejectionStage<F, I>(tr: GrpoTrainer<F, I>, cb: StageCallb
   }
   const { report, seconds } = sftPart;
   return {
-    kind: 'rejection', step: tr.step,
-    rejection: {
-      k: p.rejectionSamples, prompts: p.rejectionPrompts, sampled: rs.sampled, kept: rs.counts.kept, promptsCovered: rs.promptsCovered, dropped,
-      readable: p.rejectionReadable, temperature: cfg.sampling.temperature,
-      keptMeanLength: rs.kept.length ? rs.kept.reduce((s, t) => s + t.tokens, 0) / rs.kept.length : 0,
-      keptReflection: rs.kept.length ? rs.kept.filter((t) => t.waits > 0).length / rs.kept.length : 0,
-    },
-    examples, sft: report, seconds: { sampling, sft: seconds },
+    kind: 'rejection', step: tr.step, rejection: rejectionCounts(rs, cfg, cfg.sampling.temperature),
+    examples: examplesOf(rs), sft: report, seconds: { sampling, sft: seconds },
+  };
+}
+
+function rejectionCounts(rs: RejectionResult, cfg: RunConfig, temperature: number): NonNullable<StageReport['rejection']> {
+  const p = cfg.pipeline;
+  return {
+    k: p.rejectionSamples, prompts: p.rejectionPrompts, sampled: rs.sampled, kept: rs.counts.kept, promptsCovered: rs.promptsCovered,
+    dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, rs.counts[r]])) as Record<DropReason, number>,
+    readable: p.rejectionReadable, temperature,
+    keptMeanLength: rs.kept.length ? rs.kept.reduce((s, t) => s + t.tokens, 0) / rs.kept.length : 0,
+    keptReflection: rs.kept.length ? rs.kept.filter((t) => t.waits > 0).length / rs.kept.length : 0,
+  };
+}
+
+/** Up to 4 kept traces, then up to 2 dropped per reason. */
+function examplesOf(rs: RejectionResult): StageTrace[] {
+  return [
+    ...rs.kept.slice(0, 4).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: null })),
+    ...DROP_REASONS.flatMap((r) => rs.dropped.filter((t) => t.reason === r).slice(0, 2).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: r }))),
+  ];
+}
+
+const TASK_KNOBS = KNOBS.filter((k) => k.path.startsWith('task.')).map((k) => k.path.slice('task.'.length) as keyof RunConfig['task']);
+
+/**
+ * Why a teacher cannot teach this run, or null: another name than the
+ * config's, another task (its answers would be judged against other problems;
+ * the tokenizer is shared by every config), or weights its config does not fit.
+ */
+export function teacherProblem(cfg: RunConfig, t: TeacherWeights, table: { total: number; L: number; E: number }): string | null {
+  if (t.name !== cfg.pipeline.teacher) return `the teacher's weights are ${t.name}, but pipeline.teacher is ${cfg.pipeline.teacher}`;
+  const off = TASK_KNOBS.filter((k) => t.config.task[k] !== cfg.task[k]);
+  if (off.length > 0) return `the teacher ${t.name} was trained on another task (${off.map((k) => `task.${k} ${String(t.config.task[k])}, this run ${String(cfg.task[k])}`).join('; ')}); pick a teacher of this task or set pipeline.teacher to none`;
+  if (t.params.length !== table.total || t.routerBias.length !== table.L * table.E) {
+    return `the teacher ${t.name} holds ${t.params.length} parameters and ${t.routerBias.length} router biases; its own config needs ${table.total} and ${table.L * table.E} (a damaged or mislabelled file)`;
+  }
+  return null;
+}
+
+/**
+ * Distillation: the teacher samples, rejection sampling keeps the right and
+ * well-formed traces, and the model (the student) is SFT'd on them, before the
+ * GRPO trainer is made. As distill.ts: train prompts 0..n-1 of the student's
+ * config, the teacher's sampling settings, streams from 0x8000, the SFT order
+ * of the run's seed. Nothing kept: reported as such, no SFT.
+ */
+export async function distillStage<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, model: Model<F>, t: TeacherWeights, cb: StageCallbacks = {}): Promise<StageReport> {
+  const cfg = model.cfg, p = cfg.pipeline;
+  if (p.teacher === 'none') throw new Error('distill: pipeline.teacher is none (no distillation in this config)');
+  // the teacher samples with the run's seed, as npm run distill's teacher does with --seed
+  const teacher = createModel(ops, { ...t.config, seed: cfg.seed });
+  const bad = teacherProblem(cfg, t, { total: teacher.table.total, L: teacher.dims.L, E: teacher.dims.E });
+  if (bad) throw new Error(`distill: ${bad}`);
+  ops.write(teacher.params, t.params);
+  ops.write(teacher.routerBias, t.routerBias);
+  const t0 = performance.now();
+  cb.onPhase?.('sampling');
+  const ts = t.config.sampling;
+  const problems = Array.from({ length: p.rejectionPrompts }, (_, i) => sampleTrainProblem(cfg, i));
+  const rs = await rejectionSample(ops, dec, teacher, problems, {
+    k: p.rejectionSamples, temperature: ts.temperature, topK: ts.topK, topP: ts.topP, seed: cfg.seed, readable: p.rejectionReadable,
+    streamBase: 0x8000, // distill.ts's
+  });
+  const sampling = (performance.now() - t0) / 1000;
+  let sftPart: { report: StageReport['sft']; seconds: number } = { report: { examples: 0, steps: 0, lr: p.sftLr, rows: 0, loss: [], heldOutLoss: null }, seconds: 0 };
+  if (rs.kept.length > 0) {
+    cb.onPhase?.('sft');
+    sftPart = await runSft(ops, model, rs.kept, p.distillSteps, cb);
+  }
+  return {
+    kind: 'distill', step: 0, teacher: { name: t.name, parameters: teacher.table.count },
+    rejection: rejectionCounts(rs, cfg, ts.temperature), examples: examplesOf(rs),
+    sft: sftPart.report, seconds: { sampling, sft: sftPart.seconds },
   };
 }

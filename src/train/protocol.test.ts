@@ -213,7 +213,7 @@ describe('parseEvent rejects malformed events, naming the field', () => {
     rejects(parseEvent, { type: 'status', v, state: 'sleeping', step: 0, backendLabel: '', message: '' }, /event status: field "state" must be one of idle, .*got "sleeping"/);
     rejects(parseEvent, { type: 'samples', v, step: 1, samples: {} }, /event samples: field "samples" must be an array/);
     rejects(parseEvent, { type: 'stage', v }, /event stage: field "report" must be of type object, got undefined/);
-    rejects(parseEvent, { type: 'stage', v, report: { kind: 'distill', step: 0, sft: { loss: [] } } }, /event stage: field "report.kind" must be one of coldStart, rejection/);
+    rejects(parseEvent, { type: 'stage', v, report: { kind: 'sft', step: 0, sft: { loss: [] } } }, /event stage: field "report.kind" must be one of coldStart, distill, rejection/);
     rejects(parseEvent, { type: 'stage', v, report: { kind: 'coldStart', step: -1, sft: { loss: [] } } }, /event stage: field "report.step" must be an integer >= 0/);
     rejects(parseEvent, { type: 'sampleResult', v, id: 1, prompt: '', completion: '', tokens: [1], logp: new Float32Array(1) }, /field "tokens" must be a Int32Array/);
     const ok = { type: 'sampleResult', v, id: 1, prompt: '1=', completion: '', tokens: Int32Array.of(3, 4), logp: new Float32Array(2), step: 0 };

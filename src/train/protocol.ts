@@ -16,7 +16,7 @@ import type { RunConfig } from '../core/config';
 import type { ParamTensor } from '../model/params';
 import type { EvalResult } from './evaluate';
 import type { GrpoMetrics, GrpoSample } from './grpo';
-import type { StageReport } from './stages';
+import type { StageReport, TeacherWeights } from './stages';
 import type { PretrainMetrics } from './pretrain';
 
 export const PROTOCOL_VERSION = 1;
@@ -60,6 +60,8 @@ export interface InitCommand {
   weights?: InitialWeights;
   /** Continue a saved run (needs weights: the run's base). */
   resume?: ResumeState;
+  /** The distillation teacher (public/<pipeline.teacher>.safetensors, decoded); needed when config.pipeline.teacher is not 'none', unless resuming. */
+  teacher?: TeacherWeights;
 }
 
 export interface SampleCommand {

@@ -6,8 +6,8 @@
 import type { RunConfig } from '../core/config';
 import type { DropReason } from './rejection';
 
-export type StageKind = 'coldStart' | 'rejection';
-export const STAGE_KINDS: readonly StageKind[] = ['coldStart', 'rejection'];
+export type StageKind = 'coldStart' | 'distill' | 'rejection';
+export const STAGE_KINDS: readonly StageKind[] = ['coldStart', 'distill', 'rejection'];
 
 /** Where a stage sits on the GRPO-step axis: it runs before GRPO step `step` (after `step` steps were taken). */
 export interface StageMarker {
@@ -15,6 +15,15 @@ export interface StageMarker {
   step: number;
   /** One line for a chart's marker and the inspector. */
   label: string;
+}
+
+/** A distillation teacher as a checkpoint decodes it: its own model config (the student's may differ) and flat weights. */
+export interface TeacherWeights {
+  /** pipeline.teacher's value: public/<name>.safetensors. */
+  name: string;
+  config: RunConfig;
+  params: Float32Array;
+  routerBias: Float32Array;
 }
 
 /** A trace a stage trained on (reason null) or dropped (rejection only). */
@@ -30,9 +39,11 @@ export interface StageTrace {
 /** What one stage did: the `stage` event's payload and the experiment's record. */
 export interface StageReport {
   kind: StageKind;
-  /** The GRPO step it ran before (0 for the cold start, rl1Steps for the rejection stage). */
+  /** The GRPO step it ran before (0 for the cold start and distillation, rl1Steps for the rejection stage). */
   step: number;
-  /** Rejection sampling's counts; null for the cold start. kept + the drop reasons = sampled = prompts * k. */
+  /** Distillation only: the teacher that sampled the traces (pipeline.teacher) and its size. */
+  teacher?: { name: string; parameters: number };
+  /** Rejection sampling's counts (distillation: the teacher's samples); null for the cold start. kept + the drop reasons = sampled = prompts * k. */
   rejection: {
     k: number; prompts: number; sampled: number; kept: number; promptsCovered: number;
     dropped: Record<DropReason, number>;
@@ -42,16 +53,20 @@ export interface StageReport {
   } | null;
   /** Up to 4 kept traces, then up to 2 dropped per reason, for reading. */
   examples: StageTrace[];
-  /** The SFT: its examples, steps (cold start: coldStartSteps; rejection: ceil(epochs * kept / rows), 0 when none was kept), lr, rows, the batch loss of every step, the held-out corpus loss at its end. */
+  /** The SFT: its examples, steps (cold start: coldStartSteps; distillation: distillSteps, 0 when none was kept; rejection: ceil(epochs * kept / rows), 0 when none was kept), lr, rows, the batch loss of every step, the held-out corpus loss at its end. */
   sft: { examples: number; steps: number; lr: number; rows: number; loss: number[]; heldOutLoss: number | null };
   seconds: { sampling: number; sft: number };
 }
 
-/** The stages a config runs, in order; [] is R1-Zero (GRPO alone). */
+/** The stages a config runs, in order (the cold start, distillation, rejection); [] is R1-Zero (GRPO alone). */
 export function stageMarkers(cfg: RunConfig): StageMarker[] {
   const p = cfg.pipeline;
   const out: StageMarker[] = [];
   if (p.coldStartSteps > 0) out.push({ kind: 'coldStart', step: 0, label: `cold start: ${p.coldStartSteps} SFT steps on ${p.coldStartTraces} search traces` });
+  // after the cold start: a distilled student may be cold-started first, never the other way round
+  if (p.teacher !== 'none') {
+    out.push({ kind: 'distill', step: 0, label: `distilled from ${p.teacher}: ${p.distillSteps} SFT steps on its right traces of ${p.rejectionPrompts} prompts x ${p.rejectionSamples}${p.rejectionReadable ? ', readable only' : ''}` });
+  }
   if (p.rl1Steps > 0) {
     out.push({
       kind: 'rejection', step: p.rl1Steps,

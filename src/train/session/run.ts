@@ -11,9 +11,11 @@ import { initParams } from '../../model/params';
 import { trainConfigErrors } from '../checks';
 import { createEvaluator, evaluate } from '../evaluate';
 import { createGrpoTrainer } from '../grpo';
-import { coldStart } from '../pipeline';
+import { coldStart, distillStage, type StageCallbacks } from '../pipeline';
 import { createPretrainer, pretrainStep } from '../pretrain';
 import { PROTOCOL_VERSION as v, type InitCommand, type SetLiveCommand } from '../protocol';
+import type { PretrainMetrics } from '../pretrain';
+import type { StageReport } from '../stages';
 import { baseState, copyState, resumeInto } from './checkpoint';
 import { Cancelled, status, type Core, type Run } from './core';
 import { faultHooks } from './faults';
@@ -80,6 +82,12 @@ async function build(c: Core, backend: Backend, cfg: RunConfig, cmd: InitCommand
   }
   // R1's cold start (train/pipeline.ts), not on resume: a resumed run's weights are its saved base, already cold-started
   if (cfg.pipeline.coldStartSteps > 0 && !cmd.resume) await coldStartStage(c, backend, ops, model, gen);
+  // distillation (pipeline.ts), after any cold start and likewise not on resume
+  if (cfg.pipeline.teacher !== 'none' && !cmd.resume) {
+    if (!cmd.teacher) throw new Error(`pipeline.teacher is ${cfg.pipeline.teacher}, but init carried no teacher weights (the page fetches public/${cfg.pipeline.teacher}.safetensors)`);
+    const t = cmd.teacher;
+    await sftStage(c, backend, model, gen, 'distill', cfg.pipeline.distillSteps, (cb) => distillStage(ops, dec, model, t, cb));
+  }
   // the GRPO start: what reset returns to and the KL reference (after a cold start, the cold-started policy)
   const base = {
     params: new Float32Array(await ops.read(model.params)),
@@ -113,16 +121,21 @@ async function pretrainBase(c: Core, backend: Backend, ops: Ops<unknown, unknown
 }
 
 async function coldStartStage(c: Core, backend: Backend, ops: Ops<unknown, unknown>, model: Model<unknown>, gen: number): Promise<void> {
-  const total = model.cfg.pipeline.coldStartSteps;
+  await sftStage(c, backend, model, gen, 'cold start', model.cfg.pipeline.coldStartSteps, (cb) => coldStart(ops, model, cb));
+}
+
+/** A stage before GRPO step 0: its SFT steps as pretraining-like status lines, then its `stage` event. */
+async function sftStage(c: Core, backend: Backend, model: Model<unknown>, gen: number, what: string, total: number, run: (cb: StageCallbacks) => Promise<StageReport>): Promise<void> {
   const every = Math.max(1, Math.floor(total / (c.opts.pretrainReports ?? 20)));
-  c.activity = 'running the cold start';
-  const report = await coldStart(ops, model, {
-    onStep: (m) => {
-      if ((m.step + 1) % every !== 0 && m.step + 1 !== total) return;
-      c.post({
-        type: 'status', v, state: 'pretraining', step: 0, backend: backend.kind, backendLabel: backend.label,
-        message: `cold start ${m.step + 1}/${total}: loss ${m.loss.toFixed(3)}`, pretrain: { metrics: m, total },
-      });
+  const say = (message: string, pretrain?: { metrics: PretrainMetrics; total: number }) => c.post({
+    type: 'status', v, state: 'pretraining', step: 0, backend: backend.kind, backendLabel: backend.label, message, ...(pretrain ? { pretrain } : {}),
+  });
+  c.activity = `running the ${what} stage`;
+  const report = await run({
+    onPhase: (phase) => { if (phase === 'sampling') say(`${what}: sampling ${model.cfg.pipeline.rejectionPrompts} prompts x ${model.cfg.pipeline.rejectionSamples} from ${model.cfg.pipeline.teacher}`); },
+    onStep: (m, n) => {
+      if ((m.step + 1) % every !== 0 && m.step + 1 !== n) return;
+      say(`${what} ${m.step + 1}/${n}: loss ${m.loss.toFixed(3)}`, { metrics: m, total: n });
     },
   });
   c.activity = null;
