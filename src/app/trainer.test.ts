@@ -3,11 +3,11 @@
 // points at first, and accepts a file only when every knob the base depends
 // on agrees. The files themselves are checked where they exist in public/.
 import { existsSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG, mergeConfig, preset, type RunConfig } from '../core/config';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { QUICK_CONFIG } from '../train/quick';
-import { baseKnobPaths, baseMatches, basesToTry, SHIPPED_BASES, STUDENT_MODEL } from './trainer';
+import { baseKnobPaths, baseMatches, basesToTry, fetchTeacher, SHIPPED_BASES, STUDENT_MODEL } from './trainer';
 
 const COUNTDOWN = preset('R1-Zero (Countdown)'); // DEFAULT_CONFIG since issue 13
 const ARITH = preset('R1-Zero (Arithmetic)');
@@ -122,5 +122,38 @@ describe('the configs the shipped bases are for load them', () => {
   ] as const)('%s: %s', (_, file, cfg) => {
     expect(existsSync(new URL(`../../public/${file}`, import.meta.url)), `public/${file} is missing`).toBe(true);
     expect(baseMatches(load(file), cfg)).toBe(true);
+  });
+});
+
+describe('the distillation presets and their files', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const DISTILLED = preset('Distilled student (Countdown)');
+
+  it('both student presets load the student\'s base, whose own config matches them', () => {
+    for (const name of ['Dense student (Countdown)', 'Distilled student (Countdown)'] as const) {
+      expect(basesToTry(preset(name))[0], name).toBe('student-countdown-dense.safetensors');
+      const ck = decodeCheckpoint(new Uint8Array(readFileSync('public/student-countdown-dense.safetensors')));
+      expect(baseMatches(ck.config, preset(name)), name).toBe(true);
+    }
+  });
+
+  it('fetchTeacher: none for no teacher; the shipped file decoded with its own config; a missing file named', async () => {
+    expect(await fetchTeacher(COUNTDOWN)).toBeNull();
+    const bytes = readFileSync('public/teacher-countdown-grpo60.safetensors');
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      asked.push(url);
+      return new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } });
+    });
+    const t = (await fetchTeacher(DISTILLED))!;
+    expect(asked).toEqual(['/teacher-countdown-grpo60.safetensors']);
+    expect(t.name).toBe('teacher-countdown-grpo60');
+    expect(t.config.model).toEqual(COUNTDOWN.model); // the MoE teacher, not the student
+    expect(t.params.length).toBeGreaterThan(0);
+    // a dev server answers a missing file with its index.html
+    vi.stubGlobal('fetch', async () => new Response('<html>', { headers: { 'content-type': 'text/html' } }));
+    await expect(fetchTeacher(DISTILLED)).rejects.toThrow('the distillation teacher teacher-countdown-grpo60.safetensors could not be fetched (not found); set pipeline.teacher to none to run without it');
+    vi.stubGlobal('fetch', async () => new Response(new Uint8Array([1, 2, 3]), { headers: { 'content-type': 'application/octet-stream' } }));
+    await expect(fetchTeacher(DISTILLED)).rejects.toThrow(/the distillation teacher teacher-countdown-grpo60.safetensors is unreadable/);
   });
 });
