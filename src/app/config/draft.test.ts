@@ -17,7 +17,7 @@ describe('config panel helpers', () => {
     expect(groups.flatMap((g) => g.knobs.map((k) => k.path)).sort()).toEqual(KNOBS.map((k) => k.path).sort());
     expect(groups[0]!.knobs.map(knobLabel)).toEqual(['family', 'difficulty', 'heldOutPercent']);
     expect(groups[6]!.knobs.map(knobLabel)).toEqual(['seed']);
-    expect(groups[4]!.knobs.map(knobLabel)).toEqual(['coldStartSteps', 'coldStartTraces', 'rl1Steps', 'rejectionSamples', 'rejectionPrompts', 'rejectionReadable', 'rejectionSftEpochs', 'sftLr']);
+    expect(groups[4]!.knobs.map(knobLabel)).toEqual(['coldStartSteps', 'coldStartTraces', 'rl1Steps', 'rejectionSamples', 'rejectionPrompts', 'rejectionReadable', 'rejectionSftEpochs', 'sftLr', 'teacher', 'distillSteps']);
   });
 
   it('reads number text, leaving non-numbers NaN for the validator to name', () => {
@@ -70,11 +70,16 @@ describe('task families in the panel', () => {
   it('greys out the knobs of a pipeline stage that is off, and says which stages run', () => {
     const R1 = preset('R1 (four stages, Countdown)');
     const pipelineOff = inactive(COUNTDOWN).filter((p) => p.startsWith('pipeline.'));
-    expect(pipelineOff).toEqual(['pipeline.coldStartTraces', 'pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable', 'pipeline.rejectionSftEpochs', 'pipeline.sftLr']);
-    expect(inactive(R1).filter((p) => p.startsWith('pipeline.'))).toEqual([]);
+    expect(pipelineOff).toEqual(['pipeline.coldStartTraces', 'pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable', 'pipeline.rejectionSftEpochs', 'pipeline.sftLr', 'pipeline.distillSteps']);
+    expect(inactive(R1).filter((p) => p.startsWith('pipeline.'))).toEqual(['pipeline.distillSteps']);
+    // distillation samples with the rejection knobs, trains with sftLr, but takes no rejection epochs
+    const distilled = preset('Distilled student (Countdown)');
+    expect(inactive(distilled).filter((p) => p.startsWith('pipeline.'))).toEqual(['pipeline.coldStartTraces', 'pipeline.rejectionSftEpochs']);
+    expect(pipelineNote(distilled)).toBe('Stages: distillation from teacher-countdown-grpo60 (300 SFT steps on its right answers to 512 prompts × 8) → GRPO. The charts mark each stage at its GRPO step.');
     const coldOnly = mergeConfig(COUNTDOWN, { pipeline: { coldStartSteps: 4 } });
-    expect(inactive(coldOnly).filter((p) => p.startsWith('pipeline.'))).toEqual(['pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable', 'pipeline.rejectionSftEpochs']);
-    expect(inactiveReason(KNOB_BY_PATH.get('pipeline.rejectionPrompts')!, COUNTDOWN)).toBe('the rejection stage is off: rl1Steps is 0');
+    expect(inactive(coldOnly).filter((p) => p.startsWith('pipeline.'))).toEqual(['pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable', 'pipeline.rejectionSftEpochs', 'pipeline.distillSteps']);
+    expect(inactiveReason(KNOB_BY_PATH.get('pipeline.rejectionPrompts')!, COUNTDOWN)).toBe('the rejection stage and distillation are off: rl1Steps is 0, teacher none');
+    expect(inactiveReason(KNOB_BY_PATH.get('pipeline.rejectionSftEpochs')!, COUNTDOWN)).toBe('the rejection stage is off: rl1Steps is 0');
     expect(pipelineNote(COUNTDOWN)).toMatch(/^Every stage is off: GRPO alone from the base \(R1-Zero\)/);
     expect(pipelineNote(R1)).toBe('Stages: cold start (16 SFT steps on 256 search traces) → GRPO steps 0–74 → rejection sampling (512 prompts × 8, readable only) and 2 epochs of SFT '
       + '→ GRPO from step 75. The charts mark each stage at its GRPO step.');

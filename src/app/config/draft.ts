@@ -78,27 +78,37 @@ export function inactiveReason(knob: Knob, cfg: RunConfig): string | null {
 }
 
 const COLD_START_ONLY = new Set(['pipeline.coldStartTraces']);
-const REJECTION_ONLY = new Set(['pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable', 'pipeline.rejectionSftEpochs']);
+// the sampling knobs serve the rejection stage and distillation (the teacher's samples), the epochs the rejection stage only
+const SAMPLING = new Set(['pipeline.rejectionSamples', 'pipeline.rejectionPrompts', 'pipeline.rejectionReadable']);
 
 /**
  * A Pipeline knob of a stage that is off does nothing (train/stages.ts
  * stageMarkers): the cold start's with coldStartSteps 0, the rejection stage's
- * with rl1Steps 0, the SFT learning rate with both. undefined: not such a knob.
+ * with rl1Steps 0, distillation's with teacher none; the sampling knobs serve
+ * both the rejection stage and distillation, the SFT learning rate every SFT
+ * stage. undefined: not such a knob.
  */
 function pipelineInactive(path: string, cfg: RunConfig): string | null | undefined {
-  const cold = cfg.pipeline.coldStartSteps > 0, rejection = cfg.pipeline.rl1Steps > 0;
+  const p = cfg.pipeline;
+  const cold = p.coldStartSteps > 0, rejection = p.rl1Steps > 0, distill = p.teacher !== 'none';
   if (COLD_START_ONLY.has(path)) return cold ? null : 'the cold start is off: coldStartSteps is 0';
-  if (REJECTION_ONLY.has(path)) return rejection ? null : 'the rejection stage is off: rl1Steps is 0';
-  if (path === 'pipeline.sftLr') return cold || rejection ? null : 'both SFT stages are off: coldStartSteps and rl1Steps are 0';
+  if (path === 'pipeline.rejectionSftEpochs') return rejection ? null : 'the rejection stage is off: rl1Steps is 0';
+  if (path === 'pipeline.distillSteps') return distill ? null : 'distillation is off: teacher is none';
+  if (SAMPLING.has(path)) return rejection || distill ? null : 'the rejection stage and distillation are off: rl1Steps is 0, teacher none';
+  if (path === 'pipeline.sftLr') return cold || rejection || distill ? null : 'every SFT stage is off: coldStartSteps and rl1Steps are 0, teacher none';
   return undefined;
 }
 
 /** What the Pipeline group runs for this config, in words: R1-Zero, or its stages in order. */
 export function pipelineNote(cfg: RunConfig): string {
   const p = cfg.pipeline;
-  if (p.coldStartSteps === 0 && p.rl1Steps === 0) return 'Every stage is off: GRPO alone from the base (R1-Zero). R1\'s four stages add a cold-start SFT before GRPO and a rejection-sampling SFT after rl1Steps GRPO steps.';
+  if (p.coldStartSteps === 0 && p.rl1Steps === 0 && p.teacher === 'none') {
+    return 'Every stage is off: GRPO alone from the base (R1-Zero). R1\'s four stages add a cold-start SFT before GRPO and a rejection-sampling SFT after rl1Steps GRPO steps; '
+      + 'a teacher distils its right answers into this model before GRPO.';
+  }
   const parts = [
     ...(p.coldStartSteps > 0 ? [`cold start (${p.coldStartSteps} SFT steps on ${p.coldStartTraces} search traces)`] : []),
+    ...(p.teacher !== 'none' ? [`distillation from ${p.teacher} (${p.distillSteps} SFT steps on its right answers to ${p.rejectionPrompts} prompts × ${p.rejectionSamples}${p.rejectionReadable ? ', readable only' : ''})`] : []),
     p.rl1Steps > 0 ? `GRPO steps 0–${p.rl1Steps - 1}` : 'GRPO',
     ...(p.rl1Steps > 0 ? [`rejection sampling (${p.rejectionPrompts} prompts × ${p.rejectionSamples}${p.rejectionReadable ? ', readable only' : ''}) and ${p.rejectionSftEpochs} epoch${p.rejectionSftEpochs === 1 ? '' : 's'} of SFT`, `GRPO from step ${p.rl1Steps}`] : []),
   ];
