@@ -10,7 +10,7 @@ import { fmt } from './format';
 import type { BandLine } from './bands';
 import type { OverlayLine } from './overlay';
 import type { LineSpec, Row } from './series';
-import type { ChartMarker } from './stages';
+import { markerLines, type ChartMarker } from './stages';
 
 export const WAITING = 'waiting for the first step';
 
@@ -58,9 +58,9 @@ const AXIS = { stroke: '#6f86a3', fontSize: 11 };
  * readable.
  */
 export function stageLines(markers: readonly ChartMarker[] = []): ReactNode[] {
-  return markers.map((m) => (
+  return markerLines(markers).map((m) => (
     <ReferenceLine key={`stage:${m.key}`} x={m.x} ifOverflow="extendDomain" stroke={m.color} strokeWidth={1.5} strokeOpacity={0.9}
-      strokeDasharray={m.dashed ? '6 3' : undefined} className={`stage-marker stage-marker-${m.kind}`}
+      strokeDasharray={m.dashed ? '6 3' : undefined} className={`stage-marker ${m.kinds.map((k) => `stage-marker-${k}`).join(' ')}`}
       label={{ value: m.label, position: m.dashed ? 'insideBottomLeft' : 'insideTopLeft', offset: 6, fill: m.color, fontSize: 10 }} />
   ));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeConfig, preset } from '../../core/config';
 import { STAGE_KINDS } from '../../train/stages';
-import { chartMarkers, LIVE_STAGE_COLOR, reachedStep, STAGE_WORDS } from './stages';
+import { chartMarkers, LIVE_STAGE_COLOR, markerLines, reachedStep, STAGE_WORDS } from './stages';
 import { overlayColors } from './overlay';
 import { armKey } from './bands';
 
@@ -25,6 +25,15 @@ describe('stage markers on the charts', () => {
     const both = chartMarkers({ config: R1, reached: 75 });
     expect(both.map((m) => [m.kind, m.x, m.label])).toEqual([['coldStart', -0.5, 'cold start'], ['rejection', 74.5, 'rejection SFT']]);
     expect(both[1]!.title).toBe('rejection sampling (512 prompts x 8, readable only) + 2 epochs of SFT');
+  });
+
+  it('a cold start and a distillation before step 0 share one line, labelled with both', () => {
+    const both = mergeConfig(QUICK_R1, { pipeline: { teacher: 'teacher-countdown-grpo60' } });
+    const ms = chartMarkers({ config: both, reached: 3 });
+    expect(ms.map((m) => [m.kind, m.x])).toEqual([['coldStart', -0.5], ['distill', -0.5], ['rejection', 2.5]]);
+    expect(markerLines(ms).map((m) => [m.label, m.kinds, m.x])).toEqual([['cold start + distilled', ['coldStart', 'distill'], -0.5], ['rejection SFT', ['rejection'], 2.5]]);
+    const other = { id: 'run-x', name: 'x', config: both, metrics: steps(4) };
+    expect(markerLines(chartMarkers({ config: ZERO, reached: 4 }, [other])).map((m) => m.label)).toEqual(['cold start + distilled (x)', 'rejection SFT (x)']);
   });
 
   it('reachedStep: the furthest of the metrics, evaluations and stage reports', () => {

@@ -26,6 +26,8 @@ export interface ChartMarker {
   kind: StageKind;
   /** Whose stage: null for the live run, else the overlaid run's or arm's name. */
   run: string | null;
+  /** The stage in a word or two (STAGE_WORDS). */
+  word: string;
   /** Beside the line: the stage, and whose it is when it is not the live run's. */
   label: string;
   /** The whole description (stageMarkers' label), for the list under the charts. */
@@ -56,6 +58,7 @@ function markersOf(cfg: RunConfig, reached: number, run: { key: string; name: st
     x: m.step - 0.5,
     kind: m.kind,
     run: run.name,
+    word: stageWord(m.kind),
     label: run.name === null ? stageWord(m.kind) : `${stageWord(m.kind)} (${run.name})`,
     title: m.label,
     color: run.color,
@@ -107,4 +110,25 @@ export function chartMarkers(
     if (cfg) add(markersOf(cfg, Math.max(...a.runs.map((r) => reachedStep(r.metrics, r.evals))), { key: armKey(a.label), name: a.label, color: armColors[i]! }));
   });
   return out.sort((a, b) => a.x - b.x);
+}
+
+/**
+ * One line per place and run: stages of one run at the same step (a cold
+ * start, then a distillation, both before step 0) share a line whose label
+ * names both ("cold start + distilled").
+ */
+export function markerLines(markers: readonly ChartMarker[]): (ChartMarker & { kinds: StageKind[] })[] {
+  const out: (ChartMarker & { kinds: StageKind[] })[] = [];
+  for (const m of markers) {
+    const same = out.find((o) => o.x === m.x && o.run === m.run && o.color === m.color);
+    if (!same) {
+      out.push({ ...m, kinds: [m.kind] });
+      continue;
+    }
+    same.kinds.push(m.kind);
+    same.word = `${same.word} + ${m.word}`;
+    same.label = m.run === null ? same.word : `${same.word} (${m.run})`;
+    same.key = `${same.key}+${m.kind}`;
+  }
+  return out;
 }
