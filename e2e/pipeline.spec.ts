@@ -11,8 +11,9 @@ import { preset } from '../src/core/config';
 // Share link opens with the stages set and its curves marked; a reload and
 // Resume bring the reports back. Then the two Experiments cards of
 // issue 17: R1-Zero against the four stages (its quick variant runs both arms,
-// the second through every stage) and the distillation card (GRPO on the dense
-// student, loaded from its shipped base; the distilled arm named as Node-only).
+// the second through every stage) and the distillation card (the dense
+// student distilled in the app against GRPO on it, at equal samples), then the
+// 'Distilled student (Countdown)' preset's distill stage in the inspector.
 //
 // The CPU engine (?backend=cpu), as in countdown.spec.ts: this spec is about
 // the stages, not the kernels, and SwiftShader's WebGPU would take minutes
@@ -181,8 +182,8 @@ test('the Experiments card R1-Zero against the four stages: its quick variant ru
   expect(errors).toEqual([]);
 });
 
-test('the distillation card runs GRPO on the dense student from its shipped base, and says the distilled arm is Node-only', async ({ page }) => {
-  test.setTimeout(120_000);
+test('distillation in the app: the card runs both arms from the student\'s base at equal samples; the preset distils, and the inspector shows the teacher\'s kept traces', async ({ page }) => {
+  test.setTimeout(180_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const fetched: string[] = [];
@@ -194,21 +195,44 @@ test('the distillation card runs GRPO on the dense student from its shipped base
   const card = p.getByTestId('experiment-distill-student');
   const title = 'Distil a dense student, or run GRPO on it';
   await expect(card.getByTestId('experiment-measured')).toContainText('reaches 57.2% [54.7, 59.6]');
-  await expect(card.getByTestId('experiment-not-here')).toContainText('npm run distill');
   await card.getByLabel(`Variant of ${title}`).selectOption('quick');
+  await expect(card).toContainText('distilled student: 0 GRPO steps, GRPO on the dense student: 3 GRPO steps');
   const before = fetched.length;
   await card.getByRole('button', { name: `Run ${title}`, exact: true }).click();
+  await expect(p.getByTestId('experiment-progress')).toContainText('GRPO on the dense student, seed 1 (run 2 of 2', { timeout: 90_000 });
   await expect(p.getByTestId('experiment-progress')).toHaveCount(0, { timeout: 90_000 });
   await expect(p.getByRole('alert')).toHaveCount(0);
-  await expect(p.getByTestId('experiment-shown')).toContainText('GRPO on the dense student (1 run); against distilled student (README): 57.2%.');
-  // the distilled arm, which the app cannot run, is drawn from README beside the GRPO arm on held-out accuracy
+  await expect(p.getByTestId('experiment-shown')).toContainText('distilled student (1 run), GRPO on the dense student (1 run); against distilled student (README): 57.2%.');
+  // both arms on held-out accuracy (the distilled one a point at step 0), README's 3-seed result a dotted line beside them
   const heldout = page.getByRole('region', { name: 'Charts' }).locator('[data-chart="heldout"]');
+  await expect(heldout.locator('.recharts-legend-wrapper')).toContainText('distilled student');
+  await expect(heldout.locator('.recharts-legend-wrapper')).toContainText('GRPO on the dense student');
   await expect(heldout.locator('.experiment-reference')).toHaveCount(1);
   await expect(heldout.locator('svg text', { hasText: 'distilled student (README): 57.2%' })).toHaveCount(1);
-  await expect(heldout.locator('path.recharts-line-curve[data-testid="overlay-curve"]')).toHaveCount(1);
-  // the student's own base, first and only: never pretrained in the page, never the MoE base
-  expect(fetched.slice(before)).toEqual(['/student-countdown-dense.safetensors']);
+  // the student's own base for both arms and the teacher for the distilled one: never pretrained in the page, never the MoE base
+  expect([...fetched.slice(before)].sort()).toEqual(['/student-countdown-dense.safetensors', '/student-countdown-dense.safetensors', '/teacher-countdown-grpo60.safetensors']);
   await expect(page.getByRole('complementary', { name: 'Config' })).toContainText('21,504 parameters');
-  await expect(page.getByRole('region', { name: 'Charts' }).getByTestId('readout-reward')).toHaveText(/at step 2/);
+
+  // --- the preset, like a user: the distill stage reported with the teacher's counts, marked before step 0
+  const config = page.getByRole('complementary', { name: 'Config' });
+  const knob = (group: string, label: string) => config.getByRole('group', { name: group }).getByLabel(label, { exact: true });
+  await config.getByRole('button', { name: 'Distilled student (Countdown)', exact: true }).click();
+  await expect(knob('Pipeline', 'teacher')).toHaveValue('teacher-countdown-grpo60');
+  await knob('Pipeline', 'rejectionPrompts').fill('12');
+  await knob('Pipeline', 'rejectionSamples').fill('4');
+  await knob('Pipeline', 'distillSteps').fill('10');
+  await knob('GRPO', 'heldOutSize').fill('8');
+  await expect(config.locator('.knob-error')).toHaveCount(0);
+  await config.getByRole('button', { name: 'Apply and reset' }).click();
+  const distill = page.getByRole('region', { name: 'Pipeline stages' }).getByTestId('stage-distill');
+  await expect(distill).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  const counts = distill.getByTestId('stage-counts');
+  await expect(counts).toContainText('Sampled by the teacher teacher-countdown-grpo60 (158,080 parameters), not this model.');
+  await expect(counts).toHaveAttribute('data-sampled', '48');
+  const ns = await counts.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-n'))));
+  expect(ns.reduce((a, n) => a + n, 0)).toBe(48);
+  await expect(distill.getByTestId('stage-sft')).toContainText(ns[0]! > 0 ? /^SFT loss \d\.\d{3} → \d\.\d{3} over 10 steps/ : /^no SFT step taken/);
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(heldout.locator('.stage-marker-distill')).toHaveCount(1);
   expect(errors).toEqual([]);
 });

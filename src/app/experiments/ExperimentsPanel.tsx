@@ -49,7 +49,6 @@ function Card({ card, linked, busy }: { card: ExperimentCard; linked: boolean; b
         {durationWords(estimateSeconds(card, variant))} on the CPU backend here ({durationWords(estimateSeconds(card, variant, SEEDS.length))} for 3 seeds), evaluations
         {hasStages(card, variant) ? ' and the pipeline\'s stages' : ''} not counted.
       </p>
-      {card.notHere && <p className="experiment-not-here" data-testid="experiment-not-here"><strong>Not in the app.</strong> {card.notHere}</p>}
       <div className="experiment-actions">
         <label>
           Variant{' '}

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { preset } from '../../core/config';
+import { preset, STUDENT_MODEL } from '../../core/config';
 import { validateConfig } from '../../core/validate';
 import { QUICK_CONFIG } from '../../train/quick';
 import { stageMarkers } from '../../train/stages';
-import { basesToTry, STUDENT_MODEL } from '../trainer';
+import { basesToTry } from '../trainer';
 import { CARDS, cardById, durationWords, estimateSeconds, hasStages, planRuns } from './cards';
 import { experimentFromSearch, experimentLink } from './link';
 import { COUNTDOWN_ARMS, DISTILL, PIPELINE } from './measured';
@@ -63,25 +63,35 @@ describe('experiment cards', () => {
     expect(basesToTry(planRuns(cardById('ablation-guess')!, 'quick')[1]!.config)[0]).toBe(COUNTDOWN_ARMS.b.base);
   });
 
-  it('the distillation card quotes README\'s distilled and GRPO\'d students, says what the app cannot run, and runs GRPO from the student\'s base', () => {
+  it('the distillation card quotes README\'s distilled and GRPO\'d students and runs both arms from the student\'s base at equal samples', () => {
     const card = cardById('distill-student')!;
     const { distilled, grpoEqual, grpoLong } = DISTILL.rows;
     expect(card.measured).toContain(`reaches ${distilled.greedy[0].toFixed(1)}% [${distilled.greedy[1].toFixed(1)}, ${distilled.greedy[2].toFixed(1)}]`);
     expect(card.measured).toContain(`${grpoEqual.greedy[0].toFixed(1)}% [${grpoEqual.greedy[1].toFixed(1)}, ${grpoEqual.greedy[2].toFixed(1)}] at equal samples (64 steps)`);
     expect(card.measured).toContain(`${grpoLong.greedy[0].toFixed(1)}% [`);
-    expect(card.notHere).toMatch(/npm run distill/);
-    // the distilled arm the app cannot run is drawn from README beside the GRPO arm, on held-out accuracy
+    // README's distilled result (3 seeds) is drawn beside the runs, on held-out accuracy
     expect(card.references).toEqual([{ chart: 'heldout', y: distilled.greedy[0] / 100, label: `distilled student (README): ${distilled.greedy[0].toFixed(1)}%` }]);
     for (const c of CARDS) if (c.id !== 'distill-student') expect(c.references, c.id).toBeUndefined();
-    for (const c of CARDS) if (c.id !== 'distill-student') expect(c.notHere, c.id).toBeNull();
     for (const v of ['full', 'quick'] as const) {
-      const [p] = planRuns(card, v);
-      expect(p!.config.model).toEqual({ ...preset('R1-Zero (Countdown)').model, ...STUDENT_MODEL });
-      expect(basesToTry(p!.config)[0]).toBe('student-countdown-dense.safetensors');
+      const [dist, grpo] = planRuns(card, v);
+      for (const p of [dist!, grpo!]) {
+        expect(p.config.model).toEqual({ ...preset('R1-Zero (Countdown)').model, ...STUDENT_MODEL });
+        expect(basesToTry(p.config)[0]).toBe('student-countdown-dense.safetensors');
+      }
+      expect(dist!.steps).toBe(0); // evaluated as distilled, at step 0
+      expect(stageMarkers(dist!.config).map((m) => m.kind)).toEqual(['distill']);
+      expect(stageMarkers(grpo!.config)).toEqual([]);
+      // equal samples: the teacher's prompts × samples against GRPO's steps × B × G
+      const teacherSamples = dist!.config.pipeline.rejectionPrompts * dist!.config.pipeline.rejectionSamples;
+      expect(teacherSamples).toBe(grpo!.steps * grpo!.config.grpo.batchPrompts * grpo!.config.grpo.groupSize);
     }
-    expect(planRuns(card, 'full')[0]!.steps).toBe(DISTILL.equalSteps);
-    // 64 steps × README's 0.6 s per student step
+    const [fullDistilled, fullGrpo] = planRuns(card, 'full');
+    expect(fullDistilled!.config.pipeline).toEqual(preset('Distilled student (Countdown)').pipeline);
+    expect(fullDistilled!.config.pipeline.rejectionPrompts * fullDistilled!.config.pipeline.rejectionSamples).toBe(DISTILL.teacherSamples);
+    expect(fullGrpo!.steps).toBe(DISTILL.equalSteps);
+    // 64 GRPO steps × README's 0.6 s per student step (the distillation is a stage: not in the estimate)
     expect(estimateSeconds(card, 'full')).toBeCloseTo(64 * 0.6, 6);
+    expect(hasStages(card, 'full')).toBe(true);
   });
 
   it('R1-Zero against the four stages: the same base and task, the second arm with the preset\'s stages; the quick one with every stage a few steps', () => {
@@ -108,7 +118,7 @@ describe('experiment cards', () => {
     expect(qf!.config.grpo.evalEvery).toBe(qf!.steps); // evaluated after the last step
     expect(basesToTry(qf!.config)[0]).toBe(COUNTDOWN_ARMS.a.base);
     // the panel says the stages' time is not in the estimate, on this card only
-    expect(CARDS.filter((c) => hasStages(c, 'quick') || hasStages(c, 'full')).map((c) => c.id)).toEqual(['r1-pipeline']);
+    expect(CARDS.filter((c) => hasStages(c, 'quick') || hasStages(c, 'full')).map((c) => c.id)).toEqual(['distill-student', 'r1-pipeline']);
   });
 
   it('an arm may take its own number of GRPO steps (0: its stages and the step-0 evaluation only); the estimate sums them', () => {

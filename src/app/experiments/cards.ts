@@ -6,12 +6,11 @@
 // has its full variant (README's scale) and a quick one (a few steps, a small
 // held-out set) for tests and impatient visitors. Pure data from the configs.
 
-import { mergeConfig, preset, type DeepPartial, type RunConfig } from '../../core/config';
+import { mergeConfig, preset, STUDENT_MODEL, type DeepPartial, type RunConfig } from '../../core/config';
 import { validateConfig } from '../../core/validate';
 import type { ChartReference } from '../store';
 import { QUICK_CONFIG } from '../../train/quick';
 import { stageMarkers } from '../../train/stages';
-import { STUDENT_MODEL } from '../trainer';
 import { ARITHMETIC_ROWS, ARITHMETIC_STEPS, COUNTDOWN_ARMS, DISTILL, PIPELINE, SECONDS_PER_STEP, type Cell } from './measured';
 
 export type Variant = 'full' | 'quick';
@@ -46,8 +45,6 @@ export interface ExperimentCard {
   measured: string;
   /** README's section the numbers come from. */
   source: string | null;
-  /** What the app cannot run of this comparison, and where it runs instead (null: every arm runs here). */
-  notHere: string | null;
   /** README's measured values of what the app cannot run, drawn as lines on the charts beside the runs (the distilled student's accuracy). */
   references?: ChartReference[];
   arms: ArmSpec[];
@@ -94,6 +91,9 @@ const STUDENT: DeepPartial<RunConfig> = { model: STUDENT_MODEL };
 const cell = ([m, lo, hi]: Cell) => `${m.toFixed(1)}% [${lo.toFixed(1)}, ${hi.toFixed(1)}]`;
 const dr = DISTILL.rows;
 const pr = PIPELINE.rows;
+// Distillation into the student in the app (the pipeline's distill stage: preset 'Distilled student (Countdown)'), and its quick scale
+const DISTILLED: DeepPartial<RunConfig> = { pipeline: preset('Distilled student (Countdown)').pipeline };
+const DISTILLED_QUICK: DeepPartial<RunConfig> = { pipeline: { rejectionPrompts: 12, rejectionSamples: 4, distillSteps: 10 } };
 // GRPO on the dense student: the countdown preset (and its quick scale) with the student's architecture, timed at the student's speed
 const student = (v: VariantSpec): VariantSpec => ({ base: mergeConfig(v.base, STUDENT), steps: v.steps, speed: 'student' });
 
@@ -108,7 +108,6 @@ export const CARDS: readonly ExperimentCard[] = [
       + `mean length ${a.from.length} → ${a.to.length} tokens, reflection ${a.from.reflection}% → ${a.to.reflection}%, aha ${a.from.aha}% → ${a.to.aha}%, `
       + `attempts per completion ${a.from.attempts} → ${a.to.attempts} (mean over seeds).`,
     source: README_COUNTDOWN,
-    notHere: null,
     arms: [{ label: 'R1-Zero (Countdown)', overrides: {} }],
     full: cd(a.steps),
     quick: cdQuick,
@@ -122,7 +121,6 @@ export const CARDS: readonly ExperimentCard[] = [
     measured: `Arm (b), the guess-only base, ${seeds(b.seeds)} × ${b.steps} steps: greedy ${b.from.greedy}% → ${b.to.greedy}%, length ${b.from.length} → ${b.to.length} tokens, `
       + `reflection ${b.from.reflection}% at every evaluation: nothing grows. From the searching base (arm a) greedy rose ${a.from.greedy}% → ${a.to.greedy}% and reflection ${a.from.reflection}% → ${a.to.reflection}%.`,
     source: README_COUNTDOWN,
-    notHere: null,
     arms: [{ label: 'searching base', overrides: {} }, { label: 'guess-only base', overrides: GUESS_ONLY }],
     full: cd(b.steps),
     quick: cdQuick,
@@ -137,7 +135,6 @@ export const CARDS: readonly ExperimentCard[] = [
       + `length ${c.from.length} → ${c.to.length} tokens, attempts ${c.from.attempts} → ${c.to.attempts}, reflection ${c.from.reflection}% → ${c.to.reflection}%, `
       + `aha ${c.from.aha}% → ${c.to.aha}%: between the searching base (a: reflection ${a.to.reflection}%) and the guess-only one (b: ${b.to.reflection}%).`,
     source: README_COUNTDOWN,
-    notHere: null,
     arms: [{ label: 'search-wrong base', overrides: { corpus: { search: 0, searchWrong: 0.15 } } }],
     full: cd(a.steps),
     quick: cdQuick,
@@ -151,7 +148,6 @@ export const CARDS: readonly ExperimentCard[] = [
     measured: `Arms (a) and (d), ${seeds(d.seeds)} × ${d.steps} steps: wrong answers ${a.to.lengthWrong} (1/|o|) against ${d.to.lengthWrong} tokens (dr_grpo) at step ${d.steps}, `
       + `right answers ${a.to.lengthRight} against ${d.to.lengthRight}, greedy ${a.to.greedy}% against ${d.to.greedy}%: no length bias at this scale.`,
     source: README_COUNTDOWN,
-    notHere: null,
     arms: [{ label: 'grpo (1/|o|)', overrides: {} }, { label: 'dr_grpo', overrides: { grpo: { lossType: 'dr_grpo' } } }],
     full: cd(d.steps),
     quick: cdQuick,
@@ -166,7 +162,6 @@ export const CARDS: readonly ExperimentCard[] = [
       + `at T = 0.7 greedy ${pc(ar.t07.greedyFrom)} → ${pc(ar.t07.greedyTo)} (seed 1); at T = 1 ${pc(ar.t1.greedyFrom)} → ${pc(ar.t1.greedyTo)} (seed 1) `
       + `and ${pc(ar.t1s2.greedyFrom)} → ${pc(ar.t1s2.greedyTo)} (seed 2), with sampled pass@1 ${pc(ar.t1.sampledFrom)} at step 0 against ${pc(ar.t07.sampledFrom)} at 0.7.`,
     source: 'README, "The R1-Zero result, measured"',
-    notHere: null,
     arms: [{ label: 'T = 1', overrides: { sampling: { temperature: 1 } } }, { label: 'T = 0.7', overrides: { sampling: { temperature: 0.7 } } }],
     full: cd(a.steps),
     quick: arQuick,
@@ -180,7 +175,6 @@ export const CARDS: readonly ExperimentCard[] = [
     measured: `Only β = 0.001 was run: KL ${a.to.kl} at step ${a.steps} on countdown (arm a, mean of ${a.seeds.length} seeds) and ${ar.t07.kl} after ${ARITHMETIC_STEPS} steps on arithmetic. `
       + 'β = 0 was not measured; with β = 0 the reference model is never run, so its KL line stays at 0 and its drift shows only in entropy and accuracy.',
     source: README_COUNTDOWN,
-    notHere: null,
     arms: [{ label: 'β = 0', overrides: { grpo: { beta: 0 } } }, { label: 'β = 0.001', overrides: { grpo: { beta: 0.001 } } }],
     full: cd(a.steps),
     quick: arQuick,
@@ -193,7 +187,6 @@ export const CARDS: readonly ExperimentCard[] = [
     status: 'not measured',
     measured: 'Not measured: every README run kept the format reward (0.1 on countdown, 1 on the quick config).',
     source: null,
-    notHere: null,
     arms: [{ label: 'format reward on', overrides: {} }, { label: 'format reward off', overrides: { grpo: { formatWeight: 0 } } }],
     full: cd(a.steps),
     quick: arQuick,
@@ -202,7 +195,8 @@ export const CARDS: readonly ExperimentCard[] = [
     id: 'distill-student',
     title: 'Distil a dense student, or run GRPO on it',
     question: 'For a small dense model, does fine-tuning on a stronger model\'s right answers beat GRPO on the small model itself, as R1\'s distilled models beat RL on theirs?',
-    watch: `Held-out accuracy (greedy) of GRPO on the student, against the distilled student's ${DISTILL.rows.distilled.greedy[0].toFixed(1)}% (README).`,
+    watch: `Held-out accuracy (greedy): the distilled student at step 0 (a point: it takes no GRPO step) against GRPO on the student; README's distilled ${DISTILL.rows.distilled.greedy[0].toFixed(1)}% as a dotted line. `
+      + 'The Pipeline stages region shows what the teacher\'s samples kept and dropped.',
     status: 'measured',
     measured: `The dense student (${DISTILL.studentParameters} parameters), ${seeds(DISTILL.seeds)}, ${DISTILL.heldOut} held-out problems, greedy accuracy (mean [95% t over seeds]): `
       + `from its base's ${dr.base.greedy[0].toFixed(1)}%, SFT on the right answers among ${DISTILL.teacherSamples} samples of the MoE teacher (itself ${DISTILL.teacherGreedy[0].toFixed(1)}% after ${DISTILL.teacherSteps} GRPO steps) `
@@ -210,10 +204,12 @@ export const CARDS: readonly ExperimentCard[] = [
       + `and ${cell(dr.grpoLong.greedy)} at ${DISTILL.longSteps} steps (7× the samples), with more reflection (${dr.grpoLong.reflection[0].toFixed(1)}% against ${dr.distilled.reflection[0].toFixed(1)}%). `
       + 'Equal wall time was not pinned down (see README).',
     source: 'README, "Distillation, measured"',
-    notHere: 'The distilled arm (the teacher\'s sampling, rejection and SFT into the student) runs in Node only: npm run distill (experiments/run-distill.sh). '
-      + 'Here Run trains the GRPO arm on the student from its shipped base (student-countdown-dense.safetensors), to set against the distilled numbers above.',
     references: [{ chart: 'heldout', y: dr.distilled.greedy[0] / 100, label: `distilled student (README): ${dr.distilled.greedy[0].toFixed(1)}%` }],
-    arms: [{ label: 'GRPO on the dense student', overrides: {} }],
+    // equal samples: the teacher's 512 prompts × 8 = 4096 against 64 GRPO steps × 8 × 8 (quick: 12 × 4 = 48 against 3 × 4 × 4)
+    arms: [
+      { label: 'distilled student', overrides: DISTILLED, quickOverrides: DISTILLED_QUICK, steps: 0 },
+      { label: 'GRPO on the dense student', overrides: {} },
+    ],
     full: student(cd(DISTILL.equalSteps)),
     quick: student(cdQuick),
   },
@@ -230,7 +226,6 @@ export const CARDS: readonly ExperimentCard[] = [
       + `Readable thoughts (sampled) are where they differ: R1-Zero's fall from the base's ${pr.base.readable[0].toFixed(1)}% to ${cell(pr.zero.readable)}, `
       + `the four stages end at ${cell(pr.four.readable)}. Length ${pr.zero.length} against ${pr.four.length} tokens.`,
     source: 'README, "The four-stage recipe, measured"',
-    notHere: null,
     arms: [
       { label: 'R1-Zero', overrides: {} },
       { label: 'four stages', overrides: FOUR_STAGES, quickOverrides: FOUR_STAGES_QUICK },

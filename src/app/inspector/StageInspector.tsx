@@ -27,7 +27,7 @@ export function StageInspector() {
       <h2>Pipeline stages</h2>
       <p className="muted">
         R1's stages around GRPO, as this run's config places them (the charts mark each one). A rejection stage samples from the policy and keeps only
-        what the rewards' judges pass; the SFT after it trains on those.
+        what the rewards' judges pass; the SFT after it trains on those. Distillation does the same with a teacher's samples, before GRPO.
       </p>
       {views.map((v) => <Stage key={`${v.marker.kind}:${v.marker.step}`} view={v} />)}
     </section>
@@ -57,6 +57,7 @@ function Report({ report }: { report: NonNullable<StageView['report']> }) {
       {r && (
         <table className="stage-counts" data-testid="stage-counts" data-sampled={r.sampled} data-kept={r.kept}>
           <caption>
+            {report.teacher && <>Sampled by the teacher {report.teacher.name} ({report.teacher.parameters.toLocaleString('en-US')} parameters), not this model. </>}
             {r.sampled} samples: {r.prompts} train prompts × {r.k} at T = {r.temperature}; {r.promptsCovered} prompts kept at least one
             {r.readable ? '; the readability filter on' : ''}
           </caption>
@@ -94,7 +95,7 @@ function Report({ report }: { report: NonNullable<StageView['report']> }) {
       {groups.map((g) => (
         <div key={g.outcome} className="stage-examples" data-testid="stage-examples" data-outcome={g.outcome}>
           <h4>
-            {g.outcome === 'kept' ? (r ? 'Kept' : 'Traces it trained on') : `Dropped: ${REASON_WORDS[g.outcome]}`}{' '}
+            {g.outcome === 'kept' ? (!r ? 'Traces it trained on' : report.kind === 'distill' ? 'Kept: the teacher\'s traces the student trained on' : 'Kept') : `Dropped: ${REASON_WORDS[g.outcome]}`}{' '}
             <span className="muted">({g.traces.length} example{g.traces.length === 1 ? '' : 's'})</span>
           </h4>
           <ul>
