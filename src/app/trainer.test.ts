@@ -4,10 +4,10 @@
 // on agrees. The files themselves are checked where they exist in public/.
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CONFIG, mergeConfig, preset, type RunConfig } from '../core/config';
+import { DEFAULT_CONFIG, mergeConfig, preset, STUDENT_MODEL, type RunConfig } from '../core/config';
 import { decodeCheckpoint } from '../share/checkpoint';
 import { QUICK_CONFIG } from '../train/quick';
-import { baseKnobPaths, baseMatches, basesToTry, fetchTeacher, SHIPPED_BASES, STUDENT_MODEL } from './trainer';
+import { baseKnobPaths, baseMatches, basesToTry, fetchTeacher, SHIPPED_BASES } from './trainer';
 
 const COUNTDOWN = preset('R1-Zero (Countdown)'); // DEFAULT_CONFIG since issue 13
 const ARITH = preset('R1-Zero (Arithmetic)');

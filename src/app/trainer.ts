@@ -4,8 +4,6 @@
 // is fetched and decoded here (parsing, not training) and handed to the worker.
 
 import { KNOBS, STUDENT_MODEL, type RunConfig, type TaskFamily } from '../core/config';
-
-export { STUDENT_MODEL };
 import { sameOn } from '../core/configDiff';
 import { corpusStyles } from '../tasks/corpus';
 import { FAMILIES } from '../tasks/problems';
