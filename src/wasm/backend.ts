@@ -313,7 +313,8 @@ const PERSISTENT_LIMIT = 256 * 2 ** 20;
  * cache the mirror does not cover (written elsewhere, or dropped) is copied
  * in instead, so results never depend on the mirror being there.
  */
-export function createWasmDecodeOps(kernels: Kernels = loadKernels()) {
+/** persistentLimit: PERSISTENT_LIMIT; tests lower it to make the drop happen. */
+export function createWasmDecodeOps(kernels: Kernels = loadKernels(), persistentLimit = PERSISTENT_LIMIT) {
   const ref = createCpuDecodeOps();
   const k = kernels;
   const a = new Arena(k);
@@ -337,7 +338,7 @@ export function createWasmDecodeOps(kernels: Kernels = loadKernels()) {
     if (m && m.generation === a.generation && m.vCache === vCache && m.nSeq === nSeq && m.Tmax === Tmax && m.C === C) return m;
     if (!create) return null;
     const n = nSeq * Tmax * C;
-    if (a.persistent + 8 * n > PERSISTENT_LIMIT) {
+    if (a.persistent + 8 * n > persistentLimit) {
       a.dropPersistent();
       tables.clear();
     }
@@ -358,8 +359,9 @@ export function createWasmDecodeOps(kernels: Kernels = loadKernels()) {
 
     kvWrite(kCache: FloatArray, vCache: FloatArray, qkv: FloatArray, nSeq: number, T: number, pos0: number, C: number, NH: number, Tmax: number, rope: boolean): void {
       if (!f32(kCache, vCache, qkv) || !usable(C, NH, rope, T, pos0, Tmax)) return ref.kvWrite(kCache, vCache, qkv, nSeq, T, pos0, C, NH, Tmax, rope); // its checks name the problem
-      const table = rope ? ropeTable(Tmax, C / NH) : 0;
+      // the mirror first: making it may drop every persistent block, a RoPE table fetched before it included
       const m = mirrorOf(kCache, vCache, nSeq, Tmax, C, true)!;
+      const table = rope ? ropeTable(Tmax, C / NH) : 0;
       a.begin(nSeq * T * 3 * C);
       const pQkv = a.put(qkv, nSeq * T * 3 * C);
       k.ropeRows(m.k + pos0 * C * 4, Tmax, pQkv + C * 4, nSeq, T, pos0, C, NH, table, rope ? 1 : 0);
@@ -378,7 +380,6 @@ export function createWasmDecodeOps(kernels: Kernels = loadKernels()) {
       if (!f32(out, qkv, kCache, vCache) || !usable(C, NH, rope, T, pos0, Tmax)) {
         return ref.attentionDecode(out, qkv, kCache, vCache, nSeq, T, pos0, C, NH, Tmax, rope); // its checks name the problem
       }
-      const table = rope ? ropeTable(Tmax, C / NH) : 0;
       let m = mirrorOf(kCache, vCache, nSeq, Tmax, C, false);
       const P = pos0 + T;
       if (!m || m.filled < P) {
@@ -391,6 +392,8 @@ export function createWasmDecodeOps(kernels: Kernels = loadKernels()) {
         }
         m.filled = P;
       }
+      // after the mirror, as in kvWrite: a table fetched before a drop would point into the new mirror
+      const table = rope ? ropeTable(Tmax, C / NH) : 0;
       a.begin(nSeq * T * (3 * C + 2 * C) + Tmax);
       const pQkv = a.put(qkv, nSeq * T * 3 * C), pQ = a.alloc(nSeq * T * C), pOut = a.alloc(nSeq * T * C);
       k.ropeRows(pQ, T, pQkv, nSeq, T, pos0, C, NH, table, rope ? 1 : 0);
