@@ -43,8 +43,8 @@ function onKey(e: KeyboardEvent): void {
 
 export function Controls() {
   const status = useStore((s) => s.status);
-  // a run with R1's cold start goes back to the cold-started policy, not the base (train/pipeline.ts)
-  const coldStart = useStore((s) => s.config.pipeline.coldStartSteps > 0);
+  // a run with a stage before step 0 (a cold start, a distillation) goes back to the policy after it, not the base (train/pipeline.ts)
+  const staged = useStore((s) => s.config.pipeline.coldStartSteps > 0 || s.config.pipeline.teacher !== 'none');
   useEffect(() => {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -61,7 +61,7 @@ export function Controls() {
       <button type="button" onClick={stepOnce} disabled={!canStart(status)} title="One GRPO step (→)" aria-keyshortcuts="ArrowRight">
         Step
       </button>
-      <button type="button" onClick={resetRun} disabled={status === 'pretraining'} title={coldStart ? 'Back to step 0: the policy after the cold start' : 'Back to the base model at step 0'}>
+      <button type="button" onClick={resetRun} disabled={status === 'pretraining'} title={staged ? 'Back to step 0: the policy after its cold start or distillation' : 'Back to the base model at step 0'}>
         Reset
       </button>
       <ShareButton />

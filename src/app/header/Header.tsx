@@ -63,20 +63,18 @@ function StatusLine() {
         {message ? ` — ${statusDetail(status, message)}` : ''}
       </span>
       {status === 'running' && <StepProgress />}
-      {status === 'pretraining' && pretrain && (
-        // R1's cold start (train/pipeline.ts) reports like pretraining, with messages "cold start i/n: loss …": it is SFT of the base, not pretraining
-        /^cold start/.test(message) ? (
+      {status === 'pretraining' && pretrain && (() => {
+        // the pipeline's stages before step 0 (train/session/run.ts sftStage) report like pretraining, with messages
+        // "cold start i/n: loss …" and "distill i/n: loss …": SFT of the base, not pretraining
+        const stage = /^(cold start|distill)\b/.exec(message)?.[1];
+        const [words, aria] = stage === 'cold start' ? ['cold-start SFT', 'Cold start'] : stage === 'distill' ? ['distillation SFT', 'Distillation'] : ['pretraining the base model', 'Pretraining'];
+        return (
           <label className="pretrain">
-            cold-start SFT {pretrainText(pretrain)}
-            <progress aria-label="Cold start" max={pretrain.total} value={Math.min(pretrain.step + 1, pretrain.total)} />
+            {words} {pretrainText(pretrain)}
+            <progress aria-label={aria} max={pretrain.total} value={Math.min(pretrain.step + 1, pretrain.total)} />
           </label>
-        ) : (
-          <label className="pretrain">
-            pretraining the base model {pretrainText(pretrain)}
-            <progress aria-label="Pretraining" max={pretrain.total} value={Math.min(pretrain.step + 1, pretrain.total)} />
-          </label>
-        )
-      )}
+        );
+      })()}
     </div>
   );
 }
