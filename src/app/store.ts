@@ -231,7 +231,7 @@ export function reduceEvent(s: AppState, e: TrainerEvent): Partial<AppState> {
       // a fatal error stays until the worker is healthy again; 'idle' after it is the failure itself (a refused init)
       if (e.state !== 'error' && e.state !== 'idle' && s.error && !s.error.recoverable) out.error = null;
       // A status at step 0 after steps were taken is a reset: forget the run's history.
-      // A Reset goes back to the GRPO start, after the cold start (train/pipeline.ts): its report stays. A new run clears them all (trainer.ts startRun).
+      // A Reset goes back to the GRPO start, after the stages before step 0 (a cold start, a distillation; train/pipeline.ts): their reports stay. A new run clears them all (trainer.ts startRun).
       if (e.step === 0 && s.metrics.length > 0 && (e.state === 'ready' || e.state === 'pretraining')) {
         Object.assign(out, { ...emptyRun(), ...out, backend: e.backend, backendLabel: e.backendLabel, stages: s.stages.filter((x) => x.step === 0) });
       }

@@ -222,7 +222,7 @@ export async function startRun(cfg: RunConfig): Promise<void> {
   const c = ensureClient();
   // a new run leaves a shared snapshot behind: its curves are not this run's
   const { shared } = useStore.getState();
-  // the last run's stage reports are not this one's: its cold start, if any, reports during init
+  // the last run's stage reports are not this one's: its stages before step 0, if any, report during init
   useStore.setState({ config: cfg, draft: cfg, draftErrors: [], shared: null, stages: [], ...(shared?.showing ? { metrics: [], evals: [], baseAha: null, firstAhaStep: null } : {}) });
   const base = await fetchBase(cfg);
   let teacher: TeacherWeights | null;

@@ -198,7 +198,7 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
         return;
       }
       case 'stage': {
-        // with the run record: written now if the run is stored, else with its first step (the cold start reports before it)
+        // with the run record: written now if the run is stored, else with its first step (the stages before step 0 report before it)
         const k = e.report;
         r.stages = [...(r.stages ?? []).filter((x) => x.kind !== k.kind || x.step !== k.step), k].sort((a, b) => a.step - b.step);
         if (r.lastStep > 0) saveRun();
@@ -206,7 +206,7 @@ export function createPersister(db: RunDb, opts: PersisterOptions): Persister {
       }
       case 'status':
         // a reset: the run starts over from its base; saved as a new run, the old one stays in the list.
-        // Its base is after the cold start (train/pipeline.ts): the new run keeps that report.
+        // Its base is after the stages before step 0 (train/pipeline.ts): the new run keeps their reports.
         if (isReset(e, r)) {
           const cold = (r.stages ?? []).filter((x) => x.step === 0);
           const next = begin(r.config, `${r.name} (reset)`);
