@@ -30,6 +30,8 @@ describe('chartHelp', () => {
         + (id === 'kl' ? ' KL stays measured against the policy at step 0, so after the rejection stage it includes what that SFT moved.' : ''));
     }
     expect(chartHelp('reward', mergeConfig(countdown, { pipeline: { coldStartSteps: 4 } })).stages).not.toContain('rejection');
+    expect(chartHelp('heldout', preset('Distilled student (Countdown)')).stages).toBe('The vertical lines mark this run\'s stages: '
+      + 'the distillation (SFT on teacher-countdown-grpo60\'s right answers) before step 0: step 0 is already the distilled student. No stage takes a GRPO step.');
     expect(chartHelp('reward', r1).shows).toContain('− 0.1 × the share of the thought\'s claims that are false or unreadable (the consistency penalty');
     expect(chartHelp('reward', countdown).shows).not.toContain('consistency');
   });

@@ -79,9 +79,10 @@ export function chartHelp(id: ChartId, c: RunConfig): ChartHelp {
 /** The stage markers, in words, for a config with R1's stages; what the rejection stage's SFT does to KL, which is measured against the GRPO start. */
 function stagesHelp(id: ChartId, c: RunConfig): string | null {
   const p = c.pipeline;
-  if (p.coldStartSteps === 0 && p.rl1Steps === 0) return null;
+  if (p.coldStartSteps === 0 && p.rl1Steps === 0 && p.teacher === 'none') return null;
   const lines = [
     ...(p.coldStartSteps > 0 ? ['the cold start (SFT on search traces) before step 0: step 0 is already the cold-started policy'] : []),
+    ...(p.teacher !== 'none' ? [`the distillation (SFT on ${p.teacher}'s right answers) before step 0: step 0 is already the distilled student`] : []),
     ...(p.rl1Steps > 0 ? [`the rejection stage (sampling, then SFT on the kept traces) between steps ${p.rl1Steps - 1} and ${p.rl1Steps}`] : []),
   ];
   const kl = id === 'kl' && p.rl1Steps > 0 ? ' KL stays measured against the policy at step 0, so after the rejection stage it includes what that SFT moved.' : '';
