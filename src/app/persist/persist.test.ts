@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../core/config';
+import { DEFAULT_CONFIG, preset } from '../../core/config';
 import type { GrpoMetrics } from '../../train/grpo';
 import { PROTOCOL_VERSION as v, type CheckpointEvent, type TrainerEvent } from '../../train/protocol';
 import { QUICK_CONFIG } from '../../train/quick';
@@ -50,6 +50,7 @@ describe('records', () => {
     expect(configSummary(QUICK_CONFIG)).toBe('add d1 · 1L·4E·d32 · G8 · seed 7');
     expect(configSummary({ ...QUICK_CONFIG, pipeline: { ...QUICK_CONFIG.pipeline, coldStartSteps: 4, rl1Steps: 10 } })).toBe('add d1 · 1L·4E·d32 · G8 · cold start + rejection after 10 · seed 7');
     expect(configSummary({ ...QUICK_CONFIG, pipeline: { ...QUICK_CONFIG.pipeline, rl1Steps: 10 } })).toBe('add d1 · 1L·4E·d32 · G8 · rejection after 10 · seed 7');
+    expect(configSummary(preset('Distilled student (Countdown)'))).toBe('countdown d1 · 2L·1E·d32 · G8 · distilled · seed 1234');
   });
 
   it('checkCheckpoint refuses wrong sizes, wrong types and NaN weights', () => {

@@ -154,6 +154,6 @@ export function configSummary(c: RunConfig): string {
   const m = c.model;
   // R1's stages (issue 17), when the run has any
   const p = c.pipeline;
-  const stages = [...(p.coldStartSteps > 0 ? ['cold start'] : []), ...(p.rl1Steps > 0 ? [`rejection after ${p.rl1Steps}`] : [])];
+  const stages = [...(p.coldStartSteps > 0 ? ['cold start'] : []), ...(p.teacher !== 'none' ? ['distilled'] : []), ...(p.rl1Steps > 0 ? [`rejection after ${p.rl1Steps}`] : [])];
   return `${c.task.family} d${c.task.difficulty} · ${m.nLayers}L·${m.nRouted}E·d${m.dModel} · G${c.grpo.groupSize}${stages.length ? ` · ${stages.join(' + ')}` : ''} · seed ${c.seed}`;
 }
