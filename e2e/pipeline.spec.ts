@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { preset } from '../src/core/config';
+import { readFileSync } from 'node:fs';
+import { preset, STUDENT_MODEL } from '../src/core/config';
+import { decodeCheckpoint } from '../src/share/checkpoint';
 
 // R1's four stages end to end (issue 17): the 'R1 (four stages, Countdown)'
 // preset in the config panel turns the stages on; shrunk so every stage takes
@@ -234,5 +236,19 @@ test('distillation in the app: the card runs both arms from the student\'s base 
   await expect(distill.getByTestId('stage-sft')).toContainText(ns[0]! > 0 ? /^SFT loss \d\.\d{3} → \d\.\d{3} over 10 steps/ : /^no SFT step taken/);
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await expect(heldout.locator('.stage-marker-distill')).toHaveCount(1);
+
+  // --- a student is a model like any other: its distilled weights export as safetensors (its own config inside) and ONNX
+  const download = async (item: string) => {
+    const menu = page.getByRole('group', { name: 'Export and import' });
+    if (!(await menu.isVisible())) await page.getByText('Export', { exact: true }).click();
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), menu.getByRole('button', { name: item }).click()]);
+    return readFileSync((await dl.path())!);
+  };
+  const ck = decodeCheckpoint(new Uint8Array(await download('Weights (.safetensors)')));
+  expect(ck.config.model).toMatchObject(STUDENT_MODEL);
+  expect(ck.config.pipeline.teacher).toBe('teacher-countdown-grpo60');
+  const onnx = await download('Policy (.onnx)');
+  expect(onnx.length).toBeGreaterThan(10_000);
+  expect(onnx.includes(Buffer.from('runConfig'))).toBe(true);
   expect(errors).toEqual([]);
 });
