@@ -115,7 +115,7 @@ export const DISTILL: DistillMeasured = {
   longSteps: 450,
   rows: {
     base: { row: '| base (step 0) |', greedy: [27.0, 21.9, 32.7], sampled: [26.0, 16.5, 35.6], length: 19.5, reflection: [11.6, 7.2, 16.0] },
-    distilled: { row: '| distilled |', greedy: [57.2, 54.7, 59.6], sampled: [40.4, 35.4, 45.3], length: 27.4, reflection: [48.2, 37.5, 58.9] },
+    distilled: { row: '| distilled |', greedy: [56.4, 53.3, 59.5], sampled: [41.5, 34.2, 48.9], length: 27.1, reflection: [47.0, 38.9, 55.1] },
     grpoEqual: { row: '| GRPO, step 64 (equal samples) |', greedy: [46.0, 42.0, 49.9], sampled: [25.9, 20.9, 30.9], length: 21.3, reflection: [19.9, 5.6, 34.2] },
     grpoLong: { row: '| GRPO, step 450 |', greedy: [59.4, 58.4, 60.3], sampled: [45.3, 32.6, 58.0], length: 29.2, reflection: [64.3, 56.1, 72.6] },
   },
