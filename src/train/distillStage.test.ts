@@ -116,7 +116,7 @@ describe('distillStage (CPU reference engine)', () => {
 });
 
 describe('the distill stage in the session and the experiment', () => {
-  it('init posts the distill stage before the step-0 evaluation, equal to the stage run directly; a resumed run does not repeat it', async () => {
+  it('init posts the distill stage before the step-0 evaluation, equal to the stage run directly; the student steps and samples; a resumed run does not repeat it', async () => {
     const h = harness();
     const weights = { params: studentInit(), routerBias: new Float32Array(STUDENT.model.nLayers) };
     await h.send({ type: 'init', config: STUDENT, weights, teacher });
@@ -132,9 +132,15 @@ describe('the distill stage in the session and the experiment', () => {
     const direct = await distillStage(ops, createCpuDecodeOps(), student, teacher);
     const noTime = <T extends { seconds: unknown }>(r: T) => ({ ...r, seconds: null });
     expect(noTime(h.of('stage')[0]!.report)).toEqual(noTime(direct));
+    // the distilled student trains on with GRPO and answers in the playground like any model
     await h.send({ type: 'step', n: 1 });
     await h.session.idle();
     expect(h.of('metrics')).toHaveLength(1);
+    await h.send({ type: 'sample', id: 3, prompt: sampleTrainProblem(STUDENT, 0).prompt, maxNew: 12, temperature: 0 });
+    await h.session.idle();
+    const answer = h.of('sampleResult').filter((e) => e.id === 3 && e.done);
+    expect(answer).toHaveLength(1);
+    expect(answer[0]!.experts!.E).toBe(1); // the dense student's one routed expert, not the teacher's four
 
     const again = harness();
     await again.send({ type: 'init', config: STUDENT, weights, resume: { step: 0, adamStep: 0, params: weights.params, routerBias: weights.routerBias, m: new Float32Array(weights.params.length), v: new Float32Array(weights.params.length) } });
