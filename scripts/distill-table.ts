@@ -60,7 +60,9 @@ const firstPoint = (r: ExperimentResult): EvalSummary => r.curve[0]!;
 
 const d0 = distill[0]!.r;
 const seedsOf = (xs: { seed: number }[]) => xs.map((x) => x.seed).join(', ');
-console.log(`teacher ${d0.teacher.source} (${d0.teacher.parameters} parameters) after ${d0.teacher.grpoSteps} GRPO steps; student ${d0.student.source} (${d0.student.parameters} parameters); ${d0.evalProblems} held-out problems`);
+// a teacher loaded as saved (public/teacher-countdown-grpo60) took its GRPO steps before: this run added none
+const teacherSteps = d0.teacher.grpoSteps > 0 ? `after ${d0.teacher.grpoSteps} GRPO steps` : 'as saved (no GRPO steps in this run)';
+console.log(`teacher ${d0.teacher.source} (${d0.teacher.parameters} parameters) ${teacherSteps}; student ${d0.student.source} (${d0.student.parameters} parameters); ${d0.evalProblems} held-out problems`);
 console.log(`seeds: distilled ${seedsOf(distill)}; ${arms.map(([name, runs]) => `${name} ${seedsOf(runs)}`).join('; ')}`);
 console.log('');
 console.log('| student | greedy acc % | sampled acc % | length | reflection % | aha % | budget |');
