@@ -38,11 +38,16 @@ async function main(): Promise<ExperimentResult> {
   if (p !== null && !isPresetName(p)) throw new Error(`unknown preset ${JSON.stringify(p)}`);
   const preset = p ?? undefined;
   const overrides = JSON.parse(q.get('set') ?? '{}') as Record<string, number | string | boolean>;
-  const backend = await createBackend(experimentConfig(quick, seed, preset, overrides));
+  const cfg = experimentConfig(quick, seed, preset, overrides);
+  const backend = await createBackend(cfg);
   if (backend.kind === 'cpu') say(`WebGPU unavailable, running the CPU reference: ${backend.reason}`);
   const url = q.get('base');
   const base = url ? await fetchBase(url) : undefined;
-  return runExperiment({ steps, seed, quick, preset, overrides, backend, base, onLine: say });
+  // the distillation teacher the config names, from public/ as the app loads it
+  const name = cfg.pipeline.teacher;
+  const t = name === 'none' ? undefined : await fetchBase(`/${name}.safetensors`);
+  const teacher = t && { name, config: t.config!, params: t.params, routerBias: t.routerBias };
+  return runExperiment({ steps, seed, quick, preset, overrides, backend, base, teacher, onLine: say });
 }
 
 const w = window as unknown as ExperimentWindow;
