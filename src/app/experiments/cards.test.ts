@@ -98,7 +98,7 @@ describe('experiment cards', () => {
     const card = cardById('r1-pipeline')!;
     expect(card.status).toBe('measured');
     const rows = PIPELINE.rows;
-    expect(card.measured).toContain('greedy 56.1% [51.2, 61.0] (R1-Zero) against 57.0% [49.3, 64.7] (four stages)');
+    expect(card.measured).toContain('greedy 56.1% [51.2, 61.0] (R1-Zero) against 57.4% [48.2, 66.7] (four stages)');
     expect(card.measured).toContain(`the four stages end at ${rows.four.readable[0].toFixed(1)}% [${rows.four.readable[1].toFixed(1)}, ${rows.four.readable[2].toFixed(1)}]`);
     expect(card.measured).toContain(`to ${rows.zero.readable[0].toFixed(1)}% [`);
     expect(card.source).toBe('README, "The four-stage recipe, measured"');
