@@ -115,9 +115,19 @@ const CONFIGS: [string, RunConfig][] = [
   ['sub d1', mergeConfig(ARITH, { task: { family: 'sub', difficulty: 1 } })],
   ['R1-Zero (Countdown)', preset('R1-Zero (Countdown)')],
   ['countdown d5 DAPO', mergeConfig(preset('DAPO'), { task: { family: 'countdown', difficulty: 5 } })],
+  ['R1 (four stages, Countdown)', preset('R1 (four stages, Countdown)')],
 ];
 
 describe('trlScript', () => {
+  it('says which of the R1 recipe it leaves out: the stages and the consistency penalty, named with their settings; nothing for R1-Zero', () => {
+    const four = trlScript(preset('R1 (four stages, Countdown)'), { trainPrompts: 8 });
+    expect(four).toContain("# NOT reproduced here, the run's stages: a cold start (16 SFT steps on 256 search traces); a rejection-sampling SFT stage after GRPO step 75.");
+    expect(four).toContain("# NOT reproduced here: the run's consistency penalty (weight 0.1,");
+    const distilled = trlScript(preset('Distilled student (Countdown)'), { trainPrompts: 8 });
+    expect(distilled).toContain('a distillation from teacher-countdown-grpo60 (300 SFT steps');
+    expect(trlScript(preset('R1-Zero (Countdown)'), { trainPrompts: 8 })).not.toContain('NOT reproduced');
+  });
+
   it.each(CONFIGS)('%s: compiles with python3 -m py_compile', (_, cfg) => {
     pyCompile(trlScript(cfg, { trainPrompts: 64 }));
   });

@@ -301,6 +301,24 @@ def build_dataset(problems):
 }
 
 /**
+ * What of the run's R1 recipe (issue 17) the script leaves out, said in the
+ * script: it is the GRPO stage alone, so a reader does not take its curves for
+ * the pipeline's.
+ */
+function stageNotes(cfg: RunConfig): string[] {
+  const p = cfg.pipeline;
+  const stages = [
+    p.coldStartSteps > 0 ? `a cold start (${p.coldStartSteps} SFT steps on ${p.coldStartTraces} search traces)` : '',
+    p.teacher !== 'none' ? `a distillation from ${p.teacher} (${p.distillSteps} SFT steps on its kept samples)` : '',
+    p.rl1Steps > 0 ? `a rejection-sampling SFT stage after GRPO step ${p.rl1Steps}` : '',
+  ].filter(Boolean);
+  return [
+    stages.length ? `# NOT reproduced here, the run's stages: ${stages.join('; ')}. This script is its GRPO stage alone, from MODEL (TRL's SFTTrainer would run the SFT stages).` : '',
+    cfg.grpo.consistencyWeight > 0 ? `# NOT reproduced here: the run's consistency penalty (weight ${cfg.grpo.consistencyWeight}, the share of unreadable thought claims); the rewards below omit it.` : '',
+  ];
+}
+
+/**
  * A Python script that trains a Hugging Face model with TRL's GRPOTrainer on
  * this run's recipe: GRPOConfig from the RunConfig, the format and accuracy
  * (and, when on, overlong) rewards with the run's weights, and the run's
@@ -321,6 +339,7 @@ export function trlScript(cfg: RunConfig, opts: TrlOptions = {}): string {
   args.push(`    reward_weights=[${weights.map(py).join(', ')}],`);
   const notes = [
     g.dynamicSampling ? '# dynamicSampling (DAPO: drop groups with equal rewards) has no GRPOConfig field; TRL logs frac_reward_zero_std.' : '',
+    ...stageNotes(cfg),
   ].filter(Boolean);
 
   return `# GRPO Playground run, exported as a Hugging Face TRL recipe.
