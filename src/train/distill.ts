@@ -24,7 +24,7 @@ import { sampleTrainProblem } from '../tasks/split';
 import { createEvaluator, evaluate, type EvalResult } from './evaluate';
 import { summarisePass, type BaseWeights, type PassSummary } from './experiment';
 import { createGrpoTrainer, grpoStep } from './grpo';
-import { DROP_REASONS, rejectionSample, type DropReason, type RejectionResult } from './rejection';
+import { DROP_REASONS, rejectionExamples, rejectionSample, summarizeRejection, type RejectionResult, type RejectionSummary, type TraceExample } from './rejection';
 import { sft } from './sft';
 
 export interface Weights extends BaseWeights {
@@ -70,14 +70,11 @@ export interface DistillResult {
   seed: number;
   teacher: { source: string; parameters: number; grpoSteps: number; eval: EvalSummary | null };
   student: { source: string; parameters: number; model: RunConfig['model'] };
-  rejection: {
-    k: number; prompts: number; sampled: number; kept: number; promptsCovered: number;
-    dropped: Record<DropReason, number>;
+  rejection: RejectionSummary & {
+    k: number; prompts: number;
     temperature: number; maxWaits: number | null; readable: boolean;
-    /** Mean completion tokens and share with a <wait> among the kept traces. */
-    keptMeanLength: number; keptReflection: number;
-    /** A few kept and dropped traces, for reading. */
-    examples: { prompt: string; completion: string; reason: DropReason | null }[];
+    /** A few kept and dropped traces, for reading (tokens and waits absent in files written before they were recorded). */
+    examples: TraceExample[];
   };
   sft: { steps: number; lr: number; rows: number; firstLoss: number; lastLoss: number; heldOutLoss: number | null };
   /** The student's held-out evaluation before (its base) and after SFT. */
@@ -156,7 +153,6 @@ async function go<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, b: Backend, opts: 
     streamBase: 0x8000,
   });
   const samplingSeconds = (performance.now() - ts) / 1000;
-  const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, rs.counts[r]])) as Record<DropReason, number>;
   say(`rejection sampling: ${rs.sampled} samples (${opts.prompts} prompts x ${opts.k}), kept ${rs.counts.kept}, dropped ${DROP_REASONS.map((r) => `${r} ${rs.counts[r]}`).join(', ')}; ` +
     `${rs.promptsCovered} prompts covered; ${f(samplingSeconds, 1)} s`);
   if (rs.kept.length === 0) throw new Error('distill: rejection sampling kept no trace; nothing to fine-tune the student on');
@@ -176,20 +172,13 @@ async function go<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, b: Backend, opts: 
   const after = summary(afterEv);
   say(`student after SFT held-out: greedy ${pct(after.greedy.accuracy)}, sampled ${pct(after.sampled.accuracy)}, length ${f(after.sampled.meanLength, 1)}, reflection ${pct(after.sampled.reflection)}`);
 
-  const keptLen = rs.kept.reduce((s, t) => s + t.tokens, 0) / rs.kept.length;
-  const keptRefl = rs.kept.filter((t) => t.waits > 0).length / rs.kept.length;
-  const examples = [
-    ...rs.kept.slice(0, 4).map((t) => ({ prompt: t.prompt, completion: t.completion, reason: null })),
-    ...DROP_REASONS.flatMap((r) => rs.dropped.filter((t) => t.reason === r).slice(0, 2).map((t) => ({ prompt: t.prompt, completion: t.completion, reason: r }))),
-  ];
   return {
     seed: opts.seed,
     teacher: { source: opts.teacher.source, parameters: teacher.table.count, grpoSteps: opts.teacherGrpoSteps, eval: teacherEval },
     student: { source: opts.student.source, parameters: student.table.count, model: student.cfg.model },
     rejection: {
-      k: opts.k, prompts: opts.prompts, sampled: rs.sampled, kept: rs.counts.kept, promptsCovered: rs.promptsCovered, dropped,
-      temperature, maxWaits: opts.maxWaits ?? null, readable: opts.readable ?? false,
-      keptMeanLength: keptLen, keptReflection: keptRefl, examples,
+      k: opts.k, prompts: opts.prompts, ...summarizeRejection(rs),
+      temperature, maxWaits: opts.maxWaits ?? null, readable: opts.readable ?? false, examples: rejectionExamples(rs),
     },
     sft: { steps: opts.sftSteps, lr: opts.sftLr, rows, firstLoss: ms[0]!.loss, lastLoss: ms[ms.length - 1]!.loss, heldOutLoss: ms[ms.length - 1]!.heldOutLoss ?? null },
     before, after,

@@ -50,7 +50,7 @@ import { DRAWS_PER_ITEM, drawTrainProblem, sampleTrainProblem } from '../tasks/s
 import { parseCompletion } from '../tasks/format';
 import type { GrpoTrainer } from './grpo';
 import type { PretrainMetrics } from './pretrain';
-import { DROP_REASONS, rejectionSample, type DropReason, type RejectionResult } from './rejection';
+import { rejectionExamples, rejectionSample, summarizeRejection, type RejectionResult } from './rejection';
 import { sft } from './sft';
 import { rejectionDue, type StageReport, type StageTrace, type TeacherWeights } from './stages';
 
@@ -102,6 +102,17 @@ async function runSft<F, I>(ops: Ops<F, I>, model: Model<F>, examples: PromptCom
   return { report: { examples: examples.length, steps, lr, rows, loss, heldOutLoss: held }, seconds: (performance.now() - t0) / 1000 };
 }
 
+/**
+ * The SFT of a sampling stage on what it kept. None kept (a policy or teacher
+ * that never answers right and well formed): reported as 0 steps, the model
+ * and its optimizer untouched.
+ */
+async function sftOnKept<F, I>(ops: Ops<F, I>, model: Model<F>, kept: PromptCompletion[], steps: number, cb: StageCallbacks): Promise<{ report: StageReport['sft']; seconds: number }> {
+  if (kept.length === 0) return { report: { examples: 0, steps: 0, lr: model.cfg.pipeline.sftLr, rows: 0, loss: [], heldOutLoss: null }, seconds: 0 };
+  cb.onPhase?.('sft');
+  return runSft(ops, model, kept, steps, cb);
+}
+
 const traceOfExample = (e: PromptCompletion, tokens: number): StageTrace => ({ prompt: e.prompt, completion: e.completion, tokens, waits: parseCompletion(e.completion).waits, reason: null });
 
 /** Stage 1: SFT of the model on the cold-start traces. Before the GRPO trainer is made (it snapshots the reference then). */
@@ -132,37 +143,17 @@ export async function rejectionStage<F, I>(tr: GrpoTrainer<F, I>, cb: StageCallb
     streamBase: 0x9000,
   });
   const sampling = (performance.now() - t0) / 1000;
-  // none kept (a policy that never answers right and well formed): reported as such, no SFT, GRPO goes on untouched
-  let sftPart: { report: StageReport['sft']; seconds: number } = { report: { examples: 0, steps: 0, lr: p.sftLr, rows: 0, loss: [], heldOutLoss: null }, seconds: 0 };
-  if (rs.kept.length > 0) {
-    cb.onPhase?.('sft');
-    const rows = Math.min(rs.kept.length, cfg.corpus.pretrainBatch);
-    sftPart = await runSft(ops, model, rs.kept, Math.ceil((p.rejectionSftEpochs * rs.kept.length) / rows), cb);
-  }
-  const { report, seconds } = sftPart;
+  const rows = Math.min(rs.kept.length, cfg.corpus.pretrainBatch);
+  const { report, seconds } = await sftOnKept(ops, model, rs.kept, Math.ceil((p.rejectionSftEpochs * rs.kept.length) / Math.max(1, rows)), cb);
   return {
     kind: 'rejection', step: tr.step, rejection: rejectionCounts(rs, cfg, cfg.sampling.temperature),
-    examples: examplesOf(rs), sft: report, seconds: { sampling, sft: seconds },
+    examples: rejectionExamples(rs), sft: report, seconds: { sampling, sft: seconds },
   };
 }
 
 function rejectionCounts(rs: RejectionResult, cfg: RunConfig, temperature: number): NonNullable<StageReport['rejection']> {
   const p = cfg.pipeline;
-  return {
-    k: p.rejectionSamples, prompts: p.rejectionPrompts, sampled: rs.sampled, kept: rs.counts.kept, promptsCovered: rs.promptsCovered,
-    dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, rs.counts[r]])) as Record<DropReason, number>,
-    readable: p.rejectionReadable, temperature,
-    keptMeanLength: rs.kept.length ? rs.kept.reduce((s, t) => s + t.tokens, 0) / rs.kept.length : 0,
-    keptReflection: rs.kept.length ? rs.kept.filter((t) => t.waits > 0).length / rs.kept.length : 0,
-  };
-}
-
-/** Up to 4 kept traces, then up to 2 dropped per reason. */
-function examplesOf(rs: RejectionResult): StageTrace[] {
-  return [
-    ...rs.kept.slice(0, 4).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: null })),
-    ...DROP_REASONS.flatMap((r) => rs.dropped.filter((t) => t.reason === r).slice(0, 2).map((t) => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason: r }))),
-  ];
+  return { k: p.rejectionSamples, prompts: p.rejectionPrompts, ...summarizeRejection(rs), readable: p.rejectionReadable, temperature };
 }
 
 const TASK_KNOBS = KNOBS.filter((k) => k.path.startsWith('task.')).map((k) => k.path.slice('task.'.length) as keyof RunConfig['task']);
@@ -207,14 +198,10 @@ export async function distillStage<F, I>(ops: Ops<F, I>, dec: DecodeOps<F, I>, m
     streamBase: 0x8000, // distill.ts's
   });
   const sampling = (performance.now() - t0) / 1000;
-  let sftPart: { report: StageReport['sft']; seconds: number } = { report: { examples: 0, steps: 0, lr: p.sftLr, rows: 0, loss: [], heldOutLoss: null }, seconds: 0 };
-  if (rs.kept.length > 0) {
-    cb.onPhase?.('sft');
-    sftPart = await runSft(ops, model, rs.kept, p.distillSteps, cb);
-  }
+  const sftPart = await sftOnKept(ops, model, rs.kept, p.distillSteps, cb);
   return {
     kind: 'distill', step: 0, teacher: { name: t.name, parameters: teacher.table.count },
-    rejection: rejectionCounts(rs, cfg, ts.temperature), examples: examplesOf(rs),
+    rejection: rejectionCounts(rs, cfg, ts.temperature), examples: rejectionExamples(rs),
     sft: sftPart.report, seconds: { sampling, sft: sftPart.seconds },
   };
 }

@@ -75,6 +75,46 @@ export interface RejectionResult {
   promptsCovered: number;
 }
 
+/** A trace for reading: kept (reason null) or dropped, with its length and <wait>s. */
+export interface TraceExample {
+  prompt: string;
+  completion: string;
+  /** Completion tokens, <eos> included when sampled. */
+  tokens: number;
+  waits: number;
+  reason: DropReason | null;
+}
+
+/** A pass's outcome in numbers, as npm run distill's JSON and a pipeline stage's report both record it. */
+export interface RejectionSummary {
+  sampled: number;
+  kept: number;
+  promptsCovered: number;
+  dropped: Record<DropReason, number>;
+  /** Mean completion tokens, and share with a <wait>, of the kept traces (0 when none was kept). */
+  keptMeanLength: number;
+  keptReflection: number;
+}
+
+export function summarizeRejection(rs: RejectionResult): RejectionSummary {
+  const n = rs.kept.length;
+  return {
+    sampled: rs.sampled, kept: rs.counts.kept, promptsCovered: rs.promptsCovered,
+    dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, rs.counts[r]])) as Record<DropReason, number>,
+    keptMeanLength: n ? rs.kept.reduce((s, t) => s + t.tokens, 0) / n : 0,
+    keptReflection: n ? rs.kept.filter((t) => t.waits > 0).length / n : 0,
+  };
+}
+
+/** Up to 4 kept traces, then up to 2 dropped per reason. */
+export function rejectionExamples(rs: RejectionResult): TraceExample[] {
+  const ex = (t: Trace, reason: DropReason | null): TraceExample => ({ prompt: t.prompt, completion: t.completion, tokens: t.tokens, waits: t.waits, reason });
+  return [
+    ...rs.kept.slice(0, 4).map((t) => ex(t, null)),
+    ...DROP_REASONS.flatMap((r) => rs.dropped.filter((t) => t.reason === r).slice(0, 2).map((t) => ex(t, r))),
+  ];
+}
+
 /** Why a completion would be dropped, or null when it is kept. */
 export function rejectionReason(completion: string, problem: Problem, opts: Pick<RejectionOptions, 'maxWaits' | 'readable'> = {}): DropReason | null {
   const p = parseCompletion(completion);

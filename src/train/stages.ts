@@ -4,7 +4,7 @@
 // inspector, store) and parse.ts import it without the training code.
 
 import type { RunConfig } from '../core/config';
-import type { DropReason } from './rejection';
+import type { RejectionSummary, TraceExample } from './rejection';
 
 export type StageKind = 'coldStart' | 'distill' | 'rejection';
 export const STAGE_KINDS: readonly StageKind[] = ['coldStart', 'distill', 'rejection'];
@@ -26,15 +26,8 @@ export interface TeacherWeights {
   routerBias: Float32Array;
 }
 
-/** A trace a stage trained on (reason null) or dropped (rejection only). */
-export interface StageTrace {
-  prompt: string;
-  completion: string;
-  /** Completion tokens, <eos> included when sampled (cold start: the trace's). */
-  tokens: number;
-  waits: number;
-  reason: DropReason | null;
-}
+/** A trace a stage trained on (reason null) or dropped (rejection only); the cold start's tokens are its trace's. */
+export type StageTrace = TraceExample;
 
 /** What one stage did: the `stage` event's payload and the experiment's record. */
 export interface StageReport {
@@ -44,13 +37,7 @@ export interface StageReport {
   /** Distillation only: the teacher that sampled the traces (pipeline.teacher) and its size. */
   teacher?: { name: string; parameters: number };
   /** Rejection sampling's counts (distillation: the teacher's samples); null for the cold start. kept + the drop reasons = sampled = prompts * k. */
-  rejection: {
-    k: number; prompts: number; sampled: number; kept: number; promptsCovered: number;
-    dropped: Record<DropReason, number>;
-    readable: boolean; temperature: number;
-    /** Mean completion tokens, and share with a <wait>, of the kept traces. */
-    keptMeanLength: number; keptReflection: number;
-  } | null;
+  rejection: (RejectionSummary & { k: number; prompts: number; readable: boolean; temperature: number }) | null;
   /** Up to 4 kept traces, then up to 2 dropped per reason, for reading. */
   examples: StageTrace[];
   /** The SFT: its examples, steps (cold start: coldStartSteps; distillation: distillSteps, 0 when none was kept; rejection: ceil(epochs * kept / rows), 0 when none was kept), lr, rows, the batch loss of every step, the held-out corpus loss at its end. */
