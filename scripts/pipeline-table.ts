@@ -37,30 +37,39 @@ for (const r of zero) if (r.stages?.length) throw new Error(`${r.file}: has pipe
 
 const pct = (x: number) => (100 * x).toFixed(1);
 const num = (d: number) => (x: number) => x.toFixed(d);
-function cell(xs: number[], scale: (x: number) => string, rate: boolean): string {
+/** mean [95% t over seeds]; a rate that every seed gives alike (the one base, greedy) gets that evaluation's Wilson 95%, marked † (distill-table.ts does the same). */
+function cell(xs: number[], scale: (x: number) => string, rates: (Rate | undefined)[] | null): string {
   if (xs.length === 0 || xs.some((x) => !Number.isFinite(x))) return '–';
   const m = meanInterval(xs);
   if (m.n < 2) return scale(m.mean);
-  const lo = rate ? Math.max(0, m.lo) : m.lo, hi = rate ? Math.min(1, m.hi) : m.hi;
+  const one = rates?.[0];
+  if (rates && one && xs.every((x) => x === xs[0])) return `${scale(one.rate)} [${scale(one.lo)}, ${scale(one.hi)}]†`;
+  const lo = rates ? Math.max(0, m.lo) : m.lo, hi = rates ? Math.min(1, m.hi) : m.hi;
   return `${scale(m.mean)} [${scale(lo)}, ${scale(hi)}]`;
 }
-const COLS: { name: string; get: (p: Pair) => number; scale: (x: number) => string; rate: boolean }[] = [
-  { name: 'greedy acc %', get: (p) => p.greedy.accuracy.rate, scale: pct, rate: true },
-  { name: 'sampled acc %', get: (p) => p.sampled.accuracy.rate, scale: pct, rate: true },
-  { name: 'length', get: (p) => p.sampled.meanLength, scale: num(1), rate: false },
-  { name: 'well-formed %', get: (p) => p.sampled.wellFormed?.rate ?? NaN, scale: pct, rate: true },
-  { name: 'readable %', get: (p) => p.sampled.readable?.rate ?? NaN, scale: pct, rate: true },
-  { name: 'readable, greedy %', get: (p) => p.greedy.readable?.rate ?? NaN, scale: pct, rate: true },
-  { name: 'reflection %', get: (p) => p.sampled.reflection.rate, scale: pct, rate: true },
-  { name: 'aha %', get: (p) => p.sampled.aha.rate, scale: pct, rate: true },
+const COLS: { name: string; get: (p: Pair) => Rate | number | undefined; scale: (x: number) => string }[] = [
+  { name: 'greedy acc %', get: (p) => p.greedy.accuracy, scale: pct },
+  { name: 'sampled acc %', get: (p) => p.sampled.accuracy, scale: pct },
+  { name: 'length', get: (p) => p.sampled.meanLength, scale: num(1) },
+  { name: 'well-formed %', get: (p) => p.sampled.wellFormed, scale: pct },
+  { name: 'readable %', get: (p) => p.sampled.readable, scale: pct },
+  { name: 'readable, greedy %', get: (p) => p.greedy.readable, scale: pct },
+  { name: 'reflection %', get: (p) => p.sampled.reflection, scale: pct },
+  { name: 'aha %', get: (p) => p.sampled.aha, scale: pct },
 ];
+function colCell(c: (typeof COLS)[number], pairs: Pair[]): string {
+  const vs = pairs.map((p) => c.get(p));
+  if (vs.every((v) => typeof v === 'number')) return cell(vs as number[], c.scale, null);
+  const rates = vs as (Rate | undefined)[];
+  return cell(rates.map((r) => r?.rate ?? NaN), c.scale, rates);
+}
 const at = (r: Run, step: number): Pair => {
   const p = r.curve.find((q) => q.step === step);
   if (!p) throw new Error(`${r.file}: no evaluation at step ${step}`);
   return p;
 };
 function row(label: string, runs: Run[], pick: (r: Run) => Pair): string {
-  return `| ${label} | ${COLS.map((c) => cell(runs.map((r) => c.get(pick(r))), c.scale, c.rate)).join(' | ')} |`;
+  return `| ${label} | ${COLS.map((c) => colCell(c, runs.map(pick))).join(' | ')} |`;
 }
 
 const last = zero[0]!.steps;
@@ -87,6 +96,7 @@ for (const runs of pipes) {
   }
   console.log(row(`${name}, step ${last}`, runs, (r) => at(r, last)));
 }
+console.log('† every seed gave the same count: that evaluation\'s Wilson 95% over the problems.');
 
 const steps = (runs: Run[], threshold: number) => {
   // the evaluations after a stage count too: the one after the rejection stage is the policy at that GRPO step
@@ -94,7 +104,7 @@ const steps = (runs: Run[], threshold: number) => {
   const reach = (r: Run) => points(r).find((p) => p.greedy.accuracy.rate >= threshold)?.step ?? null;
   const per = runs.map(reach);
   const got = per.filter((s): s is number => s !== null);
-  return `${cell(got, num(0), false)} (seeds: ${per.map((s) => (s === null ? `not by ${last}` : s)).join(', ')})`;
+  return `${cell(got, num(0), null)} (seeds: ${per.map((s) => (s === null ? `not by ${last}` : s)).join(', ')})`;
 };
 const every = zero[0]!.curve[1]!.step - zero[0]!.curve[0]!.step;
 for (const threshold of thresholds) {
@@ -118,7 +128,7 @@ for (const r of pipes.flat().filter((x) => x.stages[1])) {
     `waits ${rj.dropped.waits}, unreadable ${rj.dropped.unreadable}; ${rj.promptsCovered} of ${rj.prompts} prompts covered; kept mean length ${rj.keptMeanLength.toFixed(1)}, ` +
     `with <wait> ${pct(rj.keptReflection)}%; SFT ${s.sft.steps} steps, loss ${s.sft.loss[0]?.toFixed(3)} -> ${s.sft.loss[s.sft.loss.length - 1]?.toFixed(3)}`);
 }
-const secs = (runs: Run[], f: (r: Run) => number) => cell(runs.map(f), num(0), false);
+const secs = (runs: Run[], f: (r: Run) => number) => cell(runs.map(f), num(0), null);
 console.log('\nWall seconds (whole run, evaluations included):');
 console.log(`- R1-Zero: ${secs(zero, (r) => r.wallSeconds)}`);
 const perSeed = (runs: Run[], f: (r: Run) => number) => runs.map((r) => f(r).toFixed(0)).join(', ');

@@ -220,8 +220,8 @@ export const CARDS: readonly ExperimentCard[] = [
     watch: 'Held-out accuracy (greedy), Completion length and Reward (its consistency component) of both arms; the stage markers on every chart; the Pipeline stages region (what rejection sampling kept and dropped).',
     status: 'measured',
     measured: `${seeds(PIPELINE.seeds)} × ${PIPELINE.steps} GRPO steps from the same base, ${PIPELINE.heldOut} held-out problems (mean [95% t over seeds]). `
-      + `Accuracy: no difference, greedy ${cell(pr.zero.greedy as Cell)} (R1-Zero) against ${cell(pr.four.greedy as Cell)} (four stages). `
-      + `The cold start gets there first: it takes greedy accuracy from the base's ${pr.base.greedy}% to ${(pr.coldStart.greedy as Cell)[0].toFixed(1)}% before any GRPO step; `
+      + `Accuracy: no difference, greedy ${cell(pr.zero.greedy)} (R1-Zero) against ${cell(pr.four.greedy)} (four stages). `
+      + `The cold start gets there first: it takes greedy accuracy from the base's ${pr.base.greedy[0].toFixed(1)}% to ${pr.coldStart.greedy[0].toFixed(1)}% before any GRPO step; `
       + `R1-Zero reaches 55% after ${PIPELINE.to55.zero} steps (per seed), the four stages after ${PIPELINE.to55.four}. `
       + `Readable thoughts (sampled) are where they differ: R1-Zero's fall from the base's ${pr.base.readable[0].toFixed(1)}% to ${cell(pr.zero.readable)}, `
       + `the four stages end at ${cell(pr.four.readable)}. Length ${pr.zero.length} against ${pr.four.length} tokens.`,
